@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.imports (see docs)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.indicators (see docs)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.lab (see docs)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.portal (see docs)."""
+
+commands: list = []

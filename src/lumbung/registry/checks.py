@@ -1,0 +1,1 @@
+"""System checks for configuration problems (filled in by the registry work)."""

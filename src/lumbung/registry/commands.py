@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.registry (see docs)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.sizeclass (see docs)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of lumbung.synthetic (see docs)."""
+
+commands: list = []
