@@ -18,6 +18,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "LUMBUNG_ALLOWED_HOSTS": ("127.0.0.1,localhost", "comma-separated host names the web app answers"),
     "LUMBUNG_SSL_REDIRECT": ("1", "production only: redirect HTTP to HTTPS (0 behind a proxy that does it)"),
     "LUMBUNG_NIK_KEY": (None, "key protecting owners' NIK at rest; default derived from the secret key"),
+    "LUMBUNG_LANGUAGE": ("en", "language of the CLI and library messages: en or id (the web app follows the visitor)"),
     "LUMBUNG_DISCLOSURE_MIN_FIRMS": ("3", "public cells with fewer enterprises are suppressed"),
     "LUMBUNG_DISCLOSURE_DOMINANCE": ("0.85", "public money cells where one enterprise holds more than this share are suppressed"),
 }
