@@ -1,3 +1,124 @@
-"""CLI commands of lumbung.imports (see docs)."""
+"""CLI commands of lumbung.imports: ``template``, ``import`` and ``export`` (see docs/import.md).
+Each is a thin wrapper around the function of the same name in :mod:`lumbung.imports`."""
 
-commands: list = []
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lumbung.i18n import _
+
+
+def _unusable(message: str) -> click.ClickException:
+    error = click.ClickException(message)
+    error.exit_code = 2
+    return error
+
+
+@click.command("template")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write: .csv (the header row) or .xlsx (styled header and a sheet documenting each column).")
+def template_command(out: Path) -> None:
+    """Write the empty import template."""
+    from lumbung.imports.template import write_template
+
+    try:
+        write_template(out)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--out") from None
+    click.echo(_("template written to {path}").format(path=out))
+
+
+class _Progress:
+    """A progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=_("importing"), file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "format_", type=click.Choice(["template", "sidt"]), default="template", show_default=True,
+              help="template: Lumbung's import template; sidt: the SIDT-KUMKM (Satu Data KUMKM) export.")
+@click.option("--dry-run", is_flag=True, help="Check and report everything, then store nothing.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every rejected row (and every note) to this CSV: line, column, value, reason.")
+@click.option("--source", default=None,
+              help="Name of the system the file's source_id values belong to (default: the format name).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Rows per transaction (default 10000); a crash keeps whole batches only.")
+def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | None, source: str | None,
+                   batch_size: int | None) -> None:
+    """Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.
+
+    Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used.
+    """
+    from lumbung.imports import BATCH_SIZE, UnusableFile, import_file
+
+    progress = _Progress()
+    try:
+        result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
+                             progress=progress, batch_size=batch_size or BATCH_SIZE)
+    except UnusableFile as error:
+        raise _unusable(str(error)) from None
+    finally:
+        progress.close()
+    for line in result.summary:
+        click.echo(line)
+    counts = result.counts
+    click.echo(_("enterprises: {c} created, {u} updated, {s} unchanged; reports: {rc} created, {ru} updated, "
+                 "{rs} unchanged").format(c=counts["enterprises_created"], u=counts["enterprises_updated"],
+                                          s=counts["enterprises_unchanged"], rc=counts["reports_created"],
+                                          ru=counts["reports_updated"], rs=counts["reports_unchanged"]))
+    if result.errors and not errors_path:
+        for error in result.errors[:10]:
+            click.echo(_("line {line}, {column}: {reason}").format(line=error.line, column=error.column or "-",
+                                                                     reason=error.reason), err=True)
+        if len(result.errors) > 10:
+            click.echo(_("... {n} more; write them all with --errors FILE").format(n=len(result.errors) - 10),
+                       err=True)
+    if dry_run:
+        click.echo(_("dry run: nothing was stored"))
+    click.echo(result.line())
+    sys.exit(1 if result.rejected else 0)
+
+
+@click.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write: .csv, .xlsx or .parquet, in the import template's format.")
+@click.option("--year", type=int, default=None, help="Only the reports of this year.")
+@click.option("--region", default=None, help="Only enterprises in this region and below (code, dotted or not).")
+def export_command(out: Path, year: int | None, region: str | None) -> None:
+    """Export enterprises and yearly reports in the template format (owners' NIK masked)."""
+    from lumbung import geography
+    from lumbung.imports import export
+    from lumbung.imports.export import EXPORT_FORMATS
+
+    if out.suffix.lower() not in EXPORT_FORMATS:
+        raise click.BadParameter(_("use a .csv, .xlsx or .parquet file"), param_hint="--out")
+    if region is not None:
+        try:
+            region = geography.normalize_code(region)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--region") from None
+        if not geography.exists(region):
+            raise click.BadParameter(_("region {code} does not exist").format(code=region), param_hint="--region")
+    rows = export(out, year=year, region=region)
+    click.echo(_("{rows} rows written to {path}").format(rows=rows, path=out))
+
+
+commands: list = [template_command, import_command, export_command]

@@ -1,3 +1,178 @@
-"""CLI commands of lumbung.indicators (see docs)."""
+"""CLI commands of lumbung.indicators (docs/indicators.md): ``lumbung indicators``,
+``lumbung analytics build`` and ``lumbung import-table``. Thin wrappers over the Python API."""
 
-commands: list = []
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from lumbung.i18n import _
+
+OUTPUT_COLUMNS = ("indicator", "value", "numerator", "denominator")
+
+
+def _usage(message: str) -> click.UsageError:
+    return click.UsageError(message)
+
+
+def _parse_where(items: tuple[str, ...]) -> dict[str, list[str]]:
+    where: dict[str, list[str]] = {}
+    for item in items:
+        if "=" not in item:
+            raise _usage(_("--where takes DIM=VALUE, got {item!r}").format(item=item))
+        dim, value = (part.strip() for part in item.split("=", 1))
+        where.setdefault(dim, []).append(value)
+    return where
+
+
+def _print_catalogue(fmt: str) -> None:
+    from lumbung.indicators.catalogue import catalogue
+
+    entries = [i.to_dict() for i in catalogue().values()]
+    if fmt == "json":
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=1))
+        return
+    for ind in catalogue().values():
+        click.echo("\t".join([ind.id, ind.name_id, ind.name_en, ind.unit, ind.source]))
+
+
+def _present(df, public: bool, by: list[str]):
+    """The CLI's long format: by columns, indicator, value (rounded as catalogued), numerator, denominator."""
+    import pandas as pd
+
+    from lumbung.indicators.catalogue import catalogue
+
+    out = df[[*by, *OUTPUT_COLUMNS, *(["suppressed"] if public else [])]].copy()
+    decimals = out["indicator"].map(lambda i: catalogue()[i].decimals)
+    out["value"] = pd.Series([_number(v, d) for v, d in zip(out["value"], decimals)], index=out.index, dtype=object)
+    for column in ("numerator", "denominator"):
+        out[column] = pd.Series([_number(v, None) for v in out[column]], index=out.index, dtype=object)
+    return out
+
+
+def _number(value, decimals: int | None):
+    """Rounded as the catalogue says; whole numbers without a trailing .0; missing stays missing."""
+    if value is None or value != value:
+        return None
+    value = round(float(value), decimals) if decimals is not None else float(value)
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
+
+
+def _write(df, fmt: str, out: Path | None) -> None:
+    if fmt == "xlsx":
+        if out is None:
+            raise _usage(_("--format xlsx needs --out FILE"))
+        df.to_excel(out, index=False, engine="xlsxwriter")
+        return
+    if fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, indent=1)
+    else:
+        text = df.to_csv(index=False, lineterminator="\n")
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+
+
+@click.command("indicators")
+@click.option("--indicator", "-i", "indicator_ids", multiple=True,
+              help="Indicator id(s), comma-separated or repeated (see --list).")
+@click.option("--by", "by", default="", help="Dimensions, comma-separated: year, province, regency, district, "
+              "kbli_section, kbli_division, size_class, reported_scale, legal_status, owner_gender.")
+@click.option("--year", type=int, default=None, help="One year.")
+@click.option("--years", default=None, help="A range Y1-Y2 (or a comma-separated list).")
+@click.option("--regime", default="bps-workers", show_default=True, help="Size-class regime for size_class.")
+@click.option("--where", "where_items", multiple=True, metavar="DIM=VALUE",
+              help="Keep only cells where the dimension has this value; repeatable.")
+@click.option("--public", is_flag=True, help="Apply disclosure control (adds a suppressed column).")
+@click.option("--source", type=click.Choice(["registry", "published"]), default="registry", show_default=True,
+              help="Registry analytics tables, or published aggregate tables loaded with import-table.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True,
+              help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--list", "list_catalogue", is_flag=True, help="Print the catalogue (id, names, unit, source).")
+def indicators_command(indicator_ids, by, year, years, regime, where_items, public, source, fmt, out,
+                       list_catalogue) -> None:
+    """Compute catalogue indicators by dimensions (long format), or list the catalogue."""
+    from lumbung.indicators.catalogue import CatalogueError
+    from lumbung.indicators.dimensions import DimensionError, parse_by
+    from lumbung.indicators.engine import AnalyticsMissing, compute, parse_years
+    from lumbung.indicators.sqlgen import QueryError
+
+    if list_catalogue:
+        _print_catalogue(fmt)
+        return
+    ids = [i.strip() for item in indicator_ids for i in item.split(",") if i.strip()]
+    if not ids:
+        raise _usage(_("give --indicator ID[,ID...] or --list"))
+    if year is not None and years:
+        raise _usage(_("give either --year or --years, not both"))
+    try:
+        chosen = [year] if year is not None else parse_years(years)
+        dims = parse_by(by)
+        result = compute(ids, by=dims, years=chosen, regime=regime, where=_parse_where(where_items),
+                         public=public, source=source)
+    except KeyError as error:
+        raise _usage(str(error.args[0])) from None
+    except (DimensionError, QueryError, CatalogueError, ValueError) as error:
+        raise _usage(str(error)) from None
+    except AnalyticsMissing as error:
+        raise click.ClickException(str(error)) from None
+    _write(_present(result, public, dims), fmt, out)
+
+
+@click.group("analytics")
+def analytics_group() -> None:
+    """Analytics tables (Parquet, by year) that indicators are computed from."""
+
+
+@analytics_group.command("build")
+@click.option("--full", is_flag=True, help="Rewrite every year, not only those changed since the last build.")
+def analytics_build(full: bool) -> None:
+    """Write the analytics tables from the registry (incremental after the first build)."""
+    from lumbung.indicators.analytics import build
+
+    progress = None
+    if sys.stderr.isatty():
+        counter = {"rows": 0}
+
+        def progress(n: int) -> None:
+            counter["rows"] += n
+            click.echo(_("\r{rows:,} rows").format(rows=counter["rows"]), err=True, nl=False)
+
+    result = build(full=full, progress=progress)
+    if progress:
+        click.echo("", err=True)
+    years = ", ".join(str(y) for y in result.years) or "-"
+    click.echo(_("{mode} build: {rows:,} rows, years {years}, {seconds:.1f} s ({rate:,.0f} rows/s)").format(
+        mode=result.mode, rows=result.rows, years=years, seconds=result.seconds, rate=result.rows_per_second))
+    if result.removed:
+        click.echo(_("removed years with no reports: {years}").format(years=", ".join(map(str, result.removed))))
+
+
+@click.command("import-table")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layout", required=True, help="Layout name (shipped: bps-imk-province) or a layout .toml file.")
+@click.option("--year", type=int, default=None, help="Year of the table, when the layout does not give it.")
+def import_table_command(file: Path, layout: str, year: int | None) -> None:
+    """Load a published aggregate table (region x size class x measure) for --source published."""
+    from lumbung.indicators.published import LayoutError, import_table
+
+    try:
+        result = import_table(file, layout, year=year)
+    except LayoutError as error:
+        raise _usage(str(error)) from None
+    click.echo(_("{placed} regions placed{national}, {values} values for {year} -> {path}").format(
+        placed=result.placed, national=_(" plus the national total") if result.national else "",
+        values=result.values, year=result.year, path=result.path))
+    for line, name in result.unplaced:
+        click.echo(_("line {line}: cannot place region {name!r}").format(line=line, name=name), err=True)
+    for message in result.violations:
+        click.echo(_("check: {message}").format(message=message), err=True)
+
+
+commands: list = [indicators_command, analytics_group, import_table_command]

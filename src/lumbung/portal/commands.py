@@ -1,3 +1,27 @@
-"""CLI commands of lumbung.portal (see docs)."""
+"""CLI commands of lumbung.portal: ``lumbung serve`` (docs/web.md)."""
 
-commands: list = []
+from __future__ import annotations
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface, behind a reverse proxy).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads of the waitress server (requests served at the same time).")
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Run the web app (waitress WSGI server, static files by whitenoise, no CDN)."""
+    import lumbung
+
+    lumbung.setup_django()
+    from lumbung.portal.server import ServeError, serve
+
+    try:
+        serve(host, port, threads, echo=lambda line: click.echo(line, err=True))
+    except ServeError as error:
+        raise click.ClickException(str(error)) from None
+
+
+commands = [serve_command]

@@ -1,6 +1,45 @@
-from django.http import HttpResponse
-from django.utils.translation import gettext as _
+"""Portal pages: the public first page (aggregate counts only), and the signed-in views of
+enterprise records, where the owner's NIK is full for the owner and masked for everyone else."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from lumbung.portal import stats
+from lumbung.registry.access import enterprises_visible_to
+from lumbung.registry.fields import REPORT_FIELDS
 
 
 def home(request):
-    return HttpResponse(_("Lumbung"))
+    table = stats.counts_by_province_and_class()
+    lang = (get_language() or "id").split("-")[0]
+    headers = [stats.label(c, lang) for c in stats.CLASSES]
+    return render(request, "portal/home.html", {"table": table, "class_headers": headers})
+
+
+@login_required
+def my_enterprises(request):
+    """The owner's own view: their enterprises, with the full NIK."""
+    enterprises = request.user.owned_enterprises.order_by("name")
+    records = [e.as_dict(request.user) for e in enterprises]
+    return render(request, "portal/my_enterprises.html", {"records": records})
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    reports = enterprise.reports.order_by("-year")
+    return render(request, "portal/enterprise_detail.html",
+                  {"record": enterprise.as_dict(request.user), "enterprise": enterprise, "reports": reports})
+
+
+@login_required
+def enterprise_json(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    data = enterprise.as_dict(request.user)
+    data["reports"] = list(enterprise.reports.order_by("year").values(
+        *[f.name for f in REPORT_FIELDS]))
+    return JsonResponse(data)

@@ -1,4 +1,4 @@
-"""Enterprises, their yearly reports and the audit trail.
+"""Enterprises, their yearly reports, owners, officers' region scopes and the audit trail.
 
 Field meanings come from :mod:`lumbung.registry.fields`; money is whole rupiah and a missing value
 is NULL, never zero.
@@ -11,46 +11,71 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.registry import fields as F
+from lumbung.registry import nik as nik_protection
+from lumbung.registry.validators import validate_kbli, validate_nib, validate_region_code
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
+class EnterpriseQuerySet(models.QuerySet):
+    def with_nik(self, nik: str) -> "EnterpriseQuerySet":
+        """Enterprises whose owner has this NIK (matched by keyed digest, never decrypted)."""
+        return self.filter(owner_nik_digest=nik_protection.digest(nik))
+
+    def visible_to(self, user) -> "EnterpriseQuerySet":
+        from lumbung.registry.access import enterprises_visible_to
+
+        return enterprises_visible_to(user, self)
+
+
 class Enterprise(models.Model):
-    source = models.CharField(_("sumber"), max_length=64, default="manual",
-                              help_text=_("Sistem asal data, mis. template, sidt"))
-    source_id = models.CharField(_("ID sumber"), max_length=128, null=True, blank=True)
-    nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True, unique=True)
-    name = models.CharField(_("nama usaha"), max_length=255)
-    owner_name = models.CharField(_("nama pemilik"), max_length=255, blank=True, default="")
-    owner_gender = models.CharField(_("jenis kelamin pemilik"), max_length=1, null=True, blank=True,
-                                    choices=[("F", _("Perempuan")), ("M", _("Laki-laki"))])
+    source = models.CharField(_("source"), max_length=64, default="manual",
+                              help_text=_("System the record came from, e.g. template, sidt"))
+    source_id = models.CharField(_("source ID"), max_length=128, null=True, blank=True,
+                                 help_text=_("Key of the record in its source system; unique per source"))
+    nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True, unique=True,
+                           validators=[validate_nib], help_text=_("Business ID number, 13 digits"))
+    name = models.CharField(_("business name"), max_length=255)
+    owner_name = models.CharField(_("owner name"), max_length=255, blank=True, default="")
+    owner_gender = models.CharField(_("owner gender"), max_length=1, null=True, blank=True,
+                                    choices=[("F", _("female")), ("M", _("male"))])
     # The NIK is personal data (UU 27/2022): stored encrypted, with a keyed digest for matching.
     owner_nik_token = models.TextField(null=True, blank=True, editable=False)
     owner_nik_digest = models.CharField(max_length=64, null=True, blank=True, db_index=True, editable=False)
-    founded_year = models.SmallIntegerField(_("tahun berdiri"), null=True, blank=True)
-    region_code = models.CharField(_("kode wilayah"), max_length=13, db_index=True)
-    kbli = models.CharField(_("KBLI"), max_length=5, db_index=True)
-    kbli_version = models.SmallIntegerField(_("versi KBLI"), default=2020)
-    legal_status = models.CharField(_("status badan hukum"), max_length=16, null=True, blank=True,
-                                    choices=[("none", _("Tidak berbadan hukum")), ("notary_deed", _("Akta notaris")),
-                                             ("legal_entity", _("Badan hukum"))])
-    legal_form = models.CharField(_("bentuk usaha"), max_length=16, null=True, blank=True,
+    founded_year = models.SmallIntegerField(_("year founded"), null=True, blank=True)
+    region_code = models.CharField(_("region code"), max_length=13, db_index=True,
+                                   validators=[validate_region_code],
+                                   help_text=_("Kemendagri code, dotted, any level down to village"))
+    kbli = models.CharField(_("KBLI"), max_length=5, db_index=True, validators=[validate_kbli],
+                            help_text=_("KBLI 2020 subclass, 5 digits"))
+    kbli_version = models.SmallIntegerField(_("KBLI version"), default=2020)
+    legal_status = models.CharField(_("legal status"), max_length=16, null=True, blank=True,
+                                    choices=[("none", _("no legal status")), ("notary_deed", _("notary deed")),
+                                             ("legal_entity", _("legal entity"))])
+    legal_form = models.CharField(_("legal form"), max_length=16, null=True, blank=True,
                                   choices=_choices(F.LEGAL_FORMS))
-    indonesian_owned = models.BooleanField(_("milik WNI"), null=True, blank=True)
-    independent = models.BooleanField(_("berdiri sendiri"), null=True, blank=True)
-    reported_scale = models.CharField(_("skala dilaporkan"), max_length=8, null=True, blank=True,
-                                      choices=[("micro", _("mikro")), ("small", _("kecil")),
-                                               ("medium", _("menengah")), ("large", _("besar"))])
-    address = models.TextField(_("alamat"), blank=True, default="")
-    main_products = models.TextField(_("produk utama"), blank=True, default="")
+    indonesian_owned = models.BooleanField(_("Indonesian-owned"), null=True, blank=True)
+    independent = models.BooleanField(_("independent"), null=True, blank=True,
+                                      help_text=_("Not a branch or subsidiary of a medium or large firm"))
+    reported_scale = models.CharField(_("reported scale"), max_length=8, null=True, blank=True,
+                                      choices=[("micro", _("micro")), ("small", _("small")),
+                                               ("medium", _("medium")), ("large", _("large"))],
+                                      help_text=_("The scale the source states, kept apart from computed classes"))
+    address = models.TextField(_("address"), blank=True, default="")
+    main_products = models.TextField(_("main products"), blank=True, default="")
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, through="EnterpriseOwner", blank=True,
+                                    related_name="owned_enterprises", verbose_name=_("owner accounts"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = EnterpriseQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("usaha")
-        verbose_name_plural = _("usaha")
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        permissions = [("view_all_enterprises", _("Can view every enterprise, in every region"))]
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id"], name="enterprise_source_id_unique",
                                     condition=models.Q(source_id__isnull=False)),
@@ -59,34 +84,104 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # -- owner's NIK (personal data) ------------------------------------------------------------
+    def set_owner_nik(self, nik: str | None) -> None:
+        """Store the owner's NIK encrypted (``None`` or "" clears it). Call ``save()`` after."""
+        if nik is None or str(nik).strip() == "":
+            self.owner_nik_token = self.owner_nik_digest = None
+        else:
+            self.owner_nik_token, self.owner_nik_digest = nik_protection.protect(nik)
+
+    @property
+    def has_owner_nik(self) -> bool:
+        return bool(self.owner_nik_token)
+
+    @property
+    def owner_nik_masked(self) -> str | None:
+        if not self.owner_nik_token:
+            return None
+        return nik_protection.mask(nik_protection.reveal(self.owner_nik_token))
+
+    def is_owned_by(self, user) -> bool:
+        if user is None or not getattr(user, "is_authenticated", False) or self.pk is None:
+            return False
+        return EnterpriseOwner.objects.filter(enterprise_id=self.pk, user_id=user.pk).exists()
+
+    def owner_nik_for(self, user) -> str | None:
+        """The full NIK for the enterprise's own owner account; masked for everyone else."""
+        if not self.owner_nik_token:
+            return None
+        if self.is_owned_by(user):
+            return nik_protection.reveal(self.owner_nik_token)
+        return self.owner_nik_masked
+
+    def as_dict(self, user=None) -> dict:
+        """The record as plain data for pages, JSON and exports, with the NIK as ``user`` may see it."""
+        data = {f.name: getattr(self, f.name) for f in F.ENTERPRISE_FIELDS if f.name != "owner_nik"}
+        data.update(id=self.pk, source=self.source, kbli_version=self.kbli_version, address=self.address,
+                    main_products=self.main_products, owner_nik=self.owner_nik_for(user))
+        return data
+
+
+class EnterpriseOwner(models.Model):
+    """Links a user account to an enterprise it owns: the owner's own view shows the full NIK."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="owner_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owner_links")
+
+    class Meta:
+        verbose_name = _("enterprise owner")
+        verbose_name_plural = _("enterprise owners")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "user"], name="enterprise_owner_unique")]
+
+
+class RegionScope(models.Model):
+    """An officer may see enterprises in this region and every region below it (prefix match)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_scopes")
+    region_code = models.CharField(_("region code"), max_length=13, validators=[validate_region_code])
+
+    class Meta:
+        verbose_name = _("region scope")
+        verbose_name_plural = _("region scopes")
+        constraints = [models.UniqueConstraint(fields=["user", "region_code"], name="region_scope_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.region_code}"
+
 
 class AnnualReport(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports")
-    year = models.SmallIntegerField(_("tahun"))
-    workers = models.PositiveIntegerField(_("tenaga kerja"), null=True, blank=True)
-    workers_paid = models.PositiveIntegerField(_("pekerja dibayar"), null=True, blank=True)
-    workers_female = models.PositiveIntegerField(_("pekerja perempuan"), null=True, blank=True)
-    sales = models.BigIntegerField(_("omzet"), null=True, blank=True)
-    output = models.BigIntegerField(_("nilai output"), null=True, blank=True)
-    inputs = models.BigIntegerField(_("biaya antara"), null=True, blank=True)
-    net_assets = models.BigIntegerField(_("aset bersih"), null=True, blank=True)
-    business_capital = models.BigIntegerField(_("modal usaha"), null=True, blank=True)
-    investment = models.BigIntegerField(_("investasi"), null=True, blank=True)
-    exports = models.BigIntegerField(_("ekspor"), null=True, blank=True)
-    imported_inputs = models.BigIntegerField(_("bahan baku impor"), null=True, blank=True)
-    wages = models.BigIntegerField(_("upah"), null=True, blank=True)
-    credit_bank = models.BigIntegerField(_("kredit bank"), null=True, blank=True)
-    credit_kur = models.BigIntegerField(_("kredit KUR"), null=True, blank=True)
-    credit_informal = models.BigIntegerField(_("pinjaman informal"), null=True, blank=True)
-    trained = models.BooleanField(_("ikut pelatihan"), null=True, blank=True)
-    online_sales = models.BooleanField(_("jualan daring"), null=True, blank=True)
+    year = models.SmallIntegerField(_("year"))
+    workers = models.PositiveIntegerField(_("persons engaged"), null=True, blank=True,
+                                          help_text=_("Owner and unpaid family workers included"))
+    workers_paid = models.PositiveIntegerField(_("paid workers"), null=True, blank=True)
+    workers_female = models.PositiveIntegerField(_("female workers"), null=True, blank=True)
+    sales = models.BigIntegerField(_("annual sales"), null=True, blank=True, help_text=_("Rupiah"))
+    output = models.BigIntegerField(_("output"), null=True, blank=True, help_text=_("Rupiah"))
+    inputs = models.BigIntegerField(_("intermediate inputs"), null=True, blank=True, help_text=_("Rupiah"))
+    net_assets = models.BigIntegerField(_("net assets"), null=True, blank=True,
+                                        help_text=_("Rupiah, land and buildings excluded"))
+    business_capital = models.BigIntegerField(_("business capital"), null=True, blank=True, help_text=_("Rupiah"))
+    investment = models.BigIntegerField(_("investment"), null=True, blank=True,
+                                        help_text=_("Rupiah, land and buildings excluded"))
+    exports = models.BigIntegerField(_("exports"), null=True, blank=True, help_text=_("Rupiah"))
+    imported_inputs = models.BigIntegerField(_("imported inputs"), null=True, blank=True, help_text=_("Rupiah"))
+    wages = models.BigIntegerField(_("wages"), null=True, blank=True, help_text=_("Rupiah"))
+    credit_bank = models.BigIntegerField(_("bank credit"), null=True, blank=True, help_text=_("Rupiah"))
+    credit_kur = models.BigIntegerField(_("KUR credit"), null=True, blank=True, help_text=_("Rupiah"))
+    credit_informal = models.BigIntegerField(_("informal credit"), null=True, blank=True,
+                                             help_text=_("Rupiah, from moneylenders and traders"))
+    trained = models.BooleanField(_("received training"), null=True, blank=True)
+    online_sales = models.BooleanField(_("sells online"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("laporan tahunan")
-        verbose_name_plural = _("laporan tahunan")
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="report_enterprise_year_unique")]
+        indexes = [models.Index(fields=["year"], name="report_year_idx")]
 
     @property
     def value_added(self) -> int | None:
@@ -99,20 +194,25 @@ class AnnualReport(models.Model):
 class AuditEntry(models.Model):
     """One create, change or delete. Kept when the record itself is deleted (no foreign key to it)."""
 
-    ACTIONS = [("create", _("dibuat")), ("update", _("diubah")), ("delete", _("dihapus"))]
-    timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    actor_name = models.CharField(max_length=150, blank=True, default="")
-    source = models.CharField(max_length=255, blank=True, default="",
-                              help_text=_("mis. import:berkas.csv, web, admin, cli"))
-    action = models.CharField(max_length=8, choices=ACTIONS)
-    model = models.CharField(max_length=64)
-    object_id = models.BigIntegerField(db_index=True)
-    object_repr = models.CharField(max_length=255, blank=True, default="")
-    changes = models.JSONField(default=dict, help_text=_("{field: [lama, baru]}"))
+    ACTIONS = [("create", _("created")), ("update", _("changed")), ("delete", _("deleted"))]
+    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              verbose_name=_("user"))
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True, default="")
+    source = models.CharField(_("source"), max_length=255, blank=True, default="",
+                              help_text=_("e.g. import:file.csv, web, admin, cli"))
+    action = models.CharField(_("action"), max_length=8, choices=ACTIONS)
+    model = models.CharField(_("record type"), max_length=64)
+    object_id = models.BigIntegerField(_("record id"), db_index=True)
+    object_repr = models.CharField(_("record"), max_length=255, blank=True, default="")
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("{field: [old, new]}"))
 
     class Meta:
-        verbose_name = _("jejak audit")
-        verbose_name_plural = _("jejak audit")
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
         ordering = ["-timestamp", "-id"]
+        default_permissions = ("view",)  # the trail is written by the system only
         indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.model} {self.object_id}"

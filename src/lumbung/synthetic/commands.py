@@ -1,3 +1,103 @@
-"""CLI commands of lumbung.synthetic (see docs)."""
+"""CLI commands of lumbung.synthetic: ``lumbung synth`` and ``lumbung demo`` (docs/synthetic.md).
 
-commands: list = []
+Thin wrappers over ``lumbung.synthetic.generate`` / ``write`` and the importer's ``import_table``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from lumbung.i18n import _
+
+DEMO_FIRMS = 20_000
+DEMO_YEARS = 3
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _generate(firms: int, years: int, seed: int, start_year: int):
+    from lumbung.synthetic import generate
+
+    with _progress(years + 1, _("Generating")) as progress:
+        try:
+            return generate(firms, years, seed, start_year=start_year, progress=progress)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from error
+
+
+def _check_out(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    from lumbung.synthetic.output import FORMATS
+
+    if value.suffix.lower() not in FORMATS:
+        raise click.BadParameter(_("the file name must end in .csv, .parquet or .xlsx"), ctx, param)
+    return value
+
+
+@click.command("synth")
+@click.option("--firms", type=click.IntRange(1, 50_000_000), default=10_000, show_default=True,
+              help="Number of enterprises in the first year (entrants come on top in later years).")
+@click.option("--years", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Number of yearly reports (years observed).")
+@click.option("--seed", type=click.IntRange(0, None), default=1, show_default=True,
+              help="Random seed; the same seed gives the same file, byte for byte.")
+@click.option("--start-year", type=click.IntRange(1900, 2100), default=2021, show_default=True,
+              help="Calendar year of the first report.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, callback=_check_out,
+              help="Output file: .csv, .parquet or .xlsx (the import template format).")
+def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path) -> None:
+    """Write a synthetic, calibrated population of manufacturing firms in the import template format."""
+    from lumbung.synthetic import write
+
+    started = time.perf_counter()
+    table = _generate(firms, years, seed, start_year)
+    try:
+        write(table, out)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    seconds = time.perf_counter() - started
+    click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
+        rows=table.num_rows, firms=firms, years=years, path=out, seconds=seconds))
+
+
+@click.command("demo")
+@click.option("--firms", type=click.IntRange(1, 5_000_000), default=DEMO_FIRMS, show_default=True,
+              help="Number of enterprises in the first year.")
+@click.option("--years", type=click.IntRange(1, 50), default=DEMO_YEARS, show_default=True,
+              help="Number of yearly reports.")
+@click.option("--seed", type=click.IntRange(0, None), default=1, show_default=True,
+              help="Random seed; loading the same seed again changes nothing.")
+def demo_command(firms: int, years: int, seed: int) -> None:
+    """Create the database if needed and load a synthetic population into it (safe to repeat)."""
+    result = load_demo(firms=firms, years=years, seed=seed)
+    click.echo(_("{imported} imported, {rejected} rejected").format(imported=result.imported, rejected=result.rejected))
+    if result.rejected:
+        sys.exit(1)
+
+
+def load_demo(firms: int = DEMO_FIRMS, years: int = DEMO_YEARS, seed: int = 1, start_year: int = 2021):
+    """Migrate the registry database, then import a synthetic population through the importer
+    (``source="synthetic"``). Source ids are fixed by the seed, so a second run updates nothing."""
+    from lumbung.imports import import_table
+    from lumbung.registry.database import init_database
+
+    init_database()
+    table = _generate(firms, years, seed, start_year)
+    click.echo(_("Loading {rows} rows into the registry ...").format(rows=table.num_rows), err=True)
+    return import_table(table, format="template", source="synthetic")
+
+
+commands: list = [synth_command, demo_command]

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Refresh the translation catalogue from the source strings of the whole package, then compile it.
+# Source strings are English; src/lumbung/locale/id/LC_MESSAGES/django.po holds Bahasa Indonesia.
+# The compiled django.mo is committed so installs and CI need no gettext tools.
+# Needs GNU gettext (xgettext, msgmerge, msgfmt). Usage: scripts/update_translations.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
+cd src/lumbung
+mkdir -p locale/id/LC_MESSAGES
+export DJANGO_SETTINGS_MODULE=lumbung.settings
+export LUMBUNG_HOME="${LUMBUNG_HOME:-$(mktemp -d)}"
+"$PYTHON" -m django makemessages --locale id --domain django --extension html,py,txt \
+    --ignore "*.egg-info/*" --ignore "static/*" --no-obsolete --no-location
+"$PYTHON" -m django compilemessages --locale id

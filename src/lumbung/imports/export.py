@@ -1,0 +1,130 @@
+"""Export the registry in the template format (.csv, .xlsx, .parquet): one row per enterprise and
+year, the template's columns in the template's order, so that the file imports again as it is.
+
+- The owner's NIK is exported masked ("3204********0001"), never in full; the importer reads a
+  masked NIK as "not given" and keeps what is stored.
+- An enterprise with neither a source ID nor a NIB gets ``source_id`` "lumbung:<id>", so that it
+  can be recognised when the file comes back.
+- Enterprises without any yearly report have no row (the template's ``year`` is required).
+- Rows are sorted by source_id, nib and year; a missing value is an empty cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from lumbung.i18n import _
+from lumbung.imports.template import TEXT_COLUMNS
+from lumbung.registry import fields as F
+
+EXPORT_FORMATS = (".csv", ".xlsx", ".parquet")
+_DTYPES = {"text": pl.String, "choice": pl.String, "int": pl.Int64, "money": pl.Int64, "year": pl.Int64,
+           "bool": pl.Boolean}
+
+
+def export(path, year: int | None = None, region: str | None = None) -> int:
+    """Write the registry's enterprises and reports to ``path``; return the number of rows."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise ValueError(_("export to .csv, .xlsx or .parquet, not {suffix!r}").format(suffix=path.suffix))
+    if region is not None:
+        from lumbung import geography
+
+        region = geography.normalize_code(region)  # ValueError for a malformed code
+    frame = registry_frame(year, region)
+    if suffix == ".csv":
+        frame.with_columns([pl.col(c).cast(pl.Int8) for c in _bool_columns()]).write_csv(
+            path, line_terminator="\n")
+    elif suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        _write_xlsx(frame, path)
+    return frame.height
+
+
+def _bool_columns() -> list[str]:
+    return [f.name for f in F.TEMPLATE_FIELDS if f.kind == "bool"]
+
+
+def registry_frame(year: int | None = None, region: str | None = None) -> pl.DataFrame:
+    """The registry as a template-format frame (typed columns, masked NIK)."""
+    from lumbung import setup_django
+
+    setup_django()
+    from django.db import connection
+
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    ent_cols = [c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik"]
+    rep_cols = list(F.REPORT_COLUMNS)
+    select = ["e.id", "e.owner_nik_token", *(f"e.{c}" for c in ent_cols), *(f"r.{c}" for c in rep_cols)]
+    where, params = [], []
+    if year is not None:
+        where.append("r.year = %s")
+        params.append(int(year))
+    if region is not None:
+        where.append("(e.region_code = %s OR e.region_code LIKE %s)")
+        params += [region, region + ".%"]
+    sql = (f"SELECT {', '.join(select)} FROM {AnnualReport._meta.db_table} r "
+           f"JOIN {Enterprise._meta.db_table} e ON e.id = r.enterprise_id"
+           + (" WHERE " + " AND ".join(where) if where else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = ["_id", "_token", *ent_cols, *rep_cols]
+    schema = {"_id": pl.Int64, "_token": pl.String,
+              **{c: _DTYPES[F.BY_NAME[c].kind] if F.BY_NAME[c].kind != "bool" else pl.Int64 for c in ent_cols + rep_cols}}
+    frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None).cast(schema)
+    frame = frame.with_columns([pl.col(c).cast(pl.Boolean) for c in _bool_columns()])
+    frame = frame.with_columns(
+        pl.when(pl.col("source_id").is_null() & pl.col("nib").is_null())
+        .then(pl.lit("lumbung:") + pl.col("_id").cast(pl.String)).otherwise(pl.col("source_id")).alias("source_id"),
+        pl.when(pl.col("owner_name") == "").then(None).otherwise(pl.col("owner_name")).alias("owner_name"),
+        _masked_niks(frame["_token"]).alias("owner_nik"),
+    )
+    return frame.sort(["source_id", "nib", "year"], nulls_last=True).select(F.TEMPLATE_COLUMNS)
+
+
+def _masked_niks(tokens: pl.Series) -> pl.Series:
+    from lumbung.registry import nik as protection
+
+    cache: dict[str, str] = {}
+
+    def masked(token: str) -> str:
+        if token not in cache:
+            try:
+                cache[token] = protection.mask(protection.reveal(token))
+            except protection.NIKError:
+                cache[token] = "****************"
+        return cache[token]
+
+    return pl.Series([None if t is None else masked(t) for t in tokens.to_list()], dtype=pl.String)
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    try:
+        header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1})
+        sheet = book.add_worksheet("data")
+        bools = set(_bool_columns())
+        for index, name in enumerate(frame.columns):
+            sheet.write_string(0, index, name, header)
+            sheet.set_column(index, index, max(12, len(name) + 2))
+        for row_number, row in enumerate(frame.iter_rows(), start=1):
+            for index, (name, value) in enumerate(zip(frame.columns, row)):
+                if value is None:
+                    continue
+                if name in TEXT_COLUMNS or isinstance(value, str):
+                    sheet.write_string(row_number, index, str(value))
+                elif name in bools:
+                    sheet.write_number(row_number, index, 1 if value else 0)
+                else:
+                    sheet.write_number(row_number, index, value)
+        sheet.freeze_panes(1, 0)
+    finally:
+        book.close()

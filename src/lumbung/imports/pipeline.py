@@ -1,0 +1,197 @@
+"""One import path for files, tables and (later) the officers' upload page:
+
+read -> name the columns -> (SIDT: map to template columns) -> validate every cell, columnar ->
+settle rows that clash inside the file -> write whole enterprises in batches -> report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from lumbung.i18n import _
+from lumbung.imports import sidt
+from lumbung.imports import vocabulary as V
+from lumbung.imports.readers import LINE, RawTable, frame_from_table, read_path, tidy
+from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
+from lumbung.imports.store import KEY, enterprise_key, write
+from lumbung.imports.validate import ERROR_SCHEMA, validate
+from lumbung.registry import fields as F
+
+FORMATS = ("template", "sidt")
+#: Rows per transaction: big enough for bulk speed, small enough that a crash loses little work.
+BATCH_SIZE = 10_000
+
+
+def import_file(path, format: str = "template", dry_run: bool = False, errors_path=None, source: str | None = None,
+                progress=None, batch_size: int = BATCH_SIZE) -> ImportResult:
+    """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`."""
+    path = Path(path)
+    _check_format(format)
+    return _run(read_path(path), format, dry_run, errors_path, source, progress, batch_size, path.name)
+
+
+def import_table(table: pa.Table, format: str = "template", dry_run: bool = False, errors_path=None,
+                 source: str | None = None, progress=None, batch_size: int = BATCH_SIZE,
+                 name: str = "table") -> ImportResult:
+    """Import an Arrow table (e.g. ``lumbung.synthetic.generate``) through the same path."""
+    _check_format(format)
+    return _run(RawTable(tidy(frame_from_table(table))), format, dry_run, errors_path, source, progress,
+                batch_size, name)
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise UnusableFile(_("unknown import format {format!r}; use template or sidt").format(format=format))
+
+
+def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
+    frame, headers = _name_columns(raw.frame, format, name)
+    pre_errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
+    if format == "sidt":
+        mapped = sidt.to_template(frame)
+        frame = mapped.frame
+        pre_errors.append(mapped.errors)
+        notes.append(mapped.notes)
+        headers = sidt.ERROR_COLUMN
+    present = [c for c in F.TEMPLATE_COLUMNS if c in frame.columns]
+    checked = validate(frame)
+    errors = _stack([*pre_errors, _not_twice(checked.errors, mapped)])
+    rows = checked.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
+    rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in ("source_id", "nib")
+                              if c not in rows.columns])
+    rows = rows.with_columns(enterprise_key().alias(KEY))
+    rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
+    outcome = write(rows, present, source=source or format, audit_source=f"import:{name}",
+                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
+    errors = _stack([errors, clash_errors, _frame(outcome.rejected)])
+    notes = _stack([*notes, clash_notes, _frame(outcome.notes)])
+    rejected_lines = errors["line"].n_unique()
+    notes = notes.filter(~pl.col("line").is_in(errors["line"].unique().implode()))
+    summary = []
+    if mapped is not None:
+        summary = sidt.disability_summary(mapped.workforce.filter(~pl.col(LINE).is_in(errors["line"].implode())))
+    result = ImportResult(imported=raw.frame.height - _rejected_in_frame(errors, raw), rejected=rejected_lines,
+                          counts=outcome.counts, summary=summary, dry_run=dry_run)
+    result.errors = _as_row_errors(errors, headers, note=False) + _as_row_errors(notes, headers, note=True)
+    if errors_path:
+        write_errors(result.errors, errors_path)
+    return result
+
+
+def _not_twice(errors: pl.DataFrame, mapped) -> pl.DataFrame:
+    """SIDT: a region or year the mapping already explained is not reported again as "required"."""
+    if mapped is None or mapped.errors.height == 0:
+        return errors
+    explained = mapped.errors["line"].unique().implode()
+    return errors.filter(~(pl.col("column").is_in(["region_code", "year"]) & pl.col("line").is_in(explained)))
+
+
+def _rejected_in_frame(errors: pl.DataFrame, raw: RawTable) -> int:
+    """Rejected rows that are in the frame (ragged CSV lines are left out of it by the reader)."""
+    ragged = {line for line, _n, _w in raw.ragged}
+    return sum(1 for line in errors["line"].unique().to_list() if line not in ragged)
+
+
+# -- columns ---------------------------------------------------------------------------------------
+
+def _name_columns(frame: pl.DataFrame, format: str, name: str) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Rename the file's headers to template (or SIDT) names; unusable when required ones are missing.
+    Returns the frame and template name -> the header as written in the file (for error messages)."""
+    index = V.header_index() if format == "template" else {c: c for c in sidt.COLUMNS}
+    renames, seen = {}, {}
+    for header in frame.columns:
+        if header == LINE:
+            continue
+        target = index.get(V.header_key(header))
+        if target is None:
+            continue
+        if target in seen:
+            raise UnusableFile(_("{name}: columns {a!r} and {b!r} both mean {target}").format(
+                name=name, a=seen[target], b=header, target=target))
+        seen[target] = header
+        renames[header] = target
+    frame = frame.select(LINE, *renames).rename(renames)
+    missing = _missing(list(seen), format)
+    if missing:
+        raise UnusableFile(_("{name}: required columns missing: {columns}").format(
+            name=name, columns=", ".join(missing)))
+    return frame, seen
+
+
+def _missing(columns: list[str], format: str) -> list[str]:
+    if format == "sidt":
+        return sidt.missing_columns(columns)
+    missing = [f.name for f in F.TEMPLATE_FIELDS if f.required and f.name not in columns]
+    if "source_id" not in columns and "nib" not in columns:
+        missing.append("source_id or nib")
+    return missing
+
+
+# -- rows that clash inside one file ----------------------------------------------------------------
+
+def _settle_clashes(rows: pl.DataFrame, lenient_nib: bool) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Two rows for the same enterprise and year: the first (lowest line) is kept, later ones are
+    rejected. One NIB on several enterprises: the first enterprise keeps it; for the others the row
+    is rejected (template) or stored without the NIB, with a note (SIDT, where shared NIBs are
+    common because one NIB covers all of an owner's businesses)."""
+    rows = rows.sort(LINE)
+    first = rows.group_by(KEY, "year").agg(pl.col(LINE).min().alias("_first"))
+    rows = rows.join(first, on=[KEY, "year"], how="left", maintain_order="left")
+    dup = rows.filter(pl.col(LINE) != pl.col("_first"))
+    errors = [dup.select(pl.col(LINE).alias("line"), pl.lit("year").alias("column"),
+                         pl.col("year").cast(pl.String).alias("value"),
+                         pl.format(_("the same enterprise and year are already on line {}; only that row is imported"),
+                                   pl.col("_first")).alias("reason"))]
+    rows = rows.filter(pl.col(LINE) == pl.col("_first")).drop("_first")
+    owners = (rows.filter(pl.col("nib").is_not_null()).group_by("nib")
+              .agg(pl.col(KEY).sort_by(pl.col(LINE)).first().alias("_owner"), pl.col(LINE).min().alias("_owner_line")))
+    rows = rows.join(owners, on="nib", how="left", maintain_order="left")
+    shared = pl.col("_owner").is_not_null() & (pl.col("_owner") != pl.col(KEY))
+    reason = pl.format(_("nib {} is also given to another enterprise, first on line {}"), pl.col("nib"),
+                       pl.col("_owner_line"))
+    notes = []
+    if lenient_nib:
+        # An enterprise known only by this NIB has nothing else to be recognised by: rejected.
+        keyless = shared & pl.col("source_id").is_null()
+        errors.append(_clash_rows(rows.filter(keyless), reason))
+        notes.append(_clash_rows(rows.filter(shared & ~keyless), pl.lit(_("stored, but without its nib: ")) + reason))
+        rows = rows.filter(~keyless).with_columns(pl.when(shared).then(None).otherwise(pl.col("nib")).alias("nib"))
+    else:
+        errors.append(_clash_rows(rows.filter(shared), reason))
+        rows = rows.filter(~shared)
+    return rows.drop("_owner", "_owner_line"), _stack(errors), _stack(notes)
+
+
+def _clash_rows(rows: pl.DataFrame, reason: pl.Expr) -> pl.DataFrame:
+    return rows.select(pl.col(LINE).alias("line"), pl.lit("nib").alias("column"), pl.col("nib").alias("value"),
+                       reason.alias("reason"))
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+def _ragged_errors(ragged: list[tuple[int, int, int]]) -> pl.DataFrame:
+    return _frame([(line, "", "", _("the line has {n} fields but the header has {width} (a value with an "
+                                    "unquoted separator?)").format(n=n, width=width)) for line, n, width in ragged])
+
+
+def _frame(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=ERROR_SCHEMA, orient="row") if rows else pl.DataFrame(schema=ERROR_SCHEMA)
+
+
+def _stack(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    parts = [p.select(list(ERROR_SCHEMA)).cast(ERROR_SCHEMA) for p in parts if p.height]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_SCHEMA)
+
+
+def _as_row_errors(errors: pl.DataFrame, headers: dict[str, str], note: bool) -> list[RowError]:
+    """Errors name the column as the file wrote it (an alias, or the SIDT column)."""
+    out = []
+    for line, column, value, reason in errors.sort("line", "column").iter_rows():
+        shown = headers.get(column, column)
+        if shown != column and reason.startswith(column + " "):
+            reason = shown + reason[len(column):]
+        out.append(RowError(int(line), shown, value, reason, note=note))
+    return out

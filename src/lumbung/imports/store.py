@@ -1,0 +1,356 @@
+"""Write validated rows into the registry: batches of whole enterprises, each batch one transaction.
+
+All rows of one enterprise go into the same batch, so a crash (even ``kill -9``) leaves every
+enterprise either with all the file's rows or untouched; running the import again completes it,
+because writing is an upsert that leaves identical values alone (and then writes no audit entry).
+
+Matching: by ``(source, source_id)`` when the row has a source ID, else by ``nib``. The enterprise's
+own columns come from its row with the latest year. Plain SQL through Django's connection (bulk
+``INSERT``/``UPDATE`` with ``executemany``), so the same code runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from lumbung.i18n import _
+from lumbung.imports.readers import LINE
+from lumbung.imports.validate import NIK_MASKED
+from lumbung.registry import fields as F
+
+KEY = "_key"
+BATCH = "_batch"
+ENTERPRISE_ID = "_enterprise_id"
+#: Enterprise columns stored as they are (the NIK is protected first; see registry.nik).
+ENTERPRISE_VALUES = tuple(c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik")
+REPORT_VALUES = tuple(c for c in F.REPORT_COLUMNS if c != "year")
+#: Columns that are NOT NULL with a default in registry.models.
+NOT_NULL_TEXT = ("owner_name",)
+
+
+@dataclass
+class Outcome:
+    rejected: list[tuple] = field(default_factory=list)  # (line, column, value, reason)
+    notes: list[tuple] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {
+        "enterprises_created": 0, "enterprises_updated": 0, "enterprises_unchanged": 0,
+        "reports_created": 0, "reports_updated": 0, "reports_unchanged": 0, "audit_entries": 0})
+
+    def add(self, other: "Outcome") -> None:
+        self.rejected += other.rejected
+        self.notes += other.notes
+        for name, value in other.counts.items():
+            self.counts[name] += value
+
+
+def enterprise_key() -> pl.Expr:
+    """"id:<source_id>" or "nib:<nib>": how rows of one enterprise are recognised."""
+    sid = pl.col("source_id")
+    return pl.when(sid.is_not_null()).then(pl.lit("id:") + sid).otherwise(pl.lit("nib:") + pl.col("nib"))
+
+
+def assign_batches(rows: pl.DataFrame, batch_size: int) -> pl.DataFrame:
+    """Batch numbers by enterprise, in file order, about ``batch_size`` rows each."""
+    order = rows.group_by(KEY).agg(pl.col(LINE).min().alias("_first"), pl.len().alias("_n")).sort("_first")
+    order = order.with_columns(((pl.col("_n").cum_sum() - pl.col("_n")) // batch_size).alias(BATCH))
+    return rows.join(order.select(KEY, BATCH), on=KEY, how="left")
+
+
+def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: str, lenient_nib: bool,
+          dry_run: bool, batch_size: int, progress=None) -> Outcome:
+    """``rows``: valid typed rows with ``_line``, ``_key``, ``source_id``, ``nib`` and the template
+    columns; ``present``: the columns the file gave (only those are written to known records)."""
+    from lumbung import setup_django
+
+    setup_django()
+    from django.db import transaction
+
+    writer = _BatchWriter(present, source, audit_source, lenient_nib)
+    rows = assign_batches(rows, batch_size)
+    outcome, done = Outcome(), 0
+    for batch in rows.partition_by(BATCH, maintain_order=True):
+        with transaction.atomic():
+            outcome.add(writer.write(batch))
+            if dry_run:
+                transaction.set_rollback(True)
+        done += batch.height
+        if progress:
+            progress(done, rows.height)
+    return outcome
+
+
+class _BatchWriter:
+    def __init__(self, columns: list[str], source: str, audit_source: str, lenient_nib: bool):
+        from django.db import connection
+
+        from lumbung.registry.models import AnnualReport, Enterprise
+
+        self.connection = connection
+        self.ent_table = connection.ops.quote_name(Enterprise._meta.db_table)
+        self.rep_table = connection.ops.quote_name(AnnualReport._meta.db_table)
+        self.ent_cols = [c for c in ENTERPRISE_VALUES if c in columns]
+        self.rep_cols = [c for c in REPORT_VALUES if c in columns]
+        self.has_nik = "owner_nik" in columns
+        self.source = source
+        self.audit_source = audit_source
+        self.lenient_nib = lenient_nib
+        self.param_limit = _param_limit(connection)
+
+    # -- reading what is there ------------------------------------------------------------------
+    def _select(self, sql_head: str, column: str, values: list, extra: tuple = ()) -> list[tuple]:
+        found = []
+        step = max(1, min(self.param_limit - len(extra), 5000))
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(values), step):
+                chunk = values[start:start + step]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"{sql_head} {column} IN ({marks})", [*extra, *chunk])
+                found += cursor.fetchall()
+        return found
+
+    def _existing_enterprises(self, ents: pl.DataFrame) -> tuple[dict, dict]:
+        cols = ["id", "source", "source_id", "nib", "owner_nik_token", "owner_nik_digest", *self.ent_cols]
+        cols = list(dict.fromkeys(cols))
+        head = f"SELECT {', '.join(cols)} FROM {self.ent_table} WHERE"
+        by_id, by_nib = {}, {}
+        sids = ents["source_id"].drop_nulls().to_list() if "source_id" in ents.columns else []
+        for row in self._select(f"{head} source = %s AND", "source_id", sids, (self.source,)):
+            record = dict(zip(cols, row))
+            by_id[record["source_id"]] = record
+        nibs = ents["nib"].drop_nulls().unique().to_list() if "nib" in ents.columns else []
+        for row in self._select(head, "nib", nibs):
+            record = dict(zip(cols, row))
+            by_nib[record["nib"]] = record
+        return by_id, by_nib
+
+    # -- one batch --------------------------------------------------------------------------------
+    def write(self, batch: pl.DataFrame) -> Outcome:
+        from django.utils import timezone
+
+        self.now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+        outcome = Outcome()
+        # The enterprise's own columns come from its latest year's row.
+        ents = batch.sort([KEY, "year"], descending=[False, True]).unique(KEY, keep="first", maintain_order=True)
+        by_id, by_nib = self._existing_enterprises(ents)
+        plans, conflicts = [], {}
+        for record in ents.iter_rows(named=True):
+            plan = self._plan(record, by_id, by_nib, outcome)
+            if isinstance(plan, str):
+                conflicts[record[KEY]] = (record["nib"], plan)
+            else:
+                plans.append(plan)
+        if conflicts:
+            lines = batch.filter(pl.col(KEY).is_in(list(conflicts)))
+            outcome.rejected += [(line, "nib", *conflicts[key]) for line, key in lines.select(LINE, KEY).iter_rows()]
+            batch = batch.filter(~pl.col(KEY).is_in(list(conflicts)))
+        audit = []
+        ids = self._insert_enterprises([p for p in plans if p["id"] is None], audit, outcome)
+        self._update_enterprises([p for p in plans if p["id"] is not None and p["changes"]], audit, outcome)
+        outcome.counts["enterprises_unchanged"] += sum(1 for p in plans if p["id"] is not None and not p["changes"])
+        for plan in plans:
+            if plan["id"] is not None:
+                ids[plan["key"]] = plan["id"]
+        self._write_reports(batch, ids, {p["key"] for p in plans if p["id"] is None}, audit, outcome)
+        if audit:
+            from lumbung.registry import audit as audit_trail
+
+            outcome.counts["audit_entries"] += audit_trail.record_bulk(audit, source=self.audit_source)
+        return outcome
+
+    def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str:
+        """What to do with one enterprise: insert (id None) or update (changes); a reason to reject it."""
+        sid, nib = record["source_id"], record["nib"]
+        existing = by_id.get(sid) if sid is not None else by_nib.get(nib)
+        holder = by_nib.get(nib) if nib is not None else None
+        values = {c: record[c] for c in self.ent_cols}
+        for name in NOT_NULL_TEXT:
+            if name in values and values[name] is None:
+                values[name] = ""
+        if holder is not None and (existing is None or holder["id"] != existing["id"]):
+            reason = _("nib {nib} already belongs to another enterprise (source {source}, source_id {sid})").format(
+                nib=nib, source=holder["source"], sid=holder["source_id"] or "-")
+            if not self.lenient_nib:
+                return reason
+            values["nib"] = None
+            outcome.notes.append((record[LINE], "nib", nib, _("stored, but without its nib: ") + reason))
+        nik = self._nik_update(record, existing)
+        if existing is None:
+            return {"key": record[KEY], "id": None, "values": values, "nik": nik, "changes": None}
+        changes = {c: [existing[c], v] for c, v in values.items() if existing[c] != v}
+        if nik is not None and nik[2] != existing["owner_nik_digest"]:
+            changes["owner_nik"] = [_masked_token(existing["owner_nik_token"]), nik[0] and _mask(nik[0])]
+        return {"key": record[KEY], "id": existing["id"], "values": values, "nik": nik, "changes": changes}
+
+    def _nik_update(self, record: dict, existing: dict | None):
+        """(nik, token, digest) to store; None when the file says nothing (no column, or masked)."""
+        if not self.has_nik or record.get(NIK_MASKED):
+            return None
+        nik = record.get("owner_nik")
+        if nik is None:
+            return (None, None, None)
+        from lumbung.registry import nik as protection
+
+        digest = protection.digest(nik)
+        if existing is not None and existing["owner_nik_digest"] == digest:
+            return (nik, existing["owner_nik_token"], digest)
+        token, digest = protection.protect(nik)
+        return (nik, token, digest)
+
+    # -- enterprises ------------------------------------------------------------------------------
+    def _insert_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> dict:
+        if not plans:
+            return {}
+        cols = ["source", *self.ent_cols, "kbli_version", "created_at", "updated_at"]
+        defaults = {"owner_name": "", "address": "", "main_products": ""}
+        missing_not_null = [c for c in ("owner_name", "address", "main_products") if c not in cols]
+        cols += missing_not_null
+        if self.has_nik:
+            cols += ["owner_nik_token", "owner_nik_digest"]
+        rows = []
+        for plan in plans:
+            v = plan["values"]
+            row = [self.source, *(v[c] for c in self.ent_cols), 2020, self.now, self.now]
+            row += [defaults[c] for c in missing_not_null]
+            if self.has_nik:
+                nik = plan["nik"] or (None, None, None)
+                row += [nik[1], nik[2]]
+            rows.append(row)
+        per_statement = max(1, min(self.param_limit // len(cols), 500))
+        ids = {}
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start:start + per_statement]
+                values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(chunk))
+                cursor.execute(f"INSERT INTO {self.ent_table} ({', '.join(cols)}) VALUES {values} "
+                               f"RETURNING id, source_id, nib", [x for row in chunk for x in row])
+                for ent_id, sid, nib in cursor.fetchall():
+                    ids["id:" + sid if sid is not None else "nib:" + nib] = ent_id
+        for plan in plans:
+            ent_id = ids[plan["key"]]
+            values = {c: [None, v] for c, v in plan["values"].items() if v not in (None, "")}
+            if plan["nik"] and plan["nik"][0]:
+                values["owner_nik"] = [None, _mask(plan["nik"][0])]
+            audit.append({"action": "create", "model": "enterprise", "object_id": ent_id,
+                          "object_repr": plan["values"].get("name") or "", "changes": values})
+        outcome.counts["enterprises_created"] += len(plans)
+        return ids
+
+    def _update_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> None:
+        if not plans:
+            return
+        # A NIB moving between enterprises of this batch would collide half-way: clear first.
+        moving = [p["id"] for p in plans if "nib" in p["changes"]]
+        with self.connection.cursor() as cursor:
+            if moving:
+                cursor.executemany(f"UPDATE {self.ent_table} SET nib = NULL WHERE id = %s", [(i,) for i in moving])
+            sets = ", ".join(f"{c} = %s" for c in self.ent_cols)
+            cursor.executemany(f"UPDATE {self.ent_table} SET {sets}, updated_at = %s WHERE id = %s",
+                               [[*(p["values"][c] for c in self.ent_cols), self.now, p["id"]] for p in plans])
+            nik_changes = [p for p in plans if "owner_nik" in p["changes"]]
+            if nik_changes:
+                cursor.executemany(
+                    f"UPDATE {self.ent_table} SET owner_nik_token = %s, owner_nik_digest = %s WHERE id = %s",
+                    [(p["nik"][1], p["nik"][2], p["id"]) for p in nik_changes])
+        for plan in plans:
+            audit.append({"action": "update", "model": "enterprise", "object_id": plan["id"],
+                          "object_repr": plan["values"].get("name") or "", "changes": plan["changes"]})
+        outcome.counts["enterprises_updated"] += len(plans)
+
+    # -- reports ----------------------------------------------------------------------------------
+    def _write_reports(self, batch: pl.DataFrame, ids: dict, new_keys: set, audit: list, outcome: Outcome) -> None:
+        if batch.height == 0:
+            return
+        key_ids = pl.DataFrame({KEY: list(ids), ENTERPRISE_ID: list(ids.values())},
+                               schema={KEY: pl.String, ENTERPRISE_ID: pl.Int64})
+        reports = batch.select(KEY, LINE, "year", *self.rep_cols).join(key_ids, on=KEY, how="inner")
+        fresh = reports.filter(pl.col(KEY).is_in(list(new_keys)))
+        known = reports.filter(~pl.col(KEY).is_in(list(new_keys)))
+        existing = self._existing_reports(known[ENTERPRISE_ID].unique().to_list()) if known.height else {}
+        inserts = fresh.select(ENTERPRISE_ID, "year", *self.rep_cols).rows()
+        updates = []
+        for record in known.iter_rows(named=True):
+            old = existing.get((record[ENTERPRISE_ID], record["year"]))
+            if old is None:
+                inserts.append(tuple(record[c] for c in (ENTERPRISE_ID, "year", *self.rep_cols)))
+                audit.append({"action": "create", "model": "annualreport", "object_id": None,
+                              "_key": (record[ENTERPRISE_ID], record["year"]),
+                              "object_repr": f"{record[ENTERPRISE_ID]}/{record['year']}",
+                              "changes": {c: [None, record[c]] for c in self.rep_cols if record[c] is not None}})
+                continue
+            changes = {c: [old[c], record[c]] for c in self.rep_cols if old[c] != record[c]}
+            if changes:
+                updates.append((old["id"], record))
+                audit.append({"action": "update", "model": "annualreport", "object_id": old["id"],
+                              "object_repr": f"{record[ENTERPRISE_ID]}/{record['year']}", "changes": changes})
+            else:
+                outcome.counts["reports_unchanged"] += 1
+        cols = ["enterprise_id", "year", *self.rep_cols, "created_at", "updated_at"]
+        marks = ", ".join(["%s"] * len(cols))
+        with self.connection.cursor() as cursor:
+            if inserts:
+                cursor.executemany(f"INSERT INTO {self.rep_table} ({', '.join(cols)}) VALUES ({marks})",
+                                   [(*row, self.now, self.now) for row in inserts])
+            if updates:
+                sets = ", ".join(f"{c} = %s" for c in self.rep_cols)
+                cursor.executemany(f"UPDATE {self.rep_table} SET {sets}, updated_at = %s WHERE id = %s",
+                                   [[*(r[c] for c in self.rep_cols), self.now, i] for i, r in updates])
+        self._fill_report_ids(audit)
+        outcome.counts["reports_created"] += len(inserts)
+        outcome.counts["reports_updated"] += len(updates)
+
+    def _existing_reports(self, enterprise_ids: list[int]) -> dict:
+        cols = ["id", "enterprise_id", "year", *self.rep_cols]
+        head = f"SELECT {', '.join(cols)} FROM {self.rep_table} WHERE"
+        out = {}
+        for row in self._select(head, "enterprise_id", enterprise_ids):
+            record = dict(zip(cols, row))
+            for name in ("trained", "online_sales"):
+                if name in record and record[name] is not None:
+                    record[name] = bool(record[name])  # SQLite returns 0/1
+            out[(record["enterprise_id"], record["year"])] = record
+        return out
+
+    def _fill_report_ids(self, audit: list) -> None:
+        """Reports created in known enterprises get their new ids into the audit entries."""
+        pending = [e for e in audit if e["model"] == "annualreport" and e["object_id"] is None]
+        if not pending:
+            return
+        wanted = {e["_key"] for e in pending}
+        ids = {}
+        head = f"SELECT id, enterprise_id, year FROM {self.rep_table} WHERE"
+        for rid, eid, year in self._select(head, "enterprise_id", list({k[0] for k in wanted})):
+            ids[(eid, year)] = rid
+        for entry in pending:
+            entry["object_id"] = ids[entry.pop("_key")]
+
+
+def _param_limit(connection) -> int:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        try:
+            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # Python < 3.11
+            return 999
+    return 30000
+
+
+def _mask(nik: str) -> str:
+    from lumbung.registry import nik as protection
+
+    return protection.mask(nik)
+
+
+def _masked_token(token: str | None) -> str | None:
+    if not token:
+        return None
+    from lumbung.registry import nik as protection
+
+    try:
+        return protection.mask(protection.reveal(token))
+    except protection.NIKError:
+        return "****"
+

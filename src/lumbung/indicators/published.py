@@ -1,0 +1,279 @@
+"""Published aggregate tables (statistics offices publish cells, not firms).
+
+``import_table(file, layout)`` reads a table whose shape a *layout* describes
+(``layouts/<name>.toml``: separator, region column and level, national-total names, size-class
+column suffixes, measures with units and multipliers, year) into long aggregate values
+(region x size class x year x measure) stored as Parquet under
+``<LUMBUNG_HOME>/analytics/published/<layout>-<year>.parquet``. It reports rows it cannot place
+and parts that do not add up to their total.
+
+``compute_published`` runs the same catalogue over those values: every province x size-class
+cell acts as one row weighted by its number of firms, so counts, sums, ratios and shares of
+measures the table carries can be computed; indicators needing firm-level rows (rates, panel
+indicators) or fields the table lacks are refused with a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lumbung.i18n import _
+from lumbung.indicators import dimensions as D
+from lumbung.indicators.catalogue import Indicator
+from lumbung.indicators.schema import published_dir, size_column
+from lumbung.indicators.sqlgen import QueryError, _Row, compile_plan
+
+LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
+NATIONAL = "national"
+PUBLISHED_DIMENSIONS = ("year", "province", "size_class")
+PUBLISHED_KINDS = ("count", "sum", "ratio", "share")
+STORE_SCHEMA = pa.schema([
+    ("layout", pa.string()), ("year", pa.int32()), ("region_code", pa.string()), ("region_level", pa.int8()),
+    ("region_name", pa.string()), ("size_class", pa.string()), ("measure", pa.string()),
+    ("value", pa.float64()), ("unit", pa.string()),
+])
+
+
+class LayoutError(ValueError):
+    pass
+
+
+@dataclass
+class TableImport:
+    layout: str
+    year: int
+    path: Path | None = None
+    placed: int = 0
+    national: bool = False
+    values: int = 0
+    rows: int = 0
+    unplaced: list[tuple[int, str]] = field(default_factory=list)   # (line, region name)
+    violations: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- layouts
+
+def layout_names() -> list[str]:
+    return sorted(p.stem for p in LAYOUT_DIR.glob("*.toml"))
+
+
+def load_layout(name_or_path: str | Path) -> dict:
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = LAYOUT_DIR / f"{name_or_path}.toml"
+    if not path.exists():
+        raise LayoutError(_("unknown layout {name!r} (shipped: {names})").format(
+            name=str(name_or_path), names=", ".join(layout_names())))
+    layout = tomllib.loads(path.read_text(encoding="utf-8"))
+    for key in ("id", "source", "region_column", "measure", "sizes"):
+        if key not in layout:
+            raise LayoutError(_("layout {name}: {key} is missing").format(name=path.name, key=key))
+    for measure in layout["measure"]:
+        if "name" not in measure or "column" not in measure:
+            raise LayoutError(_("layout {name}: every measure needs a name and a column").format(name=path.name))
+    return layout
+
+
+# ---------------------------------------------------------------- reading a table
+
+def _number(text: str, layout: dict) -> float | None:
+    text = (text or "").strip()
+    if text in ("", "-", "–", "NA", "n.a.", "..."):
+        return None
+    if layout.get("thousands"):
+        text = text.replace(layout["thousands"], "")
+    if layout.get("decimal", ".") != ".":
+        text = text.replace(layout["decimal"], ".")
+    return float(text)
+
+
+def _place(name: str, layout: dict) -> str | None:
+    from lumbung import geography
+
+    if name.strip().upper() in {n.upper() for n in layout.get("national_names", [])}:
+        return NATIONAL
+    return geography.match_name(name, level=layout.get("region_level", 1))
+
+
+def _cells(layout: dict, record: dict[str, str], line: int, result: TableImport) -> dict[tuple[str, str], float]:
+    """(size class, measure) -> value in the layout's final units, for one row."""
+    cells: dict[tuple[str, str], float] = {}
+    for measure in layout["measure"]:
+        for suffix, size in layout["sizes"].items():
+            if size not in measure.get("sizes", list(layout["sizes"].values())):
+                continue
+            column = measure["column"].format(size=suffix)
+            if column not in record:
+                raise LayoutError(_("column {column!r} of the layout is not in the table").format(column=column))
+            try:
+                value = _number(record[column], layout)
+            except ValueError:
+                result.violations.append(_("line {line}: {column} is not a number: {text!r}").format(
+                    line=line, column=column, text=record[column]))
+                continue
+            if value is not None:
+                cells[(size, measure["name"])] = value * float(measure.get("multiplier", 1))
+    return cells
+
+
+def _check_parts(layout: dict, name: str, cells: dict, result: TableImport) -> None:
+    parts = [s for s in layout["sizes"].values() if s != "total"]
+    tolerance = float(layout.get("tolerance", 0))
+    for measure in layout["measure"]:
+        key = measure["name"]
+        if ("total", key) not in cells or not all((p, key) in cells for p in parts):
+            continue
+        scale = float(measure.get("multiplier", 1))
+        total, summed = cells[("total", key)], sum(cells[(p, key)] for p in parts)
+        if abs(summed - total) > tolerance * scale + 1e-9 * max(1.0, abs(total)):
+            result.violations.append(_("{region}: {measure}: {parts} = {summed:,.0f} but total = {total:,.0f}").format(
+                region=name, measure=key, parts=" + ".join(parts), summed=summed / scale, total=total / scale))
+
+
+def read_table(path: str | Path, layout: dict, year: int | None = None) -> tuple[pd.DataFrame, TableImport]:
+    """Parse a published table into long values; the TableImport says what was placed and checked."""
+    year = int(year or layout.get("year") or 0)
+    if not year:
+        raise LayoutError(_("the layout gives no year: pass one"))
+    result = TableImport(layout=layout["id"], year=year)
+    records = []
+    seen: dict[str, int] = {}
+    with open(path, encoding=layout.get("encoding", "utf-8-sig"), newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=layout.get("separator", ","))
+        if layout["region_column"] not in (reader.fieldnames or []):
+            raise LayoutError(_("region column {column!r} is not in the table").format(column=layout["region_column"]))
+        for line, record in enumerate(reader, start=2):
+            result.rows += 1
+            name = (record.get(layout["region_column"]) or "").strip()
+            code = _place(name, layout) if name else None
+            if code is None:
+                result.unplaced.append((line, name))
+                continue
+            if code in seen:
+                result.unplaced.append((line, name))
+                result.violations.append(_("line {line}: {name} is the same region as line {first}").format(
+                    line=line, name=name, first=seen[code]))
+                continue
+            seen[code] = line
+            cells = _cells(layout, record, line, result)
+            if layout.get("check_total", True):
+                _check_parts(layout, name, cells, result)
+            level = 0 if code == NATIONAL else int(layout.get("region_level", 1))
+            result.national |= code == NATIONAL
+            result.placed += code != NATIONAL
+            units = {m["name"]: m.get("unit", "") for m in layout["measure"]}
+            for (size, measure), value in cells.items():
+                records.append((layout["id"], year, code, level, name, size, measure, value, units[measure]))
+    frame = pd.DataFrame.from_records(records, columns=STORE_SCHEMA.names)
+    _check_national(frame, result)
+    result.values = len(frame)
+    return frame, result
+
+
+def _check_national(frame: pd.DataFrame, result: TableImport) -> None:
+    """Where a national row is present, the regions must add up to it."""
+    if frame.empty or not result.national:
+        return
+    national = frame[frame.region_level == 0].set_index(["size_class", "measure"])["value"]
+    regions = frame[frame.region_level > 0].groupby(["size_class", "measure"])["value"].sum()
+    for key, total in national.items():
+        summed = regions.get(key)
+        if summed is not None and abs(summed - total) > 1e-6 * max(1.0, abs(total)):
+            result.violations.append(_("regions add up to {summed:,.0f} for {measure} ({size}), national row says {total:,.0f}").format(
+                summed=summed, measure=key[1], size=key[0], total=total))
+
+
+def import_table(path: str | Path, layout: str | Path = "bps-imk-province", year: int | None = None,
+                 home: Path | None = None) -> TableImport:
+    """Load a published table; values replace an earlier import of the same layout and year."""
+    spec = load_layout(layout)
+    frame, result = read_table(path, spec, year)
+    target = published_dir(home) / f"{spec['id']}-{result.year}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    pq.write_table(pa.Table.from_pandas(frame, schema=STORE_SCHEMA, preserve_index=False), tmp)
+    tmp.replace(target)
+    result.path = target
+    return result
+
+
+# ---------------------------------------------------------------- computing from published values
+
+def load_values(home: Path | None = None) -> pd.DataFrame:
+    files = sorted(published_dir(home).glob("*.parquet"))
+    if not files:
+        return pd.DataFrame(columns=STORE_SCHEMA.names)
+    return pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
+
+
+def _cells_frame(values: pd.DataFrame, regime: str) -> pd.DataFrame:
+    """Province x size class x year rows (micro, small, ...; not totals), one column per measure."""
+    cells = values[(values.region_level == 1) & (values.size_class != "total")]
+    wide = cells.pivot_table(index=["year", "region_code", "size_class"], columns="measure", values="value",
+                             aggfunc="sum").reset_index()
+    wide = wide.rename(columns={"region_code": "province", "size_class": size_column(regime)})
+    wide.insert(0, "enterprise_id", range(len(wide)))
+    return wide
+
+
+def _check_supported(indicators: list[Indicator], by: list[str], where: dict, measures: set[str], regime: str) -> None:
+    row = _Row(regime)
+    for dim in [*by, *where]:
+        if dim not in PUBLISHED_DIMENSIONS:
+            raise QueryError(_("dimension {dim!r} is not in the published tables (they have {dims})").format(
+                dim=dim, dims=", ".join(PUBLISHED_DIMENSIONS)))
+    for ind in indicators:
+        if ind.kind not in PUBLISHED_KINDS:
+            raise QueryError(_("indicator {id!r} ({kind}) needs enterprise-level data; published tables "
+                               "support counts, sums, ratios and shares").format(id=ind.id, kind=ind.kind))
+        needed = set().union(*(row.fields(t) for t in (ind.numerator, ind.denominator, ind.population)))
+        needed -= {"year", size_column(regime), "province"}
+        missing = sorted(needed - measures)
+        if missing:
+            raise QueryError(_("indicator {id!r} needs {fields}, which the published tables do not carry "
+                               "(they have {have})").format(id=ind.id, fields=", ".join(missing),
+                                                             have=", ".join(sorted(measures))))
+
+
+def compute_published(indicators: list[Indicator], by: list[str], years=None, regime: str = "bps-workers",
+                      where: dict | None = None, home: Path | None = None) -> pd.DataFrame:
+    from lumbung.indicators.engine import empty_result, to_long
+
+    values = load_values(home)
+    if values.empty:
+        raise QueryError(_("no published tables yet: load one with `lumbung import-table FILE --layout NAME`"))
+    where = dict(where or {})
+    layouts = {load_layout(name).get("regime", "bps-workers") for name in values.layout.unique()
+               if (LAYOUT_DIR / f"{name}.toml").exists()}
+    if layouts and regime not in layouts:
+        raise QueryError(_("the published tables are classed under {regimes}, not {regime}").format(
+            regimes=", ".join(sorted(layouts)), regime=regime))
+    cells = _cells_frame(values, regime)
+    measures = set(cells.columns) - {"enterprise_id", "year", "province", size_column(regime)}
+    _check_supported(indicators, by, where, measures, regime)
+    if "firms" not in measures:
+        raise QueryError(_("the published tables carry no firm counts (measure 'firms')"))
+    if years:
+        cells = cells[cells.year.isin(years)]
+    if cells.empty:
+        return empty_result(by)
+    plan = compile_plan(indicators, by, years=None, regime=regime, where=where, weight="firms")
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("published_cells", cells)
+        con.execute("CREATE VIEW reports AS SELECT * FROM published_cells")
+        wide = con.execute(plan.sql).df()
+    finally:
+        con.close()
+    out = to_long(wide, plan)
+    out["max_contribution"] = float("nan")  # aggregate cells: no single-enterprise values
+    return out

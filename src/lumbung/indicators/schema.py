@@ -1,0 +1,86 @@
+"""The analytics table: one row per enterprise x year, denormalised for the engine.
+
+Columns (agreed in the interfaces contract): ``enterprise_id``, ``year``, every registry template
+column except the personal ones (name, owner name, NIK), ``value_added`` (output - inputs, BPS),
+region levels, KBLI section and division, and one size-class column per regime.
+Files: ``<LUMBUNG_HOME>/analytics/reports/year=YYYY/part-0.parquet``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from lumbung import conf
+from lumbung.registry import fields as F
+
+#: Schema version written into the build state; a build with another version rebuilds everything.
+SCHEMA_VERSION = 1
+
+# Personal data (UU 27/2022) never reaches the analytics tables.
+EXCLUDED = ("name", "owner_name", "owner_nik")
+
+#: Regime ids of lumbung.sizeclass (contract); the column of each is size_<id with - as _>.
+REGIME_IDS = ("bps-workers", "uu-9-1995", "uu-20-2008", "pp-7-2021", "permenperin-64-2016")
+
+_ARROW_TYPES = {
+    "text": pa.string(), "choice": pa.string(), "int": pa.int64(), "money": pa.int64(),
+    "bool": pa.bool_(), "year": pa.int32(),
+}
+
+
+def size_column(regime: str) -> str:
+    return "size_" + regime.replace("-", "_")
+
+
+SIZE_COLUMNS = tuple(size_column(r) for r in REGIME_IDS)
+
+
+def _schema() -> pa.Schema:
+    columns = [pa.field("enterprise_id", pa.int64(), nullable=False), pa.field("year", pa.int32(), nullable=False)]
+    for f in F.TEMPLATE_FIELDS:
+        if f.name in EXCLUDED or f.name == "year":
+            continue
+        columns.append(pa.field(f.name, _ARROW_TYPES[f.kind]))
+    columns.append(pa.field("value_added", pa.int64()))
+    for name in ("province", "regency", "district", "kbli_section", "kbli_division", *SIZE_COLUMNS):
+        columns.append(pa.field(name, pa.string()))
+    return pa.schema(columns)
+
+
+SCHEMA = _schema()
+COLUMNS = tuple(SCHEMA.names)
+MONEY_FIELDS = frozenset((*F.MONEY_COLUMNS, "value_added"))
+
+#: Fields an indicator expression may name: the table's columns plus ``size_class``, which
+#: stands for the size column of the regime chosen at query time.
+EXPRESSION_FIELDS = frozenset(COLUMNS) | {"size_class"}
+
+
+def analytics_dir(home: Path | None = None) -> Path:
+    return (home or conf.home()) / "analytics"
+
+
+def reports_dir(home: Path | None = None) -> Path:
+    return analytics_dir(home) / "reports"
+
+
+def published_dir(home: Path | None = None) -> Path:
+    return analytics_dir(home) / "published"
+
+
+def partition_path(year: int, home: Path | None = None) -> Path:
+    return reports_dir(home) / f"year={int(year)}" / "part-0.parquet"
+
+
+def available_years(home: Path | None = None) -> list[int]:
+    """Years with a written partition, ascending."""
+    root = reports_dir(home)
+    if not root.is_dir():
+        return []
+    years = []
+    for child in root.iterdir():
+        if child.name.startswith("year=") and (child / "part-0.parquet").exists():
+            years.append(int(child.name.split("=", 1)[1]))
+    return sorted(years)

@@ -1,0 +1,276 @@
+"""Compile catalogue entries to one SQL statement (DuckDB dialect, transpiled by sqlglot).
+
+One statement computes many indicators in one pass over the rows of the requested years:
+
+* side ``a`` (the cell of year Y): cross-sectional indicators and ``entry`` (a left join finds
+  who also reported in Y-1);
+* side ``b`` (the cell of Y-1, counted in year Y): ``exit``, ``graduation`` and ``growth``
+  (a left join on enterprise_id finds the same enterprise in Y);
+* the two grouped sides are joined on the cell; shares divide by a window total.
+
+Only portable SQL is produced (CASE inside COUNT/SUM/MAX, LEFT/FULL joins, window sums), so the
+same definitions run on Spark: ``to_sql(..., dialect="spark")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+
+from lumbung.i18n import _
+from lumbung.indicators import dimensions as D
+from lumbung.indicators.catalogue import Indicator, get, parse_expression
+from lumbung.indicators.schema import size_column
+
+SIZE_RANK = {"micro": 1, "small": 2, "medium": 3, "large": 4}
+NEXT = "_next_"
+SIDE_B_KINDS = frozenset({"exit", "graduation", "growth"})
+
+
+class QueryError(ValueError):
+    pass
+
+
+@dataclass
+class Plan:
+    """What a compiled statement returns: ``dim_<name>`` columns and ``<id>__num/den/n/max`` per indicator."""
+    indicators: list[Indicator]
+    by: list[str]
+    sql: str
+    years: list[int] | None = None
+    panel_years: list[int] | None = None
+    columns: list[str] = field(default_factory=list)
+
+
+class _Row:
+    """Renders catalogue expressions against the analytics row (optionally the Y row, ``_next_``)."""
+
+    def __init__(self, regime: str):
+        self.size = size_column(regime)
+
+    def __call__(self, text: str | None, nxt: bool = False) -> str:
+        if not text:
+            return "TRUE"
+        size = self.size
+
+        def rename(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Column):
+                name = size if node.name == "size_class" else node.name
+                return exp.column(NEXT + name if nxt else name)
+            return node
+
+        return "(" + parse_expression(text).transform(rename).sql(dialect="duckdb") + ")"
+
+    def fields(self, text: str | None) -> set[str]:
+        if not text:
+            return set()
+        return {self.size if c.name == "size_class" else c.name for c in parse_expression(text).find_all(exp.Column)}
+
+
+def _rank(column: str) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN {v}" for k, v in SIZE_RANK.items())
+    return f"(CASE {column} {whens} END)"
+
+
+def _in_list(values) -> str:
+    return "(" + ", ".join(str(int(v)) for v in values) + ")"
+
+
+def _literal(value) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _aggregates_a(ind: Indicator, row: _Row, weight: str | None, panel_years) -> dict[str, str]:
+    """Aggregates over the rows of year Y (cell of Y)."""
+    pop = row(ind.population)
+    count = lambda cond: f"SUM(CASE WHEN {cond} THEN {weight} END)" if weight else f"COUNT(CASE WHEN {cond} THEN 1 END)"
+    out: dict[str, str] = {}
+    if ind.kind == "count" or (ind.kind == "share" and not ind.numerator):
+        out["num"] = out["n"] = count(pop) if ind.population or weight else "COUNT(*)"
+    elif ind.kind in ("sum", "share"):
+        x = row(ind.numerator)
+        cond = f"{pop} AND {x} IS NOT NULL"
+        out["num"] = f"SUM(CASE WHEN {cond} THEN {x} END)"
+        out["n"] = count(cond)
+        if ind.is_money_sum and not weight:
+            out["max"] = f"MAX(CASE WHEN {cond} THEN ABS({x}) END)"
+    elif ind.kind == "ratio":
+        x, y = row(ind.numerator), row(ind.denominator)
+        cond = f"{pop} AND {x} IS NOT NULL AND {y} IS NOT NULL"
+        y_sum = f"{y} * {weight}" if (weight and ind.denominator.strip() == "1") else y
+        out["num"] = f"SUM(CASE WHEN {cond} THEN {x} END)"
+        out["den"] = f"SUM(CASE WHEN {cond} THEN {y_sum} END)"
+        out["n"] = count(cond)
+        if ind.is_money_sum and not weight:
+            out["max"] = f"MAX(CASE WHEN {cond} THEN ABS({x}) END)"
+    elif ind.kind == "rate":
+        c = row(ind.numerator)
+        known = f"{pop} AND {c} IS NOT NULL"
+        out["num"] = count(f"{known} AND {c}")
+        out["den"] = out["n"] = count(known)
+    elif ind.kind == "entry":
+        known = f"{pop} AND year IN {_in_list(panel_years)}" if panel_years else "FALSE"
+        out["num"] = count(f"{known} AND NOT _in_prev")
+        out["den"] = out["n"] = count(known)
+    return out
+
+
+def _aggregates_b(ind: Indicator, row: _Row) -> dict[str, str]:
+    """Aggregates over the rows of year Y-1 joined to the same enterprise in Y (cell of Y-1)."""
+    pop = row(ind.population)
+    count = lambda cond: f"COUNT(CASE WHEN {cond} THEN 1 END)"
+    out: dict[str, str] = {}
+    if ind.kind == "exit":
+        out["num"] = count(f"{pop} AND NOT _in_next")
+        out["den"] = out["n"] = count(pop)
+    elif ind.kind == "graduation":
+        before, after = _rank(row.size), _rank(NEXT + row.size)
+        known = f"{pop} AND _in_next AND {before} IS NOT NULL AND {after} IS NOT NULL"
+        op = ">" if ind.direction == "up" else "<"
+        out["num"] = count(f"{known} AND {after} {op} {before}")
+        out["den"] = out["n"] = count(known)
+    elif ind.kind == "growth":
+        x, x_next = row(ind.numerator), row(ind.numerator, nxt=True)
+        cond = f"{pop} AND _in_next AND {x} IS NOT NULL AND {x_next} IS NOT NULL"
+        out["num"] = f"SUM(CASE WHEN {cond} THEN {x_next} END)"
+        out["den"] = f"SUM(CASE WHEN {cond} THEN {x} END)"
+        out["n"] = count(cond)
+    return out
+
+
+def _where_sql(where: dict, regime: str) -> str:
+    parts = []
+    for dim, value in (where or {}).items():
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        col = f"dim_{dim}"
+        parts.append(f"{col} IN ({', '.join(_literal(v) for v in values)})")
+    return " AND ".join(parts)
+
+
+def _check_where(where: dict | None) -> dict:
+    where = dict(where or {})
+    unknown = [d for d in where if d not in D.DIMENSIONS]
+    if unknown:
+        raise D.DimensionError(_("unknown dimension {names} in where (one of {dims})").format(
+            names=", ".join(unknown), dims=", ".join(D.DIMENSIONS)))
+    return where
+
+
+def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | None = None,
+                 regime: str = "bps-workers", where: dict | None = None, table: str = "reports",
+                 available_years: list[int] | None = None, weight: str | None = None) -> Plan:
+    """Build the statement (DuckDB dialect). ``years`` None: every row of ``table``."""
+    D.check_regime(regime)
+    where = _check_where(where)
+    row = _Row(regime)
+    panel = any(i.is_panel for i in indicators)
+    if weight and panel:
+        raise QueryError(_("panel indicators need enterprise-level rows"))
+    need_entry = any(i.kind == "entry" for i in indicators)
+    side_b = [i for i in indicators if i.kind in SIDE_B_KINDS]
+    dims = sorted(set(by) | set(where))
+    # dims also used for filtering are computed; only `by` ones are grouped on.
+    years = sorted(set(years)) if years else None
+    panel_years = _panel_years(years, available_years) if panel else None
+
+    fields = {"enterprise_id", "year"} | ({weight} if weight else set())
+    next_fields: set[str] = set()
+    for ind in indicators:
+        for text in (ind.numerator, ind.denominator, ind.population):
+            fields |= row.fields(text)
+        if ind.kind == "graduation":
+            fields.add(row.size)
+            next_fields.add(row.size)
+        if ind.kind == "growth":
+            next_fields |= row.fields(ind.numerator)
+    fields |= next_fields
+    fields = sorted(fields)
+    dim_cols = [f"dim_{d}" for d in dims]
+    group_cols = [f"dim_{d}" for d in by]
+
+    read_years = sorted(set(years) | ({y - 1 for y in years} if panel else set())) if years else None
+    src_select = ", ".join(fields + [f"{D.sql(d, regime)} AS dim_{d}" for d in dims])
+    src_where = f" WHERE year IN {_in_list(read_years)}" if read_years else ""
+    ctes = [f"src AS (SELECT {src_select} FROM {table}{src_where})"]
+
+    year_filter = f" WHERE s.year IN {_in_list(years)}" if years else ""
+    if need_entry:
+        ctes.append("cur AS (SELECT s.*, (p.enterprise_id IS NOT NULL) AS _in_prev FROM src AS s "
+                    "LEFT JOIN (SELECT enterprise_id, year FROM src) AS p "
+                    f"ON p.enterprise_id = s.enterprise_id AND p.year = s.year - 1{year_filter})")
+    else:
+        ctes.append(f"cur AS (SELECT s.* FROM src AS s{year_filter})")
+
+    filt = _where_sql(where, regime)
+    a_aggs: dict[str, str] = {}
+    for ind in indicators:
+        if ind.kind not in SIDE_B_KINDS:
+            for key, sql in _aggregates_a(ind, row, weight, panel_years).items():
+                a_aggs[f"{ind.id}__{key}"] = sql
+    ctes.append(_grouped("a", "cur", group_cols, a_aggs or {"_rows": "COUNT(*)"}, filt))
+
+    if side_b:
+        b_cols = [c for c in fields if c != "year"] + [f"dim_{d}" for d in dims if d != "year"]
+        select = ", ".join(f"p.{c}" for c in b_cols)
+        select += ", p.year + 1 AS year" + (", p.year + 1 AS dim_year" if "year" in dims else "")
+        select += ", (n.enterprise_id IS NOT NULL) AS _in_next"
+        select += "".join(f", n.{c} AS {NEXT}{c}" for c in sorted(next_fields))
+        b_where = f" WHERE p.year + 1 IN {_in_list(panel_years)}" if panel_years else " WHERE FALSE"
+        ctes.append(f"nxt AS (SELECT {select} FROM src AS p LEFT JOIN src AS n "
+                    f"ON n.enterprise_id = p.enterprise_id AND n.year = p.year + 1{b_where})")
+        b_aggs = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, row).items()}
+        ctes.append(_grouped("b", "nxt", group_cols, b_aggs, filt))
+
+    columns = list(a_aggs) + ([f"{i.id}__{k}" for i in side_b for k in _aggregates_b(i, row)] if side_b else [])
+    body = _final(group_cols, a_aggs, side_b, row, indicators)
+    sql = "WITH " + ",\n".join(ctes) + "\n" + body
+    return Plan(indicators=indicators, by=by, sql=sql, years=years, panel_years=panel_years,
+                columns=group_cols + columns + [f"{i.id}__den" for i in indicators if i.kind == "share"])
+
+
+def _panel_years(years, available):
+    if available is None:
+        return years  # the caller vouches that Y-1 exists for every requested year
+    avail = set(available)
+    candidates = years if years else sorted(avail)
+    return [y for y in candidates if y in avail and y - 1 in avail]
+
+
+def _grouped(name: str, source: str, group_cols: list[str], aggs: dict[str, str], filt: str) -> str:
+    select = ", ".join(group_cols + [f"{sql} AS {alias}" for alias, sql in aggs.items()])
+    where = f" WHERE {filt}" if filt else ""
+    group = f" GROUP BY {', '.join(group_cols)}" if group_cols else ""
+    return f"{name} AS (SELECT {select} FROM {source}{where}{group})"
+
+
+def _final(group_cols, a_aggs, side_b, row, indicators) -> str:
+    if side_b:
+        keys = ", ".join(f"COALESCE(a.{c}, b.{c}) AS {c}" for c in group_cols)
+        b_cols = [f"b.{i.id}__{k}" for i in side_b for k in _aggregates_b(i, row)]
+        on = " AND ".join(f"a.{c} = b.{c}" for c in group_cols) if group_cols else "TRUE"
+        inner = (f"SELECT {', '.join(filter(None, [keys, ', '.join(f'a.{c}' for c in a_aggs), ', '.join(b_cols)]))} "
+                 f"FROM a FULL OUTER JOIN b ON {on}")
+    else:
+        inner = "SELECT * FROM a"
+    shares = [i for i in indicators if i.kind == "share"]
+    if not shares:
+        return inner
+    partition = " PARTITION BY dim_year" if "dim_year" in group_cols else ""
+    windows = ", ".join(f"SUM({i.id}__num) OVER ({partition.strip()}) AS {i.id}__den" for i in shares)
+    return f", cells AS ({inner})\nSELECT *, {windows} FROM cells"
+
+
+def to_sql(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,
+           dialect: str = "duckdb", table: str = "reports", available_years=None) -> str:
+    """The SQL statement computing ``ids`` by ``by`` over the analytics table named ``table``,
+    in ``dialect`` ("duckdb" or "spark", or any dialect sqlglot writes)."""
+    indicators = get(ids) if isinstance(ids, str) or (ids and isinstance(next(iter(ids)), str)) else list(ids)
+    plan = compile_plan(indicators, D.parse_by(by), years=years, regime=regime, where=where, table=table,
+                        available_years=available_years)
+    if dialect == "duckdb":
+        return plan.sql
+    return sqlglot.transpile(plan.sql, read="duckdb", write=dialect, pretty=True)[0]

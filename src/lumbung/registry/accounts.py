@@ -1,0 +1,60 @@
+"""User accounts with a role (``lumbung createuser``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lumbung.registry.roles import ROLES
+
+
+class AccountError(ValueError):
+    """Bad input for an account: unknown role, unknown region, existing user name."""
+
+
+def normalize_region(code: str) -> str:
+    """Dotted, existing Kemendagri region code, or :class:`AccountError`."""
+    from lumbung import geography
+
+    try:
+        dotted = geography.normalize_code(code)
+    except ValueError as error:
+        raise AccountError(str(error)) from None
+    if not geography.exists(dotted):
+        raise AccountError(f"region {dotted} does not exist in the Kemendagri list ({geography.SOURCE})")
+    return dotted
+
+
+def create_user(username: str, role: str, regions: Iterable[str] = (), password: str | None = None,
+                enterprises: Iterable[int] = (), email: str = ""):
+    """Create an account in one of the roles. ``regions`` become RegionScope rows (what an officer
+    sees); ``enterprises`` (ids) become EnterpriseOwner links (an owner's own firms). Without a
+    password the account cannot log in until one is set."""
+    import lumbung
+
+    lumbung.setup_django()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from lumbung.registry.models import Enterprise, EnterpriseOwner, RegionScope
+
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    codes = sorted({normalize_region(code) for code in regions})
+    if ROLES[role].needs_region and not codes:
+        raise AccountError(f"the role {role} needs at least one region")
+    enterprise_ids = sorted(set(enterprises))
+    missing = set(enterprise_ids) - set(Enterprise.objects.filter(pk__in=enterprise_ids).values_list("pk", flat=True))
+    if missing:
+        raise AccountError(f"no enterprise with id {', '.join(map(str, sorted(missing)))}")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise AccountError(f"user {username!r} already exists")
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, email=email, password=password)
+        user.is_staff = ROLES[role].staff
+        user.save(update_fields=["is_staff"])
+        user.groups.add(Group.objects.get(name=role))
+        RegionScope.objects.bulk_create([RegionScope(user=user, region_code=code) for code in codes])
+        EnterpriseOwner.objects.bulk_create([EnterpriseOwner(user=user, enterprise_id=i) for i in enterprise_ids])
+    return user

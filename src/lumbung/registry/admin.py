@@ -1,0 +1,120 @@
+"""Admin pages. Records are filtered by the same rules as everywhere (access.enterprises_visible_to);
+the owner's NIK is shown masked and can be replaced but never read back here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.registry import nik as nik_protection
+from lumbung.registry.access import enterprises_visible_to
+from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise, EnterpriseOwner, RegionScope
+
+
+class EnterpriseForm(forms.ModelForm):
+    new_owner_nik = forms.CharField(
+        label=_("new owner NIK"), required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False),  # never sent back to the browser
+        help_text=_("16 digits. Leave empty to keep the stored NIK."),
+    )
+    clear_owner_nik = forms.BooleanField(label=_("remove the stored NIK"), required=False)
+
+    class Meta:
+        model = Enterprise
+        exclude = ["owners"]
+
+    def clean_new_owner_nik(self):
+        value = self.cleaned_data.get("new_owner_nik") or ""
+        if value and not nik_protection.is_valid(value):
+            raise forms.ValidationError(_("A NIK has exactly 16 digits."))
+        return value
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("clear_owner_nik"):
+            self.instance.set_owner_nik(None)
+        elif self.cleaned_data.get("new_owner_nik"):
+            self.instance.set_owner_nik(self.cleaned_data["new_owner_nik"])
+        return super().save(commit)
+
+
+class AnnualReportInline(admin.TabularInline):
+    model = AnnualReport
+    extra = 0
+    fields = ["year", "workers", "workers_paid", "workers_female", "sales", "output", "inputs",
+              "net_assets", "business_capital", "investment"]
+
+
+class OwnerInline(admin.TabularInline):
+    model = EnterpriseOwner
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    form = EnterpriseForm
+    list_display = ["name", "nib", "region_code", "kbli", "owner_name", "masked_nik", "source"]
+    list_filter = ["source", "legal_status", "reported_scale"]
+    search_fields = ["name", "nib", "source_id", "region_code", "kbli"]
+    readonly_fields = ["masked_nik", "created_at", "updated_at"]
+    inlines = [AnnualReportInline, OwnerInline]
+    list_per_page = 50
+    show_full_result_count = False  # counting a million rows on every page is slow
+
+    @admin.display(description=_("owner NIK"))
+    def masked_nik(self, obj):
+        return obj.owner_nik_masked or "-"
+
+    def get_queryset(self, request):
+        return enterprises_visible_to(request.user, super().get_queryset(request))
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "year", "workers", "sales", "net_assets"]
+    list_filter = ["year"]
+    raw_id_fields = ["enterprise"]
+    list_select_related = ["enterprise"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        visible = enterprises_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(enterprise__in=visible)
+
+
+@admin.register(RegionScope)
+class RegionScopeAdmin(admin.ModelAdmin):
+    list_display = ["user", "region_code"]
+    search_fields = ["user__username", "region_code"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the system, never edited."""
+
+    list_display = ["timestamp", "action", "model", "object_id", "object_repr", "actor_name", "source"]
+    list_filter = ["action", "model"]
+    search_fields = ["object_repr", "actor_name", "source", "=object_id"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        entries = super().get_queryset(request)
+        if request.user.has_perm("registry.view_all_enterprises"):
+            return entries
+        visible = enterprises_visible_to(request.user).values("pk")
+        reports = AnnualReport.objects.filter(enterprise__in=visible).values("pk")
+        return entries.filter(Q(model="enterprise", object_id__in=visible)
+                              | Q(model="annualreport", object_id__in=reports))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

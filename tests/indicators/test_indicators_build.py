@@ -1,0 +1,118 @@
+"""`lumbung analytics build` from a small registry: full, incremental, deletions.
+
+Marked django_db: CI reruns these on PostgreSQL (LUMBUNG_DATABASE_URL=postgresql://...).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pyarrow.parquet as pq
+import pytest
+
+from lumbung.indicators import build_analytics, compute
+from lumbung.indicators.schema import COLUMNS, partition_path
+from lumbung.sizeclass import classify
+
+pytestmark = pytest.mark.django_db
+
+
+def _registry():
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    def ent(name, region, kbli, **kw):
+        return Enterprise.objects.create(name=name, region_code=region, kbli=kbli, **kw)
+
+    a = ent("Tahu Sumedang", "32.11.01.2001", "10392", owner_gender="F", legal_status="none", reported_scale="micro")
+    b = ent("Batik Pekalongan", "33.75.01", "13134", owner_gender="M", legal_status="legal_entity",
+            indonesian_owned=True, independent=True)
+    c = ent("Mebel Jepara", "33.20", "31001", owner_gender=None)
+    d = ent("Tanpa wilayah", "99.99", "99999")  # codes that do not exist: unknown buckets
+    rep = AnnualReport.objects.create
+    rep(enterprise=a, year=2022, workers=3, sales=90_000_000, output=100_000_000, inputs=60_000_000, trained=True)
+    rep(enterprise=a, year=2023, workers=6, sales=120_000_000, output=130_000_000, inputs=70_000_000, trained=False)
+    rep(enterprise=b, year=2022, workers=12, sales=900_000_000, output=1_000_000_000, inputs=None,
+        net_assets=300_000_000, online_sales=True)
+    rep(enterprise=c, year=2023, workers=None, sales=None, output=50_000_000, inputs=20_000_000)
+    rep(enterprise=d, year=2023, workers=0, sales=10_000_000)  # 0 workers: the classifier refuses it
+    return a, b, c, d
+
+
+def _read(home, year):
+    return pq.read_table(partition_path(year, home)).to_pylist()
+
+
+def test_full_build_denormalises_the_registry(tmp_path):
+    a, b, c, d = _registry()
+    result = build_analytics(home=tmp_path)
+    assert result.mode == "full" and result.years == [2022, 2023] and result.rows == 5
+    rows = {(r["enterprise_id"], r["year"]): r for y in (2022, 2023) for r in _read(tmp_path, y)}
+    assert set(rows) == {(a.id, 2022), (a.id, 2023), (b.id, 2022), (c.id, 2023), (d.id, 2023)}
+    assert tuple(pq.read_schema(partition_path(2023, tmp_path)).names) == COLUMNS
+    ra = rows[(a.id, 2023)]
+    assert ra["value_added"] == 60_000_000 and ra["trained"] is False
+    assert (ra["province"], ra["regency"], ra["district"]) == ("32", "32.11", "32.11.01")
+    assert (ra["kbli_section"], ra["kbli_division"]) == ("C", "10")
+    assert ra["size_bps_workers"] == "small"             # 6 persons engaged: BPS small (5-19)
+    assert rows[(a.id, 2022)]["size_bps_workers"] == "micro"
+    assert rows[(b.id, 2022)]["value_added"] is None     # inputs missing
+    assert rows[(b.id, 2022)]["district"] == "33.75.01" and rows[(b.id, 2022)]["regency"] == "33.75"
+    assert rows[(c.id, 2023)]["district"] is None and rows[(c.id, 2023)]["regency"] == "33.20"
+    assert rows[(d.id, 2023)]["province"] is None and rows[(d.id, 2023)]["kbli_division"] is None
+    assert rows[(d.id, 2023)]["size_bps_workers"] == "unknown"
+    assert "name" not in COLUMNS and "owner_nik" not in COLUMNS and "owner_name" not in COLUMNS
+    # every regime's column agrees with the row-by-row classifier
+    for row in rows.values():
+        report = {k: row[k] for k in ("workers", "sales", "net_assets", "business_capital", "investment",
+                                      "indonesian_owned", "independent")}
+        if report["workers"] == 0:
+            continue
+        for regime in ("bps-workers", "uu-9-1995", "uu-20-2008", "pp-7-2021", "permenperin-64-2016"):
+            assert row["size_" + regime.replace("-", "_")] == classify(report, regime).size_class
+
+
+def test_engine_over_the_built_tables(tmp_path):
+    _registry()
+    build_analytics(home=tmp_path)
+    df = compute("firms,value_added,entry_rate", by=["year", "province"], home=tmp_path)
+    v = {(r.year, r.province, r.indicator): r.value for r in df.itertuples()}
+    assert v[(2023, "32", "firms")] == 1 and v[(2023, "33", "firms")] == 1 and v[(2023, "unknown", "firms")] == 1
+    assert v[(2023, "33", "value_added")] == 30_000_000
+    assert v[(2023, "33", "entry_rate")] == 100      # Mebel Jepara did not report in 2022
+
+
+def test_incremental_build_rewrites_only_changed_years(tmp_path):
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    a, b, c, d = _registry()
+    build_analytics(home=tmp_path)
+    before_2022 = os.stat(partition_path(2022, tmp_path)).st_mtime_ns
+
+    assert build_analytics(home=tmp_path).years == []   # nothing changed
+
+    report = AnnualReport.objects.get(enterprise=c, year=2023)
+    report.workers = 25
+    report.save()
+    result = build_analytics(home=tmp_path)
+    assert result.mode == "incremental" and result.years == [2023] and result.rows == 3
+    assert os.stat(partition_path(2022, tmp_path)).st_mtime_ns == before_2022
+    changed = {r["enterprise_id"]: r for r in _read(tmp_path, 2023)}[c.id]
+    assert changed["workers"] == 25 and changed["size_bps_workers"] == "medium"
+
+    # an enterprise change touches every year it reported
+    b.region_code = "32.04"
+    b.save()
+    assert build_analytics(home=tmp_path).years == [2022]
+    assert {r["enterprise_id"]: r for r in _read(tmp_path, 2022)}[b.id]["province"] == "32"
+
+    # a deletion is seen through the year's count
+    Enterprise.objects.filter(pk=b.id).delete()
+    assert build_analytics(home=tmp_path).years == [2022]
+    assert [r["enterprise_id"] for r in _read(tmp_path, 2022)] == [a.id]
+
+    # a year whose every report is gone loses its partition
+    AnnualReport.objects.filter(year=2022).delete()
+    result = build_analytics(home=tmp_path)
+    assert result.removed == [2022] and not partition_path(2022, tmp_path).exists()
+
+    assert build_analytics(full=True, home=tmp_path).years == [2023]

@@ -1,0 +1,33 @@
+"""Fixtures for the portal tests."""
+
+from __future__ import annotations
+
+import pytest
+from portal_samples import FIRMS, NIK
+
+
+@pytest.fixture
+def registry(db):
+    """The FIRMS of portal_samples; firm B's owner has a NIK. Returns {name: Enterprise}."""
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    firms = {}
+    for name, region, reports in FIRMS:
+        enterprise = Enterprise(name=f"Usaha {name}", region_code=region, kbli="10792")
+        if name == "B":
+            enterprise.set_owner_nik(NIK)
+        enterprise.save()
+        for year, workers in reports.items():
+            AnnualReport.objects.create(enterprise=enterprise, year=year, workers=workers, sales=10_000_000)
+        firms[name] = enterprise
+    return firms
+
+
+@pytest.fixture
+def make_user(db):
+    from lumbung.registry.accounts import create_user
+
+    def make(username, role, regions=(), enterprises=()):
+        return create_user(username, role, regions=regions, enterprises=enterprises, password="pw-test-123")
+
+    return make

@@ -1,0 +1,78 @@
+"""The admin shows the NIK masked, filters by region scope, and keeps the audit trail read-only."""
+
+from __future__ import annotations
+
+import pytest
+from registry_samples import NIK, NIK_MASKED, NIK_MIDDLE
+
+from lumbung.registry.models import AuditEntry, Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_for(client, make_user):
+    def login(username, role, regions=()):
+        user = make_user(username, role, regions=regions)
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_changelist_and_change_page_show_masked_nik_only(admin_client_for, make_enterprise):
+    enterprise = make_enterprise(name="Batik Lestari", nik=NIK)
+    client = admin_client_for("admin1", "admin")
+    for url in ["/admin/registry/enterprise/", f"/admin/registry/enterprise/{enterprise.pk}/change/"]:
+        page = client.get(url).content.decode()
+        assert "Batik Lestari" in page
+        assert NIK_MASKED in page
+        assert NIK not in page and NIK_MIDDLE not in page
+        assert enterprise.owner_nik_token not in page  # not even the ciphertext is sent
+
+
+def test_audit_admin_shows_no_plain_nik(admin_client_for, make_enterprise):
+    enterprise = make_enterprise(nik=NIK)
+    entry = AuditEntry.objects.get(model="enterprise", object_id=enterprise.pk)
+    client = admin_client_for("admin2", "admin")
+    for url in ["/admin/registry/auditentry/", f"/admin/registry/auditentry/{entry.pk}/change/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert NIK not in response.content.decode() and NIK_MIDDLE not in response.content.decode()
+
+
+def test_admin_form_sets_nik_encrypted_and_audits_with_actor(admin_client_for, make_enterprise):
+    enterprise = make_enterprise(name="Kerupuk", region_code="32.04.01")
+    client = admin_client_for("petugas", "officer", regions=["32.04"])
+    data = {"source": "manual", "name": "Kerupuk Jaya", "region_code": "32.04.01", "kbli": "10792",
+            "kbli_version": "2020", "new_owner_nik": NIK, "owner_name": "", "address": "", "main_products": "",
+            "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0",
+            "owner_links-TOTAL_FORMS": "0", "owner_links-INITIAL_FORMS": "0"}
+    response = client.post(f"/admin/registry/enterprise/{enterprise.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    enterprise.refresh_from_db()
+    assert enterprise.name == "Kerupuk Jaya" and enterprise.owner_nik_masked == NIK_MASKED
+    update = AuditEntry.objects.filter(model="enterprise", object_id=enterprise.pk, action="update").get()
+    assert update.actor_name == "petugas" and update.source == "admin"
+    assert update.changes["owner_nik"] == [None, NIK_MASKED]
+    assert update.changes["name"] == ["Kerupuk", "Kerupuk Jaya"]
+
+
+def test_officer_admin_lists_only_their_region(admin_client_for, make_enterprise):
+    inside = make_enterprise(name="Dalam Wilayah", region_code="32.04.01")
+    outside = make_enterprise(name="Luar Wilayah", region_code="35.78")
+    client = admin_client_for("petugas2", "officer", regions=["32.04"])
+    page = client.get("/admin/registry/enterprise/").content.decode()
+    assert "Dalam Wilayah" in page and "Luar Wilayah" not in page
+    assert client.get(f"/admin/registry/enterprise/{outside.pk}/change/").status_code in (302, 404)
+    assert client.get(f"/admin/registry/enterprise/{inside.pk}/change/").status_code == 200
+
+
+def test_audit_trail_cannot_be_edited_in_admin(admin_client_for, make_enterprise):
+    enterprise = make_enterprise()
+    entry = AuditEntry.objects.get(model="enterprise", object_id=enterprise.pk)
+    client = admin_client_for("admin3", "admin")
+    assert client.get("/admin/registry/auditentry/add/").status_code == 403
+    assert client.post(f"/admin/registry/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert Enterprise.objects.filter(pk=enterprise.pk).exists()
