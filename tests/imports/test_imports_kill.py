@@ -80,7 +80,7 @@ def _reports(url) -> int:
 
 def test_kill_leaves_whole_batches_and_a_rerun_completes(tmp_path, fresh_database):
     path = write_csv(tmp_path / "big.csv", [
-        row(source_id=f"E{i:05d}", nib="", owner_nik="", year=str(2020 + y), workers=str(1 + (i + y) % 40))
+        row(source_id=f"E{i:05d}", nib="", owner_nik="", year=str(2020 + y), workers=str(3 + (i + y) % 40))
         for i in range(FIRMS) for y in range(YEARS)])
     home = tmp_path / "home"
     killed_url, clean_url = fresh_database("killed"), fresh_database("clean")

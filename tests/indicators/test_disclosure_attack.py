@@ -86,10 +86,11 @@ def interval(vector: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray) -> tuple[fl
 
 
 def attack(firms: pd.DataFrame, by: list[str]):
-    """Yield (indicator, sub-query, cell, true value, lowest, highest) for every confidential cell,
-    and the cells the heuristic reported it could not protect to the full level."""
+    """For every confidential cell of the query and its sub-queries: (indicator, sub-query, cell,
+    true value, the attacker's interval, the interval had the query hidden all its cells, whether
+    protect() reported that it could not reach the protection level there)."""
     leaves = firms.groupby(by, sort=True)["output"].agg(["size", "sum"]).reset_index()
-    published: dict[str, list[tuple[np.ndarray, float]]] = {q: [] for q in QUANTITIES}
+    published: dict[str, list[tuple[np.ndarray, float, bool]]] = {q: [] for q in QUANTITIES}
     confidential = []
     unprotected: list = []
     for sub in sub_queries(by):
@@ -104,17 +105,24 @@ def attack(firms: pd.DataFrame, by: list[str]):
                 of_cell &= (column(firms, d) == v).to_numpy()
             vector = in_cell.astype(float)
             if not row.suppressed:
-                published[row.indicator].append((vector, row.numerator))
+                published[row.indicator].append((vector, row.numerator, sub == by))
             if sensitive(row.indicator, firms.loc[of_cell, "output"]):
                 confidential.append((row.indicator, sub, cell, vector))
-    weak = {tuple(u["cell"]) for u in unprotected}
+    weak = {(col[0], tuple(label for label in u["cell"] if label != ""))
+            for u in unprotected for col in u["columns"]}
     for indicator in QUANTITIES:
         truth = leaves["size" if indicator == "firms" else "sum"].to_numpy(dtype=float)
-        a_eq = np.array([v for v, _ in published[indicator]]).reshape(-1, len(leaves))
-        b_eq = np.array([b for _, b in published[indicator]])
-        for sub, cell, vector in (c[1:] for c in confidential if c[0] == indicator):
-            low, high = interval(vector, a_eq, b_eq)
-            yield indicator, sub, cell, float(vector @ truth), low, high, weak
+        everything = published[indicator]
+        coarser = [p for p in everything if not p[2]]
+        for name, sub, cell, vector in confidential:
+            if name != indicator:
+                continue
+            yield (indicator, sub, cell, float(vector @ truth), interval(vector, *equations(everything, len(leaves))),
+                   interval(vector, *equations(coarser, len(leaves))), (indicator, tuple(cell.values())) in weak)
+
+
+def equations(published, n):
+    return (np.array([v for v, _, _ in published]).reshape(-1, n), np.array([b for _, b, _ in published]))
 
 
 def firms_strategy(dims: dict[str, list[str]]):
@@ -124,18 +132,18 @@ def firms_strategy(dims: dict[str, list[str]]):
         lambda rows: pd.DataFrame([dict(zip(dims, c), output=o) for c, o in rows]))
 
 
-def check_protected(firms: pd.DataFrame, by: list[str]) -> int:
-    checked = 0
-    for indicator, sub, cell, x, low, high, weak in attack(firms, by):
-        margin = PROTECTION * x
-        tolerance = 1e-6 * max(1.0, x)
-        assert high - low > tolerance, f"{indicator} of {sub} {cell} = {x} is recovered exactly"
-        if tuple(cell.values()) in weak:
-            continue  # the heuristic said it could not reach the level here (it stays suppressed)
-        assert high >= x + margin - tolerance, f"{indicator} of {sub} {cell}: at most {high}, true {x}"
-        assert low <= x - margin + tolerance, f"{indicator} of {sub} {cell}: at least {low}, true {x}"
-        checked += 1
-    return checked
+def protected(x: float, low: float, high: float) -> bool:
+    margin, tolerance = PROTECTION * x, 1e-6 * max(1.0, x)
+    return high - low > tolerance and high >= x + margin - tolerance and low <= x - margin + tolerance
+
+
+def check_protected(firms: pd.DataFrame, by: list[str]) -> None:
+    for indicator, sub, cell, x, (low, high), best, reported in attack(firms, by):
+        if protected(x, low, high):
+            continue
+        where = f"{indicator} of {sub} {cell} = {x}: the attacker narrows it to [{low}, {high}]"
+        assert reported, where + " and protect() did not report it"
+        assert not protected(x, *best), where + ", but hiding the whole query would protect it"
 
 
 ONE = {"size_class": ["micro", "small", "medium", "large", "unknown"]}

@@ -117,3 +117,27 @@ def test_bad_input_exits_with_code_2(args, message, tmp_path):
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.django_db
+def test_simulate_from_the_registry(tmp_path):
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    for i in range(40):
+        firm = Enterprise.objects.create(name=f"Usaha {i}", region_code="33.01", kbli="10792",
+                                         source_id=f"t{i}")
+        for year in (2022, 2023):
+            AnnualReport.objects.create(enterprise=firm, year=year, workers=1 + i % 7,
+                                        net_assets=20_000_000 + 1_000_000 * i, sales=90_000_000)
+    out = tmp_path / "registry"
+    result = _invoke("baseline", "--from-registry", "--years", "1", "--runs", "2", "--executor",
+                     "serial", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with open(out / "summary.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["period"] == "0"]
+    assert {r["kbli_division"] for r in rows} == {"10"} and {r["province"] for r in rows} == {"33"}
+    for run in ("0", "1"):
+        mine = [r for r in rows if r["run"] == run]
+        # firms at the end of the first quarter = the 40 registered firms + entries - exits
+        total = sum(int(r["firms"]) - int(r["entries"]) + int(r["exits"]) for r in mine)
+        assert total == 40

@@ -150,3 +150,17 @@ def test_bad_arguments_are_rejected(arguments, message):
 def test_a_scenario_listed_twice_is_rejected():
     with pytest.raises(ValueError, match="twice"):
         run_ensemble(["baseline", "baseline"], SPEC, runs=1, seed=1, years=1, executor="serial")
+
+
+def test_uncertain_parameters_are_drawn_per_run_and_shared_by_scenarios(serial):
+    frame = runs_frame(serial)
+    ranges = scenarios.load("baseline").uncertain()
+    assert ranges, "the baseline declares uncertain parameters"
+    assert set(ranges) <= set(frame.columns)
+    for name, (low, high) in ranges.items():
+        assert frame[name].is_between(low, high).all()
+        base = frame.filter(pl.col("scenario") == "baseline")[name].to_list()
+        assert base == frame.filter(pl.col("scenario") == "credit")[name].to_list()
+        assert len(set(base)) == RUNS  # a different stratum in every run
+    seeds = frame.group_by("run").agg(pl.col("seed").n_unique())
+    assert seeds["seed"].to_list() == [1] * RUNS

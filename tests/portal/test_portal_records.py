@@ -54,6 +54,7 @@ def test_json_keeps_missing_values_null(client, registry, make_user):
     data = client.get(f"/enterprises/{registry['C'].pk}.json").json()
     [report] = data["reports"]
     assert report["workers"] is None and report["net_assets"] is None and report["sales"] == 10_000_000
+    assert report["value_added"] is None  # output and inputs missing: not 0
     assert data["nib"] is None and data["owner_nik"] is None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from registry_samples import NIK  # noqa: F401  (module name unique across test folders)
 
 
 @pytest.fixture

@@ -76,3 +76,38 @@ def test_audit_trail_cannot_be_edited_in_admin(admin_client_for, make_enterprise
     assert client.post(f"/admin/registry/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
     assert Enterprise.objects.filter(pk=enterprise.pk).exists()
+
+
+def test_officer_cannot_move_an_enterprise_out_of_their_regions(admin_client_for, make_enterprise):
+    enterprise = make_enterprise(name="Gerabah", region_code="32.04.01")
+    client = admin_client_for("petugas3", "officer", regions=["32.04"])
+    data = {"source": "manual", "name": "Gerabah", "region_code": "35.78", "kbli": "23931",
+            "kbli_version": "2020", "owner_name": "", "address": "", "main_products": "",
+            "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0",
+            "owner_links-TOTAL_FORMS": "0", "owner_links-INITIAL_FORMS": "0"}
+    response = client.post(f"/en/admin/registry/enterprise/{enterprise.pk}/change/", data)
+    assert response.status_code == 200  # the form is shown again with the error
+    assert "outside the regions" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.region_code == "32.04.01"
+
+
+def test_officer_cannot_file_a_report_outside_their_regions(admin_client_for, make_enterprise):
+    from lumbung.registry.models import AnnualReport
+
+    outside = make_enterprise(name="Luar", region_code="35.78")
+    inside = make_enterprise(name="Dalam", region_code="32.04.01")
+    client = admin_client_for("petugas4", "officer", regions=["32.04"])
+    for enterprise, expected in ((outside, 200), (inside, 302)):
+        response = client.post("/en/admin/registry/annualreport/add/",
+                               {"enterprise": str(enterprise.pk), "year": "2024", "workers": "3"})
+        assert response.status_code == expected
+    assert list(AnnualReport.objects.values_list("enterprise__name", flat=True)) == ["Dalam"]
+
+
+def test_officer_cannot_link_owner_accounts(admin_client_for, make_enterprise):
+    enterprise = make_enterprise(region_code="32.04.01")
+    client = admin_client_for("petugas5", "officer", regions=["32.04"])
+    page = client.get(f"/en/admin/registry/enterprise/{enterprise.pk}/change/").content.decode()
+    assert "owner_links-TOTAL_FORMS" not in page  # linking an owner (who then sees the NIK) is for admins
+    assert "reports-TOTAL_FORMS" in page

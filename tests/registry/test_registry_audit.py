@@ -133,3 +133,12 @@ def test_record_bulk_explicit_arguments_win(make_user):
                       actor=user, source="cli:purge")
     entry = AuditEntry.objects.get()
     assert (entry.actor_name, entry.source, entry.model, entry.action) == ("admin1", "cli:purge", "enterprise", "delete")
+
+
+def test_saving_still_audited_when_the_nik_key_changed(make_enterprise, monkeypatch):
+    enterprise = make_enterprise(name="Lama", nik=NIK)
+    monkeypatch.setenv("LUMBUNG_NIK_KEY", "a key set after the NIK was stored")
+    enterprise.name = "Baru"
+    enterprise.save()  # the stored NIK cannot be read now; the change is audited all the same
+    update = _entries("enterprise", enterprise.pk)[-1]
+    assert update.action == "update" and update.changes == {"name": ["Lama", "Baru"]}

@@ -6,6 +6,7 @@ settle rows that clash inside the file -> write whole enterprises in batches -> 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import polars as pl
@@ -30,7 +31,11 @@ def import_file(path, format: str = "template", dry_run: bool = False, errors_pa
     """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`."""
     path = Path(path)
     _check_format(format)
-    return _run(read_path(path), format, dry_run, errors_path, source, progress, batch_size, path.name)
+    started = time.perf_counter()
+    raw = read_path(path)
+    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name)
+    result.timings["read"] = result.timings.pop("_start") - started
+    return result
 
 
 def import_table(table: pa.Table, format: str = "template", dry_run: bool = False, errors_path=None,
@@ -38,8 +43,10 @@ def import_table(table: pa.Table, format: str = "template", dry_run: bool = Fals
                  name: str = "table") -> ImportResult:
     """Import an Arrow table (e.g. ``lumbung.synthetic.generate``) through the same path."""
     _check_format(format)
-    return _run(RawTable(tidy(frame_from_table(table))), format, dry_run, errors_path, source, progress,
-                batch_size, name)
+    result = _run(RawTable(tidy(frame_from_table(table))), format, dry_run, errors_path, source, progress,
+                  batch_size, name)
+    result.timings.pop("_start")
+    return result
 
 
 def _check_format(format: str) -> None:
@@ -48,6 +55,7 @@ def _check_format(format: str) -> None:
 
 
 def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
+    timings = {"_start": time.perf_counter()}
     frame, headers = _name_columns(raw.frame, format, name)
     pre_errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
     if format == "sidt":
@@ -64,8 +72,10 @@ def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_si
                               if c not in rows.columns])
     rows = rows.with_columns(enterprise_key().alias(KEY))
     rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
+    timings["check"] = time.perf_counter() - timings["_start"]
     outcome = write(rows, present, source=source or format, audit_source=f"import:{name}",
                     lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
+    timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
     errors = _stack([errors, clash_errors, _frame(outcome.rejected)])
     notes = _stack([*notes, clash_notes, _frame(outcome.notes)])
     rejected_lines = errors["line"].n_unique()
@@ -74,7 +84,7 @@ def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_si
     if mapped is not None:
         summary = sidt.disability_summary(mapped.workforce.filter(~pl.col(LINE).is_in(errors["line"].implode())))
     result = ImportResult(imported=raw.frame.height - _rejected_in_frame(errors, raw), rejected=rejected_lines,
-                          counts=outcome.counts, summary=summary, dry_run=dry_run)
+                          counts=outcome.counts, summary=summary, dry_run=dry_run, timings=timings)
     result.errors = _as_row_errors(errors, headers, note=False) + _as_row_errors(notes, headers, note=True)
     if errors_path:
         write_errors(result.errors, errors_path)

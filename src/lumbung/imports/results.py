@@ -37,6 +37,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)  # rejections first, then notes, by line
     counts: dict[str, int] = field(default_factory=dict)  # created/updated/unchanged per record type
     summary: list[str] = field(default_factory=list)  # extra lines the CLI prints (e.g. SIDT totals)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (read, check, write)
     dry_run: bool = False
 
     @property

@@ -11,6 +11,7 @@ own columns come from its row with the latest year. Plain SQL through Django's c
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -102,7 +103,7 @@ class _BatchWriter:
     def _select(self, sql_head: str, column: str, values: list, extra: tuple = ()) -> list[tuple]:
         found = []
         step = max(1, min(self.param_limit - len(extra), 5000))
-        with self.connection.cursor() as cursor:
+        with _Cursor(self.connection) as cursor:
             for start in range(0, len(values), step):
                 chunk = values[start:start + step]
                 marks = ", ".join(["%s"] * len(chunk))
@@ -145,6 +146,7 @@ class _BatchWriter:
             lines = batch.filter(pl.col(KEY).is_in(list(conflicts)))
             outcome.rejected += [(line, "nib", *conflicts[key]) for line, key in lines.select(LINE, KEY).iter_rows()]
             batch = batch.filter(~pl.col(KEY).is_in(list(conflicts)))
+        self._protect(plans)
         audit = []
         ids = self._insert_enterprises([p for p in plans if p["id"] is None], audit, outcome)
         self._update_enterprises([p for p in plans if p["id"] is not None and p["changes"]], audit, outcome)
@@ -154,10 +156,27 @@ class _BatchWriter:
                 ids[plan["key"]] = plan["id"]
         self._write_reports(batch, ids, {p["key"] for p in plans if p["id"] is None}, audit, outcome)
         if audit:
-            from lumbung.registry import audit as audit_trail
-
-            outcome.counts["audit_entries"] += audit_trail.record_bulk(audit, source=self.audit_source)
+            self._write_audit(audit)
+            outcome.counts["audit_entries"] += len(audit)
         return outcome
+
+    def _write_audit(self, entries: list[dict]) -> None:
+        """AuditEntry rows as ``audit.record_bulk`` makes them (who from ``audit.context``, the NIK
+        masked, changes {field: [old, new]}), written with one executemany: a million-row import
+        would spend most of its time in ``bulk_create``'s per-field preparation otherwise."""
+        from lumbung.registry import audit as audit_trail
+        from lumbung.registry.models import AuditEntry
+
+        actor = audit_trail.current_actor()
+        who = (actor.pk, actor.get_username()[:150]) if getattr(actor, "is_authenticated", False) else (None, "")
+        json_value = "CAST(%s AS jsonb)" if self.connection.vendor == "postgresql" else "%s"
+        table = self.connection.ops.quote_name(AuditEntry._meta.db_table)
+        rows = [(self.now, *who, self.audit_source[:255], e["action"], e["model"], e["object_id"],
+                 str(e["object_repr"])[:255], json.dumps(e["changes"])) for e in entries]
+        with _Cursor(self.connection) as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (timestamp, actor_id, actor_name, source, action, model, object_id, "
+                f"object_repr, changes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {json_value})", rows)
 
     def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str:
         """What to do with one enterprise: insert (id None) or update (changes); a reason to reject it."""
@@ -179,24 +198,43 @@ class _BatchWriter:
         if existing is None:
             return {"key": record[KEY], "id": None, "values": values, "nik": nik, "changes": None}
         changes = {c: [existing[c], v] for c, v in values.items() if existing[c] != v}
-        if nik is not None and nik[2] != existing["owner_nik_digest"]:
+        if self._nik_changed(nik, existing):
             changes["owner_nik"] = [_masked_token(existing["owner_nik_token"]), nik[0] and _mask(nik[0])]
         return {"key": record[KEY], "id": existing["id"], "values": values, "nik": nik, "changes": changes}
 
-    def _nik_update(self, record: dict, existing: dict | None):
-        """(nik, token, digest) to store; None when the file says nothing (no column, or masked)."""
+    def _nik_update(self, record: dict, existing: dict | None) -> list | None:
+        """None when the file says nothing about the NIK (no column, or a masked NIK); else
+        [nik, token, digest], with token None for a new NIK (protected in bulk, see _protect)."""
         if not self.has_nik or record.get(NIK_MASKED):
             return None
         nik = record.get("owner_nik")
         if nik is None:
-            return (None, None, None)
+            return [None, None, None]
+        if existing is not None and existing["owner_nik_digest"]:
+            from lumbung.registry import nik as protection
+
+            if protection.digest(nik) == existing["owner_nik_digest"]:
+                return [nik, existing["owner_nik_token"], existing["owner_nik_digest"]]
+        return [nik, None, None]
+
+    @staticmethod
+    def _nik_changed(nik: list | None, existing: dict) -> bool:
+        if nik is None:
+            return False
+        if nik[0] is None:
+            return existing["owner_nik_digest"] is not None
+        return nik[1] is None
+
+    @staticmethod
+    def _protect(plans: list[dict]) -> None:
+        """Encrypt the batch's new NIKs at once (registry.nik.protect_many)."""
+        pending = [p["nik"] for p in plans if p["nik"] and p["nik"][0] is not None and p["nik"][1] is None]
+        if not pending:
+            return
         from lumbung.registry import nik as protection
 
-        digest = protection.digest(nik)
-        if existing is not None and existing["owner_nik_digest"] == digest:
-            return (nik, existing["owner_nik_token"], digest)
-        token, digest = protection.protect(nik)
-        return (nik, token, digest)
+        for nik, (token, digest) in zip(pending, protection.protect_many([n[0] for n in pending])):
+            nik[1], nik[2] = token, digest
 
     # -- enterprises ------------------------------------------------------------------------------
     def _insert_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> dict:
@@ -217,32 +255,45 @@ class _BatchWriter:
                 nik = plan["nik"] or (None, None, None)
                 row += [nik[1], nik[2]]
             rows.append(row)
-        per_statement = max(1, min(self.param_limit // len(cols), 500))
-        ids = {}
-        with self.connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start:start + per_statement]
-                values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(chunk))
-                cursor.execute(f"INSERT INTO {self.ent_table} ({', '.join(cols)}) VALUES {values} "
-                               f"RETURNING id, source_id, nib", [x for row in chunk for x in row])
-                for ent_id, sid, nib in cursor.fetchall():
-                    ids["id:" + sid if sid is not None else "nib:" + nib] = ent_id
-        for plan in plans:
-            ent_id = ids[plan["key"]]
-            values = {c: [None, v] for c, v in plan["values"].items() if v not in (None, "")}
-            if plan["nik"] and plan["nik"][0]:
-                values["owner_nik"] = [None, _mask(plan["nik"][0])]
-            audit.append({"action": "create", "model": "enterprise", "object_id": ent_id,
-                          "object_repr": plan["values"].get("name") or "", "changes": values})
+        new_ids = self._reserve_ids(len(rows))
+        with _Cursor(self.connection) as cursor:
+            cursor.executemany(f"INSERT INTO {self.ent_table} (id, {', '.join(cols)}) "
+                               f"VALUES (%s, {', '.join(['%s'] * len(cols))})",
+                               [(ent_id, *row) for ent_id, row in zip(new_ids, rows)])
+        ids = {plan["key"]: ent_id for plan, ent_id in zip(plans, new_ids)}
+        # Created records are in the file and in the registry: the entry says who, when and from
+        # which file; a later change lists old and new values.
+        audit += [{"action": "create", "model": "enterprise", "object_id": ent_id,
+                   "object_repr": plan["values"].get("name") or "", "changes": {}}
+                  for plan, ent_id in zip(plans, new_ids)]
         outcome.counts["enterprises_created"] += len(plans)
         return ids
+
+    def _reserve_ids(self, count: int) -> list[int]:
+        """Ids for new enterprises, taken before the insert so that one executemany can write them.
+        PostgreSQL: from the table's sequence. SQLite: after the highest id ever used (AUTOINCREMENT
+        keeps it in sqlite_sequence); the batch's transaction holds the write lock meanwhile."""
+        from lumbung.registry.models import Enterprise
+
+        table = Enterprise._meta.db_table
+        with _Cursor(self.connection) as cursor:
+            if self.connection.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               (table, count))
+                return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT MAX(id) FROM {self.ent_table}")
+            highest = cursor.fetchall()[0][0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", (table,))
+            found = cursor.fetchall()
+            highest = max(highest, found[0][0] if found else 0)
+        return list(range(highest + 1, highest + 1 + count))
 
     def _update_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> None:
         if not plans:
             return
         # A NIB moving between enterprises of this batch would collide half-way: clear first.
         moving = [p["id"] for p in plans if "nib" in p["changes"]]
-        with self.connection.cursor() as cursor:
+        with _Cursor(self.connection) as cursor:
             if moving:
                 cursor.executemany(f"UPDATE {self.ent_table} SET nib = NULL WHERE id = %s", [(i,) for i in moving])
             sets = ", ".join(f"{c} = %s" for c in self.ent_cols)
@@ -288,7 +339,7 @@ class _BatchWriter:
                 outcome.counts["reports_unchanged"] += 1
         cols = ["enterprise_id", "year", *self.rep_cols, "created_at", "updated_at"]
         marks = ", ".join(["%s"] * len(cols))
-        with self.connection.cursor() as cursor:
+        with _Cursor(self.connection) as cursor:
             if inserts:
                 cursor.executemany(f"INSERT INTO {self.rep_table} ({', '.join(cols)}) VALUES ({marks})",
                                    [(*row, self.now, self.now) for row in inserts])
@@ -324,6 +375,35 @@ class _BatchWriter:
             ids[(eid, year)] = rid
         for entry in pending:
             entry["object_id"] = ids[entry.pop("_key")]
+
+
+class _Cursor:
+    """The driver's own cursor under Django's wrapper, so that a million-row import is not slowed by
+    Django's per-query debug logging; Django's transaction (``atomic``) still governs it. SQL is
+    written with %s placeholders and turned into the driver's style here."""
+
+    def __init__(self, connection):
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()
+        self.sqlite = connection.vendor == "sqlite"
+
+    def __enter__(self) -> "_Cursor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cursor.close()
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%s", "?") if self.sqlite else sql
+
+    def execute(self, sql: str, params=()) -> None:
+        self.cursor.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows) -> None:
+        self.cursor.executemany(self._sql(sql), rows)
+
+    def fetchall(self) -> list[tuple]:
+        return self.cursor.fetchall()
 
 
 def _param_limit(connection) -> int:

@@ -83,14 +83,6 @@ def _tables() -> tuple[str, str]:
     return Enterprise._meta.db_table, AnnualReport._meta.db_table
 
 
-def _cursor():
-    """A cursor for big reads: the raw DB-API cursor (sqlite3 or psycopg) under Django's connection."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    return connection.vendor, connection.connection.cursor()
-
-
 def _scalar_rows(sql: str, params=()) -> list[tuple]:
     from django.db import connection
 
@@ -136,25 +128,25 @@ def _select_sql(years: list[int]) -> str:
 
 
 def _fetch(years: list[int]) -> Iterator[tuple[str, list[tuple]]]:
-    from django.db import transaction
+    """Rows of ``years`` in chunks, through the DB-API connection under Django's (no ORM objects)."""
+    from django.db import connection, transaction
 
-    vendor, cursor = _cursor()
     sql = _select_sql(years)
-    if vendor == "postgresql":
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "postgresql":
         # A server-side cursor, so the result is streamed rather than loaded whole.
-        from django.db import connection
-
-        with transaction.atomic():
-            with connection.connection.cursor(name="lumbung_analytics") as named:
-                named.itersize = CHUNK_ROWS
-                named.execute(sql)
-                while rows := named.fetchmany(CHUNK_ROWS):
-                    yield vendor, rows
+        with transaction.atomic(), raw.cursor(name="lumbung_analytics") as cursor:
+            cursor.itersize = CHUNK_ROWS
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(CHUNK_ROWS):
+                yield connection.vendor, rows
         return
+    cursor = raw.cursor()  # SQLite: the sqlite3 cursor itself, without Django's wrapper
     try:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
-            yield vendor, rows
+            yield connection.vendor, rows
     finally:
         cursor.close()
 

@@ -144,7 +144,13 @@ def analytics_build(full: bool) -> None:
             counter["rows"] += n
             click.echo(_("\r{rows:,} rows").format(rows=counter["rows"]), err=True, nl=False)
 
-    result = build(full=full, progress=progress)
+    from django.db import DatabaseError  # the build needs the registry, hence Django, anyway
+
+    try:
+        result = build(full=full, progress=progress)
+    except DatabaseError as error:
+        raise click.ClickException(_("cannot read the registry ({error}); run `lumbung init` first").format(
+            error=str(error).splitlines()[0])) from None
     if progress:
         click.echo("", err=True)
     years = ", ".join(str(y) for y in result.years) or "-"

@@ -50,6 +50,10 @@ OPTIONS_PER_DIMENSION = 5
 LEAVES_PER_COARSE_CELL = 8
 #: How many hypercubes may be combined to protect one cell at one level.
 HYPERCUBES_PER_CELL = 6
+#: Largest number of candidate cells for the null-space fallback (an SVD of that size).
+FALLBACK_CELLS = 1500
+#: How many single extra cells the fallback tries.
+FALLBACK_TRIALS = 25
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,7 @@ def requirements(table: Extended, rules: Rules, cell: int) -> tuple[np.ndarray, 
 
 @dataclass
 class Cube:
-    corners: list[tuple[int, int]]  # (cell, sign)
+    corners: list[tuple[int, float]]  # (cell, weight): +-1 in a hypercube
     cost: float
     up: np.ndarray
     down: np.ndarray
@@ -220,6 +224,17 @@ class Protector:
         table.primary = sensitive(table, rules)
         table.suppressed = table.primary.copy()
         self.unprotected: set[int] = set()
+        self.relations = self._relations()
+
+    def _relations(self) -> list[tuple[int, list[int]]]:
+        """Every additive relation of the extended table: (margin cell, the cells it sums)."""
+        groups: dict[tuple[int, int], list[int]] = {}
+        for cell, key in enumerate(self.table.keys):
+            for d, dim in enumerate(self.dims):
+                if key[d][0] > 0:
+                    parent = self.table.index[key[:d] + (dim.parent[key[d]],) + key[d + 1:]]
+                    groups.setdefault((parent, d), []).append(cell)
+        return [(parent, children) for (parent, _), children in sorted(groups.items())]
 
     def run(self) -> None:
         for lv in levels_of(self.dims):
@@ -235,13 +250,16 @@ class Protector:
         got_up, got_down = np.zeros_like(need_up), np.zeros_like(need_down)
         residual: dict[int, np.ndarray] = {}
         for _ in range(HYPERCUBES_PER_CELL):
-            cube = self._best(cell, lv, residual, need_up - got_up, need_down - got_down)
+            still_up, still_down = np.maximum(need_up - got_up, 0), np.maximum(need_down - got_down, 0)
+            cube = self._best(cell, lv, residual, still_up, still_down)
+            if cube is None:
+                cube = self._fallback(cell, lv, residual, still_up, still_down)
             if cube is None:
                 break
-            for corner, sign in cube.corners:
+            for corner, weight in cube.corners:
                 self.table.suppressed[corner] = True
-                used = np.where(np.isfinite(cube.up), cube.up, 0) if sign < 0 else np.where(np.isfinite(cube.down), cube.down, 0)
-                residual[corner] = self._residual(residual, corner) - used
+                used = cube.up if weight < 0 else cube.down
+                residual[corner] = self._residual(residual, corner) - np.where(np.isfinite(used), used, 0) * abs(weight)
             got_up, got_down = got_up + cube.up, got_down + cube.down
             if (got_up >= need_up).all() and (got_down >= need_down).all():
                 self.unprotected.discard(cell)
@@ -255,25 +273,95 @@ class Protector:
         key = self.table.keys[cell]
         return [(key[:d] + (node,) + key[d + 1:], sign) for node, sign in path.items()]
 
-    def _evaluate(self, corners: list[tuple[Key, int]], lv, residual) -> Cube | None:
-        cells, cost = [], 0.0
-        inf = np.full(self.table.values.shape[1], np.inf)
-        up, down = inf.copy(), inf.copy()
-        for key, sign in corners:
+    def _evaluate(self, corners: list[tuple[Key, float]], lv, residual) -> Cube | None:
+        cells = []
+        for key, weight in corners:
             at = self.table.index.get(key)
             if at is None:  # no enterprise there: a known zero cannot move
                 return None
+            cells.append((at, weight))
+        return self._slack(cells, lv, residual)
+
+    def _slack(self, cells: list[tuple[int, float]], lv, residual) -> Cube | None:
+        """How far the cell can move up and down along this perturbation before a corner turns negative."""
+        cost = 0.0
+        inf = np.full(self.table.values.shape[1], np.inf)
+        up, down = inf.copy(), inf.copy()
+        for at, weight in cells:
             if not self.table.suppressed[at]:
                 if self.table.level[at] != lv:  # published in a coarser sub-query: fixed
                     return None
                 cost += self.table.firms[at]
-            room = np.where(self.bounded, self._residual(residual, at), np.inf)
-            if sign < 0:
+            room = np.where(self.bounded, self._residual(residual, at), np.inf) / abs(weight)
+            if weight < 0:
                 up = np.minimum(up, room)
             else:
                 down = np.minimum(down, room)
-            cells.append((at, sign))
         return Cube(cells, cost, np.maximum(up, 0), np.maximum(down, 0))
+
+    def _fallback(self, cell, lv, residual, need_up, need_down) -> Cube | None:
+        """Where no hypercube fits (sparse tables), any perturbation that keeps every published cell:
+        the projection of the cell onto the null space of the relations among the cells it may use,
+        weighted so that cells with room to move carry the change. Tried with the cells already
+        suppressed, with those plus one more cell of this level (the roomiest first), and with every
+        cell of this level; the best protection wins, then the lowest cost."""
+        scope = [c for c in range(len(self.table.keys)) if all(a <= b for a, b in zip(self.table.level[c], lv))]
+        hidden = [c for c in scope if self.table.suppressed[c]]
+        open_ = [c for c in scope if not self.table.suppressed[c] and self.table.level[c] == lv]
+        if len(hidden) + len(open_) > FALLBACK_CELLS:
+            return None
+        room = {c: self._room(residual, c, cell) for c in scope}
+        room[cell] = 1.0  # the cell itself always moves
+        trials = [hidden] + [hidden + [c] for c in sorted(open_, key=lambda c: -room[c])[:FALLBACK_TRIALS]]
+        trials.append(hidden + open_)
+        best, best_score = None, None
+        scope_set = set(scope)
+        for candidates in trials:
+            delta = self._null_direction(cell, candidates, scope_set, room)
+            cube = None if delta is None else self._slack(delta, lv, residual)
+            if cube is None:
+                continue
+            score = (-self._quality(cube, need_up, need_down), cube.cost)
+            if score[0] < 0 and (best_score is None or score < best_score):
+                best, best_score = cube, score
+        return best
+
+    def _room(self, residual, cell: int, target: int) -> float:
+        """How much a cell can give, relative to the cell being protected (bounded quantities)."""
+        if not self.bounded.any():
+            return 1.0
+        scale = np.abs(self.table.values[target]) + 1.0
+        return float(max((self._residual(residual, cell) / scale)[self.bounded].min(), 1e-9))
+
+    def _null_direction(self, cell: int, candidates: list[int], scope: set[int],
+                        room: dict[int, float]) -> list[tuple[int, float]] | None:
+        column = {c: i for i, c in enumerate(candidates)}
+        weight = np.sqrt(np.array([room[c] for c in candidates]))
+        rows = []
+        for parent, children in self.relations:
+            if parent not in scope:
+                continue
+            row = np.zeros(len(candidates))
+            if parent in column:
+                row[column[parent]] = -1.0
+            for child in children:
+                if child in column and child in scope:
+                    row[column[child]] = 1.0
+            if row.any():
+                rows.append(row * weight)
+        if rows:
+            _, singular, vt = np.linalg.svd(np.array(rows))
+            rank = int((singular > 1e-9 * max(singular.max(initial=0), 1)).sum())
+            null = vt[rank:].T
+        else:
+            null = np.eye(len(candidates))
+        if not null.size:
+            return None
+        direction = (null @ null[column[cell]]) * weight
+        if abs(direction[column[cell]]) < 1e-9:  # the relations determine the cell: no freedom here
+            return None
+        direction = direction / direction[column[cell]]
+        return [(candidates[i], float(w)) for i, w in enumerate(direction) if abs(w) > 1e-9]
 
     @staticmethod
     def _quality(cube: Cube, need_up: np.ndarray, need_down: np.ndarray) -> float:

@@ -206,15 +206,18 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
         ctes.append(f"cur AS (SELECT s.* FROM src AS s{year_filter})")
 
     filt = _where_sql(where, regime)
-    a_aggs: dict[str, str] = {}
-    for ind in indicators:
-        if ind.kind not in SIDE_B_KINDS:
-            for key, sql in _aggregates_a(ind, row, weight, panel_years).items():
-                a_aggs[f"{ind.id}__{key}"] = sql
-    ctes.append(_grouped("a", "cur", group_cols, a_aggs or {"_rows": "COUNT(*)"}, filt))
+    a_named = {f"{ind.id}__{key}": sql for ind in indicators if ind.kind not in SIDE_B_KINDS
+               for key, sql in _aggregates_a(ind, row, weight, panel_years).items()}
+    a_unique, a_alias = _dedupe(a_named, "a")
+    ctes.append(_grouped("a", "cur", group_cols, a_unique or {"a_rows": "COUNT(*)"}, filt))
 
+    b_alias: dict[str, str] = {}
     if side_b:
-        b_cols = [c for c in fields if c != "year"] + [f"dim_{d}" for d in dims if d != "year"]
+        # carry through the Y-1 / Y join only what the side-b indicators read
+        b_fields = {"enterprise_id"} | next_fields
+        for ind in side_b:
+            b_fields |= row.fields(ind.numerator) | row.fields(ind.population)
+        b_cols = sorted(b_fields - {"year"}) + [f"dim_{d}" for d in dims if d != "year"]
         select = ", ".join(f"p.{c}" for c in b_cols)
         select += ", p.year + 1 AS year" + (", p.year + 1 AS dim_year" if "year" in dims else "")
         select += ", (n.enterprise_id IS NOT NULL) AS _in_next"
@@ -222,14 +225,26 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
         b_where = f" WHERE p.year + 1 IN {_in_list(panel_years)}" if panel_years else " WHERE FALSE"
         ctes.append(f"nxt AS (SELECT {select} FROM src AS p LEFT JOIN src AS n "
                     f"ON n.enterprise_id = p.enterprise_id AND n.year = p.year + 1{b_where})")
-        b_aggs = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, row).items()}
-        ctes.append(_grouped("b", "nxt", group_cols, b_aggs, filt))
+        b_named = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, row).items()}
+        b_unique, b_alias = _dedupe(b_named, "b")
+        ctes.append(_grouped("b", "nxt", group_cols, b_unique, filt))
 
-    columns = list(a_aggs) + ([f"{i.id}__{k}" for i in side_b for k in _aggregates_b(i, row)] if side_b else [])
-    body = _final(group_cols, a_aggs, side_b, row, indicators)
+    body = _final(group_cols, a_alias, b_alias, indicators)
     sql = "WITH " + ",\n".join(ctes) + "\n" + body
     return Plan(indicators=indicators, by=by, sql=sql, years=years, panel_years=panel_years,
-                columns=group_cols + columns + [f"{i.id}__den" for i in indicators if i.kind == "share"])
+                columns=group_cols + list(a_alias) + list(b_alias)
+                + [f"{i.id}__den" for i in indicators if i.kind == "share"])
+
+
+def _dedupe(named: dict[str, str], prefix: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Compute each distinct aggregate once: (alias -> sql, output name -> alias)."""
+    alias_of_sql: dict[str, str] = {}
+    alias: dict[str, str] = {}
+    for name, sql in named.items():
+        if sql not in alias_of_sql:
+            alias_of_sql[sql] = f"{prefix}{len(alias_of_sql)}"
+        alias[name] = alias_of_sql[sql]
+    return {a: sql for sql, a in alias_of_sql.items()}, alias
 
 
 def _panel_years(years, available):
@@ -247,15 +262,15 @@ def _grouped(name: str, source: str, group_cols: list[str], aggs: dict[str, str]
     return f"{name} AS (SELECT {select} FROM {source}{where}{group})"
 
 
-def _final(group_cols, a_aggs, side_b, row, indicators) -> str:
-    if side_b:
-        keys = ", ".join(f"COALESCE(a.{c}, b.{c}) AS {c}" for c in group_cols)
-        b_cols = [f"b.{i.id}__{k}" for i in side_b for k in _aggregates_b(i, row)]
+def _final(group_cols, a_alias: dict[str, str], b_alias: dict[str, str], indicators) -> str:
+    outputs = [f"a.{alias} AS {name}" for name, alias in a_alias.items()]
+    outputs += [f"b.{alias} AS {name}" for name, alias in b_alias.items()]
+    if b_alias:
+        keys = [f"COALESCE(a.{c}, b.{c}) AS {c}" for c in group_cols]
         on = " AND ".join(f"a.{c} = b.{c}" for c in group_cols) if group_cols else "TRUE"
-        inner = (f"SELECT {', '.join(filter(None, [keys, ', '.join(f'a.{c}' for c in a_aggs), ', '.join(b_cols)]))} "
-                 f"FROM a FULL OUTER JOIN b ON {on}")
+        inner = f"SELECT {', '.join(keys + outputs)} FROM a FULL OUTER JOIN b ON {on}"
     else:
-        inner = "SELECT * FROM a"
+        inner = f"SELECT {', '.join([f'a.{c}' for c in group_cols] + outputs)} FROM a"
     shares = [i for i in indicators if i.kind == "share"]
     if not shares:
         return inner

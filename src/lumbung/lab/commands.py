@@ -21,13 +21,15 @@ DEFAULT_FIRMS = 100_000
 
 
 def _scenario_list() -> list[tuple[str, str]]:
+    """(name, one-line title) of every shipped scenario."""
     from lumbung.lab import scenarios
 
     rows = []
     for name in scenarios.names():
         scenario = scenarios.load(name)
-        rows.append((name, str(getattr(scenario, "description", "") or "").strip().splitlines()[0:1]))
-    return [(name, (text[0] if text else "")) for name, text in rows]
+        title = scenario.title if scenario.title != name else scenario.description
+        rows.append((name, " ".join(str(title).split())))
+    return rows
 
 
 def _load(name: str):
@@ -35,9 +37,8 @@ def _load(name: str):
 
     try:
         return scenarios.load(name)
-    except (KeyError, FileNotFoundError, ValueError) as error:
-        message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
-        raise click.UsageError(_("scenario {name!r}: {message}").format(name=name, message=message))
+    except (FileNotFoundError, ValueError) as error:  # ScenarioError is a ValueError
+        raise click.UsageError(str(error)) from error
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import zlib
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -189,11 +189,7 @@ def uncertain_ranges(scenario: Any) -> dict[str, tuple[float, float]]:
 
 def with_parameters(scenario: Any, values: Mapping[str, float]):
     """The scenario with ``values`` fixed in place of its ranges."""
-    if not values:
-        return scenario
-    if hasattr(scenario, "with_parameters"):
-        return scenario.with_parameters(values)
-    return replace(scenario, parameters={**scenario.parameters, **values})
+    return scenario.with_parameters(values) if values else scenario
 
 
 def scenario_name(scenario: Any) -> str:
@@ -294,7 +290,8 @@ def run_ensemble(
 
     ``scenarios``: names, TOML paths or Scenario objects. ``population_spec``: a PopulationSpec,
     a number of synthetic firms (drawn with ``seed``), a table file, or a Population.
-    ``executor``: "process" (a process pool of ``workers``, default all cores), "serial",
+    ``executor``: "process" (a process pool of ``workers``, default all cores; a single run
+    runs in this process), "serial",
     "dask" (needs the ``scale`` extra) or any ``concurrent.futures.Executor``, which is used
     as it is and not shut down. ``progress(done, total)`` is called after every run.
     """
@@ -324,7 +321,8 @@ def _execute(tasks: list[RunTask], executor: str | Executor, workers: int | None
              progress: Progress | None) -> list[RunOutput]:
     if isinstance(executor, Executor):
         return _on_executor(tasks, executor, progress)
-    if executor == "serial":
+    if executor == "serial" or (executor == "process" and len(tasks) == 1):
+        # one task: starting a process would only add its start-up time
         return _serially(tasks, progress)
     if executor == "process":
         with process_pool(workers) as pool:

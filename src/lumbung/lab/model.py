@@ -336,9 +336,11 @@ class _Run:
         traditional = s.technique == 0
         constrained = traditional & (va_real > market)
         va_real = xp.where(constrained, market, va_real)
-        demand = xp.asarray(self.paths.demand[t].astype(np.float32))[s.division]
-        elasticity = xp.where(traditional, f["demand_elasticity_traditional"], f["demand_elasticity_modern"])
-        va_real *= demand ** elasticity
+        if np.any(self.paths.demand[t] != 1):
+            # demand index ** elasticity, per (technique, division), then gathered per firm
+            elasticity = np.array([self.p["demand_elasticity_traditional"], self.p["demand_elasticity_modern"]])
+            table = (self.paths.demand[t][None, :] ** elasticity[:, None]).astype(np.float32).ravel()
+            va_real *= xp.asarray(table)[s.technique.astype(np.int32) * self.n_div + s.division]
         # Prices: domestic price of import-competing goods follows the exchange rate (partly) and
         # output tariffs (fully) by the sector's exposure; exporters earn in foreign currency.
         e = np.float32(self.paths.exchange[t + 1])
@@ -454,7 +456,11 @@ class _Run:
         # 9. exit
         # Failing: negative cash (losses beyond reserves and credit), or insolvent (bank debt far
         # above the equipment that secures it, so the bank forecloses; KUR needs no collateral).
+        # Failing for `exit_after` quarters in a row ends the firm.
+        # A household firm also fails when it earns less than the owner's outside option
+        # (occupational choice, Lucas 1978): the owner closes it and takes wage work.
         negative = (s.cash < 0) | (s.debt_bank > f["insolvency_ratio"] * s.capital)
+        negative |= (profit < f["reservation_income"]) & (s.formality < 2)
         s.loss_quarters = xp.where(negative, xp.minimum(s.loss_quarters, 100) + 1, 0).astype(np.int8)
         hazard = xp.where(s.size == 0, f["exit_hazard_micro"], f["exit_hazard_other"])
         u = xp.asarray(_stream(self.seed, t, _EXIT).random(s.capacity, dtype=np.float32))
@@ -724,14 +730,13 @@ class _Run:
         up = _np(upgraded)
         up = up[up < n0]
         self.upgraded[up[first[up]]] = True
-        prof = _np(profit[:n0]).astype(np.float64)
+        periods = self.paths.bank_supply.shape[0]
         if self.profit_first is None:
-            self.profit_first = prof.copy()
+            self.profit_first = _np(profit[:n0]).astype(np.float64)
             self.va_start = _np(va[:n0]).astype(np.float64)
             self.log_tfp_start = _np(log_tfp[:n0]).astype(np.float64)
-        periods = self.paths.bank_supply.shape[0]
         if t >= periods - PERIODS_PER_YEAR:
-            self.profit_recent += prof
+            self.profit_recent += _np(profit[:n0])
         if t == periods - 1:
             self.last = {"va": _np(va[:n0]).astype(np.float64), "log_tfp": _np(log_tfp[:n0]).astype(np.float64),
                          "revenue": _np(revenue[:n0]).astype(np.float64)}

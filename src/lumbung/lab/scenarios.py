@@ -151,18 +151,22 @@ def names() -> list[str]:
 
 
 def load(name_or_path: str | Path) -> Scenario:
-    """A shipped scenario by name, or a scenario file by path."""
-    return copy.deepcopy(_load_cached(str(name_or_path)))
+    """A shipped scenario by name (cached), or a scenario file by path (read every time)."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml":
+        return _load_file(path)
+    return copy.deepcopy(_load_shipped(str(name_or_path)))
 
 
 @lru_cache(maxsize=64)
-def _load_cached(name_or_path: str) -> Scenario:
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = SCENARIO_DIR / f"{name_or_path}.toml"
-        if not path.exists():
-            raise ScenarioError(_("unknown scenario {n!r}; shipped scenarios: {k}").format(
-                n=name_or_path, k=", ".join(names())))
+def _load_shipped(name: str) -> Scenario:
+    path = SCENARIO_DIR / f"{name}.toml"
+    if not path.exists():
+        raise ScenarioError(_("unknown scenario {n!r}; shipped scenarios: {k}").format(n=name, k=", ".join(names())))
+    return _load_file(path)
+
+
+def _load_file(path: Path) -> Scenario:
     if not path.exists():
         raise ScenarioError(_("scenario file {p} does not exist").format(p=path.name))
     try:

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from lumbung.portal import stats
 from lumbung.registry.access import enterprises_visible_to
-from lumbung.registry.fields import REPORT_FIELDS
+from lumbung.registry.fields import REPORT_FIELDS, value_added
 
 
 def home(request):
@@ -40,6 +40,8 @@ def enterprise_detail(request, pk: int):
 def enterprise_json(request, pk: int):
     enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
     data = enterprise.as_dict(request.user)
-    data["reports"] = list(enterprise.reports.order_by("year").values(
-        *[f.name for f in REPORT_FIELDS]))
+    reports = list(enterprise.reports.order_by("year").values(*[f.name for f in REPORT_FIELDS]))
+    for report in reports:
+        report["value_added"] = value_added(report["output"], report["inputs"])
+    data["reports"] = reports
     return JsonResponse(data)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.registry import nik as nik_protection
-from lumbung.registry.access import enterprises_visible_to
+from lumbung.registry.access import can_see_region, enterprises_visible_to
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise, EnterpriseOwner, RegionScope
 
 
@@ -24,6 +24,14 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         exclude = ["owners"]
+
+    user = None  # set by EnterpriseAdmin.get_form: whose region scopes bound the region field
+
+    def clean_region_code(self):
+        code = self.cleaned_data.get("region_code")
+        if code and self.user is not None and not can_see_region(self.user, code):
+            raise forms.ValidationError(_("This region is outside the regions you may manage."))
+        return code
 
     def clean_new_owner_nik(self):
         value = self.cleaned_data.get("new_owner_nik") or ""
@@ -69,6 +77,11 @@ class EnterpriseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return enterprises_visible_to(request.user, super().get_queryset(request))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(admin.ModelAdmin):
@@ -81,6 +94,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         visible = enterprises_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(enterprise__in=visible)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enterprise":  # a report can only be filed for a visible enterprise
+            kwargs["queryset"] = enterprises_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(RegionScope)

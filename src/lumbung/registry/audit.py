@@ -5,9 +5,11 @@ from where (``source``), and ``changes = {field: [old, new]}``. Entries have no 
 the record, so they survive its deletion. The owner's NIK is recorded masked
 ("3204********0001"), never in clear text, and its encrypted columns are never copied.
 
+``QuerySet.update()``, ``bulk_create`` and ``bulk_update`` send no signals: code that uses them
+writes its entries with :func:`record_bulk`.
+
 Who and where come from :func:`context` (a context variable, so it is safe across threads and
-async tasks); web requests set it in :class:`AuditContextMiddleware`. Bulk importers, which
-bypass signals, write their entries with :func:`record_bulk`.
+async tasks); web requests set it in :class:`AuditContextMiddleware`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from django.dispatch import receiver
 from lumbung.registry import nik as nik_protection
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
 
-AUDITED = (Enterprise, AnnualReport)
 #: Columns not worth a diff (bookkeeping) or never to be copied (the protected NIK columns).
 _SKIPPED = {"id", "created_at", "updated_at", "owner_nik_token", "owner_nik_digest"}
 _NIK = "owner_nik"
@@ -47,6 +48,11 @@ def context(actor=None, source: str = ""):
         _current.reset(token)
 
 
+def current_actor():
+    """The user set by the surrounding :func:`context` (None outside one); bulk writers use it."""
+    return _current.get().actor
+
+
 def _actor_fields(actor) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": ""}
@@ -67,9 +73,16 @@ def snapshot(instance) -> dict:
             continue
         values[field.attname] = getattr(instance, field.attname)
     if isinstance(instance, Enterprise):
-        values[_NIK] = instance.owner_nik_masked
+        values[_NIK] = _stored_nik_masked(instance)
         values["_nik_digest"] = instance.owner_nik_digest  # compared only, never stored
     return values
+
+
+def _stored_nik_masked(instance) -> str | None:
+    try:
+        return instance.owner_nik_masked
+    except nik_protection.NIKError:  # encrypted with another key: still audit the change
+        return "****"
 
 
 def diff(old: dict, new: dict) -> dict:
@@ -111,13 +124,10 @@ def _write(action: str, instance, changes: dict) -> None:
                               source=ctx.source[:255], **_actor_fields(ctx.actor))
 
 
-def _audited(sender) -> bool:
-    return sender in AUDITED
-
-
-@receiver(pre_save)
+@receiver(pre_save, sender=Enterprise, dispatch_uid="audit_pre_save_enterprise")
+@receiver(pre_save, sender=AnnualReport, dispatch_uid="audit_pre_save_annualreport")
 def _remember_old_values(sender, instance, raw=False, **kwargs):
-    if not _audited(sender) or raw:
+    if raw:  # fixtures loading: not a user's change
         return
     old = None
     if instance.pk is not None:
@@ -130,9 +140,10 @@ def _present(values: dict) -> dict:
     return {name: value for name, value in values.items() if value is not None}
 
 
-@receiver(post_save)
+@receiver(post_save, sender=Enterprise, dispatch_uid="audit_post_save_enterprise")
+@receiver(post_save, sender=AnnualReport, dispatch_uid="audit_post_save_annualreport")
 def _record_save(sender, instance, created, raw=False, **kwargs):
-    if not _audited(sender) or raw:
+    if raw:
         return
     old = getattr(instance, "_audit_old", None)
     new = snapshot(instance)
@@ -145,10 +156,9 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
     instance._audit_old = new
 
 
-@receiver(post_delete)
+@receiver(post_delete, sender=Enterprise, dispatch_uid="audit_post_delete_enterprise")
+@receiver(post_delete, sender=AnnualReport, dispatch_uid="audit_post_delete_annualreport")
 def _record_delete(sender, instance, **kwargs):
-    if not _audited(sender):
-        return
     _write("delete", instance, {name: [value, None] for name, value in _present(snapshot(instance)).items()})
 
 

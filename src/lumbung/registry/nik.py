@@ -90,6 +90,16 @@ def protect(nik: str) -> tuple[str, str]:
     return fernet.encrypt(text.encode("ascii")).decode("ascii"), digest(text)
 
 
+def protect_many(niks: list[str]) -> list[tuple[str, str]]:
+    """:func:`protect` for many NIKs, the keys looked up once (bulk imports of many owners)."""
+    fernet, mac_key = _keys(_key_material())
+    out = []
+    for nik in niks:
+        text = normalize(nik).encode("ascii")
+        out.append((fernet.encrypt(text).decode("ascii"), hmac.new(mac_key, text, hashlib.sha256).hexdigest()))
+    return out
+
+
 def reveal(token: str) -> str:
     """Decrypt a token made by :func:`protect` (raises ``NIKError`` with a wrong key)."""
     fernet, _ = _keys(_key_material())

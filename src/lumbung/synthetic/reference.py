@@ -44,24 +44,14 @@ def village_table(province_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarr
 
 @lru_cache(maxsize=1)
 def _subclasses_by_division() -> dict[str, list[str]]:
+    """Manufacturing divisions 10-33 -> their KBLI 2020 subclasses, through the one predicate
+    the sectors contract guarantees (1,000 candidate codes per division is cheap)."""
     from lumbung import sectors
 
-    listing = getattr(sectors, "subclasses", None)
-    result: dict[str, list[str]] = {}
-    for division in range(10, 34):
-        prefix = f"{division:02d}"
-        if callable(listing):
-            try:
-                codes = [c if isinstance(c, str) else c.code for c in listing(prefix)]
-            except TypeError:
-                codes = []
-        else:
-            codes = []
-        if not codes:
-            # The contract guarantees is_subclass(); 1,000 candidates per division is cheap.
-            codes = [f"{prefix}{i:03d}" for i in range(1000) if sectors.is_subclass(f"{prefix}{i:03d}")]
-        result[prefix] = sorted(codes)
-    return result
+    return {
+        f"{division:02d}": [f"{division:02d}{i:03d}" for i in range(1000) if sectors.is_subclass(f"{division:02d}{i:03d}")]
+        for division in range(10, 34)
+    }
 
 
 def subclasses(division: str) -> list[str]:
