@@ -141,3 +141,9 @@ def test_simulate_from_the_registry(tmp_path):
         # firms at the end of the first quarter = the 40 registered firms + entries - exits
         total = sum(int(r["firms"]) - int(r["entries"]) + int(r["exits"]) for r in mine)
         assert total == 40
+
+
+def test_command_languages_are_the_report_languages():
+    from lumbung.lab import commands, report
+
+    assert commands.LANGS == report.LANGS

@@ -12,6 +12,7 @@ own columns come from its row with the latest year. Plain SQL through Django's c
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -71,15 +72,45 @@ def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: 
     writer = _BatchWriter(present, source, audit_source, lenient_nib)
     rows = assign_batches(rows, batch_size)
     outcome, done = Outcome(), 0
-    for batch in rows.partition_by(BATCH, maintain_order=True):
-        with transaction.atomic():
-            outcome.add(writer.write(batch))
-            if dry_run:
-                transaction.set_rollback(True)
-        done += batch.height
-        if progress:
-            progress(done, rows.height)
+    with _bulk_settings(writer.connection):
+        for batch in rows.partition_by(BATCH, maintain_order=True):
+            with transaction.atomic():
+                outcome.add(writer.write(batch))
+                if dry_run:
+                    transaction.set_rollback(True)
+            done += batch.height
+            if progress:
+                progress(done, rows.height)
     return outcome
+
+
+@contextmanager
+def _bulk_settings(connection):
+    """SQLite: a larger page cache (the indexes take random keys) and no automatic WAL checkpoint
+    after every batch; one checkpoint at the end writes each page once. Neither weakens a commit:
+    a committed batch is in the WAL, which SQLite replays after a crash."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield  # inside a caller's transaction (a test, a web request) the batches commit with it
+        return
+    with _Cursor(connection) as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchall()[0][0].lower() != "wal":
+            yield
+            return
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchall()[0][0]
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        checkpoint = cursor.fetchall()[0][0]
+        cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with _Cursor(connection) as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.fetchall()
 
 
 class _BatchWriter:
@@ -172,7 +203,7 @@ class _BatchWriter:
         json_value = "CAST(%s AS jsonb)" if self.connection.vendor == "postgresql" else "%s"
         table = self.connection.ops.quote_name(AuditEntry._meta.db_table)
         rows = [(self.now, *who, self.audit_source[:255], e["action"], e["model"], e["object_id"],
-                 str(e["object_repr"])[:255], json.dumps(e["changes"])) for e in entries]
+                 str(e["object_repr"])[:255], json.dumps(e["changes"]) if e["changes"] else "{}") for e in entries]
         with _Cursor(self.connection) as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} (timestamp, actor_id, actor_name, source, action, model, object_id, "

@@ -35,20 +35,31 @@ def parse_years(years) -> list[int] | None:
     if isinstance(years, (int, np.integer)):
         return [int(years)]
     if isinstance(years, str):
-        out: list[int] = []
-        for part in years.split(","):
-            part = part.strip()
-            if "-" in part:
-                lo, hi = (int(p) for p in part.split("-", 1))
-                if hi < lo:
-                    raise ValueError(_("year range {text!r} ends before it starts").format(text=part))
-                out.extend(range(lo, hi + 1))
-            elif part:
-                out.append(int(part))
-        return sorted(set(out))
+        return _parse_year_text(years)
     if isinstance(years, Iterable):
         return sorted({int(y) for y in years})
     raise ValueError(_("years must be a year, a list of years or a range like 2021-2023"))
+
+
+def _year(text: str, whole: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(_("cannot read years {text!r}: give a year, Y1-Y2 or Y1,Y2").format(text=whole)) from None
+
+
+def _parse_year_text(years: str) -> list[int]:
+    out: list[int] = []
+    for part in years.split(","):
+        part = part.strip()
+        if "-" in part:
+            lo, hi = (_year(p, years) for p in part.split("-", 1))
+            if hi < lo:
+                raise ValueError(_("year range {text!r} ends before it starts").format(text=part))
+            out.extend(range(lo, hi + 1))
+        elif part:
+            out.append(_year(part, years))
+    return sorted(set(out))
 
 
 def compute(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,

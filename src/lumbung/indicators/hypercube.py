@@ -248,7 +248,8 @@ class Protector:
     def _protect(self, cell: int, lv: tuple[int, ...]) -> None:
         need_up, need_down = requirements(self.table, self.rules, cell)
         got_up, got_down = np.zeros_like(need_up), np.zeros_like(need_down)
-        residual: dict[int, np.ndarray] = {}
+        # What each cell can still give when the cell moves up (corners that decrease) and down.
+        residual: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] = ({}, {})
         for _ in range(HYPERCUBES_PER_CELL):
             still_up, still_down = np.maximum(need_up - got_up, 0), np.maximum(need_down - got_down, 0)
             cube = self._best(cell, lv, residual, still_up, still_down)
@@ -258,8 +259,9 @@ class Protector:
                 break
             for corner, weight in cube.corners:
                 self.table.suppressed[corner] = True
-                used = cube.up if weight < 0 else cube.down
-                residual[corner] = self._residual(residual, corner) - np.where(np.isfinite(used), used, 0) * abs(weight)
+                side, used = (0, cube.up) if weight < 0 else (1, cube.down)
+                residual[side][corner] = (self._residual(residual[side], corner)
+                                          - np.where(np.isfinite(used), used, 0) * abs(weight))
             got_up, got_down = got_up + cube.up, got_down + cube.down
             if (got_up >= need_up).all() and (got_down >= need_down).all():
                 self.unprotected.discard(cell)
@@ -292,7 +294,7 @@ class Protector:
                 if self.table.level[at] != lv:  # published in a coarser sub-query: fixed
                     return None
                 cost += self.table.firms[at]
-            room = np.where(self.bounded, self._residual(residual, at), np.inf) / abs(weight)
+            room = np.where(self.bounded, self._residual(residual[0 if weight < 0 else 1], at), np.inf) / abs(weight)
             if weight < 0:
                 up = np.minimum(up, room)
             else:
@@ -317,8 +319,7 @@ class Protector:
         best, best_score = None, None
         scope_set = set(scope)
         for candidates in trials:
-            delta = self._null_direction(cell, candidates, scope_set, room)
-            cube = None if delta is None else self._slack(delta, lv, residual)
+            cube = self._direction(cell, candidates, scope_set, room, lv, residual, need_up, need_down)
             if cube is None:
                 continue
             score = (-self._quality(cube, need_up, need_down), cube.cost)
@@ -326,12 +327,33 @@ class Protector:
                 best, best_score = cube, score
         return best
 
+    def _direction(self, cell, candidates, scope, room, lv, residual, need_up, need_down) -> Cube | None:
+        """The fallback's perturbation over ``candidates``; cells that block it (no room left on the
+        side they move to) are taken out and the direction recomputed, a few times."""
+        candidates = list(candidates)
+        for _ in range(4):
+            delta = self._null_direction(cell, candidates, scope, room)
+            if delta is None:
+                return None
+            blocking = set()
+            for at, weight in delta:
+                if at == cell:
+                    continue
+                side, need = (0, need_up) if weight < 0 else (1, need_down)
+                spare = np.where(self.bounded, self._residual(residual[side], at), np.inf)
+                if (need > 0).any() and (spare[need > 0] <= 1e-9).any():
+                    blocking.add(at)
+            if not blocking:
+                break
+            candidates = [c for c in candidates if c not in blocking]
+        return self._slack(delta, lv, residual)
+
     def _room(self, residual, cell: int, target: int) -> float:
         """How much a cell can give, relative to the cell being protected (bounded quantities)."""
         if not self.bounded.any():
             return 1.0
         scale = np.abs(self.table.values[target]) + 1.0
-        return float(max((self._residual(residual, cell) / scale)[self.bounded].min(), 1e-9))
+        return float(max((self._residual(residual[0], cell) / scale)[self.bounded].min(), 1e-9))
 
     def _null_direction(self, cell: int, candidates: list[int], scope: set[int],
                         room: dict[int, float]) -> list[tuple[int, float]] | None:

@@ -15,9 +15,11 @@ import click
 from lumbung import conf
 from lumbung.i18n import _, language
 from lumbung.lab.ensemble import EXECUTORS
-from lumbung.lab.report import LANGS
 
 DEFAULT_FIRMS = 100_000
+#: report languages (lumbung.lab.report.LANGS; not imported here, since the report module loads
+#: matplotlib, which would slow down every `lumbung` command)
+LANGS = ("id", "en")
 
 
 def _scenario_list() -> list[tuple[str, str]]:

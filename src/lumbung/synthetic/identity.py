@@ -78,7 +78,8 @@ def owner_names(rng: np.random.Generator, female: np.ndarray) -> pa.Array:
 def business_names(
     rng: np.random.Generator, division: np.ndarray, legal_form: pa.Array, divisions: tuple[str, ...]
 ) -> pa.Array:
-    """"<prefix> <product> <word> <word>": PT/CV/firma/koperasi carry their prefix."""
+    """Names such as ``CV Kerupuk Sari Jaya``: legal-form prefix (PT, CV, Firma, Koperasi; none
+    for perorangan), a product word of the KBLI division, two name words."""
     n = len(division)
     # product word: pick an index per division, then map through a flat table
     flat = [w for d in divisions for w in PRODUCT_WORDS.get(d, ("Industri",))]
@@ -91,7 +92,10 @@ def business_names(
     values = pa.array(list(prefixes.values()))
     position = pc.index_in(legal_form, value_set=keys)
     prefix = pc.if_else(pc.is_null(position), "", values.take(pc.fill_null(position, 0)))
-    return join(prefix, product, pick(rng, NAME_WORDS, n), pick(rng, NAME_WORDS, n))
+    first = rng.integers(0, len(NAME_WORDS), n)
+    second = (first + rng.integers(1, len(NAME_WORDS), n)) % len(NAME_WORDS)  # never the same word twice
+    words = pa.array(NAME_WORDS)
+    return join(prefix, product, words.take(pa.array(first)), words.take(pa.array(second)))
 
 
 def source_ids(seed: int, n: int) -> pa.Array:
