@@ -58,6 +58,27 @@ def _duckdb_seconds(path: Path) -> tuple[float, int]:
     return seconds, rows
 
 
+def _instrument() -> dict[str, float]:
+    """Time spent in bulk SQL and in NIK encryption, to show where the write stage goes."""
+    from lumbung.imports import store
+    from lumbung.registry import nik
+
+    spent = {"bulk SQL (executemany)": 0.0, "NIK encryption (registry.nik.protect_many)": 0.0}
+
+    def timed(function, key):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[key] += time.perf_counter() - started
+        return wrapper
+
+    store._Cursor.executemany = timed(store._Cursor.executemany, "bulk SQL (executemany)")
+    nik.protect_many = timed(nik.protect_many, "NIK encryption (registry.nik.protect_many)")
+    return spent
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, help="CSV to import (default: generate the synthetic population)")
@@ -72,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         _fresh_registry(folder)
         from lumbung.imports import import_file
 
+        spent = _instrument()
         before = _peak_mib()
         started = time.perf_counter()
         result = import_file(path)
@@ -83,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"file: {path.name}, {rows:,} rows ({duck_rows:,} read by DuckDB)")
     print(f"lumbung import_file: {ours:.2f} s ({rows / ours:,.0f} rows/s); {result.line()}")
     print("  stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
+    print("  of which: " + ", ".join(f"{k} {v:.2f} s" for k, v in spent.items()))
     print(f"  enterprises created {result.counts['enterprises_created']:,}, "
           f"reports created {result.counts['reports_created']:,}, audit entries {result.counts['audit_entries']:,}")
     print(f"duckdb read_csv -> table: {duck:.2f} s ({duck_rows / duck:,.0f} rows/s)")

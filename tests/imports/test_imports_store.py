@@ -215,3 +215,28 @@ def test_xlsx_template_filled_in_imports(tmp_path):
     result = import_file(path)
     assert (result.imported, result.rejected) == (1, 0)
     assert Enterprise.objects.get().reports.get().sales == 120_000_000
+
+
+def test_a_synthetic_population_imports_as_a_table():
+    """The synthetic population (lumbung.synthetic) goes through the same path: every row valid."""
+    from lumbung import synthetic
+    from lumbung.imports import import_table
+
+    Enterprise, AnnualReport, _ = _models()
+    table = synthetic.generate(firms=60, years=2, seed=3)
+    result = import_table(table, name="synthetic")
+    assert (result.imported, result.rejected) == (table.num_rows, 0)
+    assert AnnualReport.objects.count() == table.num_rows
+    assert Enterprise.objects.count() == len(set(table.column("source_id").to_pylist()))
+
+
+def test_a_row_with_an_unquoted_separator_is_rejected_not_shifted(tmp_path):
+    Enterprise, _, _ = _models()
+    path = write_csv(tmp_path / "a.csv", [row(), row(source_id="B1", nib="")])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("Tahu Sumedang Bu Sari", "Tahu, Sumedang")  # one field too many
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_file(path)
+    assert (result.imported, result.rejected) == (1, 1)
+    assert result.errors[0].line == 3 and "33 fields but the header has 32" in result.errors[0].reason
+    assert list(Enterprise.objects.values_list("source_id", flat=True)) == ["A1"]

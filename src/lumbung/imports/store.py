@@ -350,12 +350,13 @@ class _BatchWriter:
         fresh = reports.filter(pl.col(KEY).is_in(list(new_keys)))
         known = reports.filter(~pl.col(KEY).is_in(list(new_keys)))
         existing = self._existing_reports(known[ENTERPRISE_ID].unique().to_list()) if known.height else {}
-        inserts = fresh.select(ENTERPRISE_ID, "year", *self.rep_cols).rows()
+        stamp = pl.lit(self.now, dtype=pl.String) if isinstance(self.now, str) else pl.lit(self.now)
+        inserts = fresh.select(ENTERPRISE_ID, "year", *self.rep_cols, stamp.alias("_c"), stamp.alias("_u")).rows()
         updates = []
         for record in known.iter_rows(named=True):
             old = existing.get((record[ENTERPRISE_ID], record["year"]))
             if old is None:
-                inserts.append(tuple(record[c] for c in (ENTERPRISE_ID, "year", *self.rep_cols)))
+                inserts.append((*(record[c] for c in (ENTERPRISE_ID, "year", *self.rep_cols)), self.now, self.now))
                 audit.append({"action": "create", "model": "annualreport", "object_id": None,
                               "_key": (record[ENTERPRISE_ID], record["year"]),
                               "object_repr": f"{record[ENTERPRISE_ID]}/{record['year']}",
@@ -373,7 +374,7 @@ class _BatchWriter:
         with _Cursor(self.connection) as cursor:
             if inserts:
                 cursor.executemany(f"INSERT INTO {self.rep_table} ({', '.join(cols)}) VALUES ({marks})",
-                                   [(*row, self.now, self.now) for row in inserts])
+                                   inserts)
             if updates:
                 sets = ", ".join(f"{c} = %s" for c in self.rep_cols)
                 cursor.executemany(f"UPDATE {self.rep_table} SET {sets}, updated_at = %s WHERE id = %s",

@@ -64,7 +64,6 @@ def _digits(raw: pl.Expr, pattern: str) -> pl.Expr:
 def _column_rules(field: F.Field, raw: pl.Expr, this_year: int) -> tuple[pl.Expr, list]:
     name = field.name
     present = raw.is_not_null()
-    v = raw
     if name == "nib":
         cleaned = raw.str.replace_all(_SEPARATORS, "")
         return cleaned, [(present & ~_digits(cleaned, r"^\d{13}$"),
@@ -196,7 +195,6 @@ def _errors_of(frame: pl.DataFrame, reasons: pl.DataFrame, name: str) -> pl.Data
     bad = reasons[name].is_not_null()
     if not bad.any():
         return pl.DataFrame(schema=ERROR_SCHEMA)
-    value = pl.lit(HIDDEN) if name == "owner_nik" else pl.col(name)
     return pl.DataFrame({"line": frame[LINE].filter(bad), "value": frame[name].filter(bad),
                          "reason": reasons[name].filter(bad)}).select(
         pl.col("line").cast(pl.Int64), pl.lit(name).alias("column"),

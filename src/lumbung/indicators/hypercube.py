@@ -361,13 +361,13 @@ class Protector:
         weight = np.sqrt(np.array([room[c] for c in candidates]))
         rows = []
         for parent, children in self.relations:
-            if parent not in scope:
+            if children[0] not in scope:  # a relation of a finer level (all children share one level)
                 continue
             row = np.zeros(len(candidates))
             if parent in column:
                 row[column[parent]] = -1.0
             for child in children:
-                if child in column and child in scope:
+                if child in column:
                     row[column[child]] = 1.0
             if row.any():
                 rows.append(row * weight)

@@ -63,6 +63,10 @@ class _Row:
 
         return "(" + parse_expression(text).transform(rename).sql(dialect="duckdb") + ")"
 
+    def cond(self, text: str | None) -> str | None:
+        """A population condition, or None for "every row"."""
+        return self(text) if text else None
+
     def fields(self, text: str | None) -> set[str]:
         if not text:
             return set()
@@ -84,61 +88,82 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _aggregates_a(ind: Indicator, row: _Row, weight: str | None, panel_years) -> dict[str, str]:
-    """Aggregates over the rows of year Y (cell of Y)."""
-    pop = row(ind.population)
-    count = lambda cond: f"SUM(CASE WHEN {cond} THEN {weight} END)" if weight else f"COUNT(CASE WHEN {cond} THEN 1 END)"
+def _when(conds: list[str | None], value: str) -> str:
+    """``value`` where every condition holds (NULL otherwise); aggregates skip the NULLs."""
+    conds = [c for c in conds if c]
+    return f"CASE WHEN {' AND '.join(conds)} THEN {value} END" if conds else value
+
+
+def _count(conds: list[str | None], weight: str | None = None) -> str:
+    """Rows (or, with a weight column, the weights) where every condition holds."""
+    if weight:
+        return f"SUM({_when(conds, weight)})"
+    return f"COUNT({_when(conds, '1')})" if any(conds) else "COUNT(*)"
+
+
+def _count_known(conds: list[str | None], expr: str, weight: str | None = None) -> str:
+    """Rows where the conditions hold and ``expr`` is not NULL."""
+    if weight:
+        return f"SUM({_when([*conds, f'{expr} IS NOT NULL'], weight)})"
+    return f"COUNT({_when(conds, expr)})"
+
+
+def _known(expr: str) -> str | None:
+    """The condition that ``expr`` is known; None for a constant."""
+    return None if parse_expression(expr.strip("()")).is_number else f"{expr} IS NOT NULL"
+
+
+def _aggregates_a(ind: Indicator, row: _Row, weight: str | None, panel_years, all_panel: bool) -> dict[str, str]:
+    """Aggregates over the rows of year Y (cell of Y). Written lean, since they run per row:
+    SUM, COUNT(expr) and MAX skip NULLs, so "known" conditions are only spelled out where the
+    other side of a ratio must be known too."""
+    pop = row.cond(ind.population)
     out: dict[str, str] = {}
     if ind.kind == "count" or (ind.kind == "share" and not ind.numerator):
-        out["num"] = out["n"] = count(pop) if ind.population or weight else "COUNT(*)"
+        out["num"] = out["n"] = _count([pop], weight)
     elif ind.kind in ("sum", "share"):
         x = row(ind.numerator)
-        cond = f"{pop} AND {x} IS NOT NULL"
-        out["num"] = f"SUM(CASE WHEN {cond} THEN {x} END)"
-        out["n"] = count(cond)
+        out["num"] = f"SUM({_when([pop], x)})"
+        out["n"] = _count_known([pop], x, weight)
         if ind.is_money_sum and not weight:
-            out["max"] = f"MAX(CASE WHEN {cond} THEN ABS({x}) END)"
+            out["max"] = f"MAX({_when([pop], f'ABS({x})')})"
     elif ind.kind == "ratio":
         x, y = row(ind.numerator), row(ind.denominator)
-        cond = f"{pop} AND {x} IS NOT NULL AND {y} IS NOT NULL"
-        y_sum = f"{y} * {weight}" if (weight and ind.denominator.strip() == "1") else y
-        out["num"] = f"SUM(CASE WHEN {cond} THEN {x} END)"
-        out["den"] = f"SUM(CASE WHEN {cond} THEN {y_sum} END)"
-        out["n"] = count(cond)
+        y_sum = f"{y} * {weight}" if (weight and _known(y) is None) else y
+        out["num"] = f"SUM({_when([pop, _known(y)], x)})"
+        out["den"] = f"SUM({_when([pop, _known(x)], y_sum)})"
+        out["n"] = _count_known([pop, _known(y)], x, weight)
         if ind.is_money_sum and not weight:
-            out["max"] = f"MAX(CASE WHEN {cond} THEN ABS({x}) END)"
+            out["max"] = f"MAX({_when([pop, _known(y)], f'ABS({x})')})"
     elif ind.kind == "rate":
         c = row(ind.numerator)
-        known = f"{pop} AND {c} IS NOT NULL"
-        out["num"] = count(f"{known} AND {c}")
-        out["den"] = out["n"] = count(known)
+        out["num"] = _count([pop, c], weight)
+        out["den"] = out["n"] = _count_known([pop], c, weight)
     elif ind.kind == "entry":
-        known = f"{pop} AND year IN {_in_list(panel_years)}" if panel_years else "FALSE"
-        out["num"] = count(f"{known} AND NOT _in_prev")
-        out["den"] = out["n"] = count(known)
+        known = [pop, None if all_panel else (f"year IN {_in_list(panel_years)}" if panel_years else "FALSE")]
+        out["num"] = _count([*known, "NOT _in_prev"])
+        out["den"] = out["n"] = _count(known)
     return out
 
 
 def _aggregates_b(ind: Indicator, row: _Row) -> dict[str, str]:
-    """Aggregates over the rows of year Y-1 joined to the same enterprise in Y (cell of Y-1)."""
-    pop = row(ind.population)
-    count = lambda cond: f"COUNT(CASE WHEN {cond} THEN 1 END)"
+    """Aggregates over the rows of year Y-1 joined to the same enterprise in Y (cell of Y-1).
+    Columns from Y (``_next_``) are NULL where the enterprise did not report in Y."""
+    pop = row.cond(ind.population)
     out: dict[str, str] = {}
     if ind.kind == "exit":
-        out["num"] = count(f"{pop} AND NOT _in_next")
-        out["den"] = out["n"] = count(pop)
+        out["num"] = _count([pop, "NOT _in_next"])
+        out["den"] = out["n"] = _count([pop])
     elif ind.kind == "graduation":
         before, after = _rank(row.size), _rank(NEXT + row.size)
-        known = f"{pop} AND _in_next AND {before} IS NOT NULL AND {after} IS NOT NULL"
         op = ">" if ind.direction == "up" else "<"
-        out["num"] = count(f"{known} AND {after} {op} {before}")
-        out["den"] = out["n"] = count(known)
+        out["num"] = _count([pop, f"{after} {op} {before}"])
+        out["den"] = out["n"] = _count_known([pop], f"({after} - {before})")
     elif ind.kind == "growth":
         x, x_next = row(ind.numerator), row(ind.numerator, nxt=True)
-        cond = f"{pop} AND _in_next AND {x} IS NOT NULL AND {x_next} IS NOT NULL"
-        out["num"] = f"SUM(CASE WHEN {cond} THEN {x_next} END)"
-        out["den"] = f"SUM(CASE WHEN {cond} THEN {x} END)"
-        out["n"] = count(cond)
+        out["num"] = f"SUM({_when([pop, _known(x)], x_next)})"
+        out["den"] = f"SUM({_when([pop, _known(x_next)], x)})"
+        out["n"] = _count_known([pop, _known(x)], x_next)
     return out
 
 
@@ -206,8 +231,9 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
         ctes.append(f"cur AS (SELECT s.* FROM src AS s{year_filter})")
 
     filt = _where_sql(where, regime)
+    all_panel = panel_years is not None and set(years or available_years or [None]) <= set(panel_years)
     a_named = {f"{ind.id}__{key}": sql for ind in indicators if ind.kind not in SIDE_B_KINDS
-               for key, sql in _aggregates_a(ind, row, weight, panel_years).items()}
+               for key, sql in _aggregates_a(ind, row, weight, panel_years, all_panel).items()}
     a_unique, a_alias = _dedupe(a_named, "a")
     ctes.append(_grouped("a", "cur", group_cols, a_unique or {"a_rows": "COUNT(*)"}, filt))
 

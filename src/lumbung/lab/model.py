@@ -266,7 +266,11 @@ def simulate(scenario, population: Population, seed: int, years: int = 10,
 
 
 def _size_class(workers, xp):
-    return xp.searchsorted(xp.asarray(SIZE_BOUNDS), xp.floor(workers + np.float32(0.5)), side="right").astype(np.int8)
+    """BPS class by persons engaged (rounded): 0 micro 1-4, 1 small 5-19, 2 medium 20-99, 3 large."""
+    size = (workers >= np.float32(SIZE_BOUNDS[0] - 0.5)).view(np.int8).copy()
+    for bound in SIZE_BOUNDS[1:]:
+        size += (workers >= np.float32(bound - 0.5)).view(np.int8)
+    return size
 
 
 class _Run:
@@ -283,6 +287,7 @@ class _Run:
         self.firm_periods = 0
         self.entries_dropped = 0
         self.layoffs_prev = 0.0
+        self.workers_total = float(xp.sum(s.workers[: s.n0], dtype=np.float64))  # last quarter's, for layoff rates
         self.program_stats: dict[str, dict[str, float]] = {}
         self.enrolled: dict[str, np.ndarray] = {}
         n0 = s.n0
@@ -310,9 +315,12 @@ class _Run:
         alive = s.alive
         size_before = s.size.copy()
         # 1. productivity
-        eps = xp.asarray(_stream(self.seed, t, _PRODUCTIVITY).standard_normal(s.capacity, dtype=np.float32))
+        # The innovation is uniform with mean 0 and the stated sd (bounded at +-1.73 sd): five
+        # times cheaper to draw than a normal, which matters at 4.4 million firms.
+        eps = xp.asarray(_stream(self.seed, t, _PRODUCTIVITY).random(s.capacity, dtype=np.float32))
+        eps -= np.float32(0.5)
         s.shock *= f["productivity_persistence"]
-        s.shock += f["productivity_shock_sd"] * eps
+        s.shock += (f["productivity_shock_sd"] * np.float32(np.sqrt(12.0))) * eps
         del eps
         # 2. production (real value added, base prices)
         log_tfp = log_productivity(self.p, s.technique, s.owner_skill, s.worker_skill, s.input_quality, xp)
@@ -572,8 +580,7 @@ class _Run:
         s, f, p, xp = self.s, self.f, self.p, self.xp
         # Baseline entry plus the safety valve: workers laid off beyond normal turnover start
         # micro firms (Berry, Rodriguez & Sandee 2001; Tambunan).
-        workers = float(xp.sum(xp.where(s.alive, s.workers, np.float32(0.0)), dtype=np.float64))
-        excess = max(layoffs - p["normal_layoff_rate"] * workers, 0.0)
+        excess = max(layoffs - p["normal_layoff_rate"] * self.workers_total, 0.0)
         wanted = int(round(p["entry_rate"] * s.n0 + p["entry_per_layoff"] * excess))
         free = xp.flatnonzero(~s.alive & (s.restart_at < 0))
         k = min(wanted, int(free.size))
@@ -711,12 +718,14 @@ class _Run:
             return _np(xp.bincount(g, weights=w, minlength=n))[:G]
 
         firms = count(g)
+        workers = total(s.workers)
+        self.workers_total = float(workers.sum())
         row = {
-            "firms": firms, "workers": total(s.workers), "output": total(revenue), "value_added": total(va),
+            "firms": firms, "workers": workers, "output": total(revenue), "value_added": total(va),
             "entries": count(g[new_idx]), "exits": count(g_exit), "upgrades": count(g[upgraded]),
             "graduations": count(g[graduated]),
         }
-        modern = total(s.technique)
+        modern = count(g[xp.flatnonzero(s.technique)])
         with np.errstate(invalid="ignore", divide="ignore"):
             row["share_traditional"] = np.where(firms > 0, 1.0 - modern / np.maximum(firms, 1), np.nan)
         keep = np.flatnonzero((firms > 0) | (row["exits"] > 0))

@@ -118,8 +118,15 @@ def legal_forms(rng: np.random.Generator, status: pa.Array) -> pa.Array:
 
 def founded_years(rng: np.random.Generator, panel: Panel, start_year: int) -> np.ndarray:
     mean_age = np.array(cal.raw()["dynamics"]["mean_age"], dtype=np.float64)[panel.firms.birth_class]
-    age = rng.geometric(1.0 / mean_age) - 1
+    age = np.minimum(rng.geometric(1.0 / mean_age) - 1, 70)  # a few very old firms, none older than 70
     return np.where(panel.firms.entry_year > 0, start_year + panel.firms.entry_year, start_year - age).astype(np.int64)
+
+
+def owner_birth_years(rng: np.random.Generator, founded: np.ndarray, first_year: np.ndarray) -> np.ndarray:
+    """The owner is 18 or older at founding and 20 to 75 in the firm's first observed year (old
+    firms have passed to a younger owner)."""
+    owner_age = (first_year - founded + 18 + rng.integers(0, 25, len(founded))).clip(20, 75)
+    return first_year - owner_age
 
 
 def reported_scales(business_capital: np.ndarray, has_nib: np.ndarray) -> pa.Array:
@@ -157,7 +164,7 @@ def columns(
     has_nib = is_entity | (rng.random(n) < np.array(legal["nib"])[birth])
     nib_values = identity.nibs(rng, n)
     founded = founded_years(rng, panel, start_year)
-    birth_year = founded - 18 - rng.integers(0, 35, n)
+    birth_year = owner_birth_years(rng, founded, start_year + firms.entry_year)
     female = traits.female_owner
 
     return {
