@@ -512,8 +512,11 @@ def _queries(args, query_home: Path) -> None:
 
 
 def _builds(args, work: Path) -> None:
+    import shutil
+
     build_home = work / "registry"
-    build_home.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(build_home, ignore_errors=True)  # a fresh registry each run
+    build_home.mkdir(parents=True)
     started = time.perf_counter()
     n = make_registry(build_home, args.build_firms, args.years, args.seed)
     print(f"(c) registry (SQLite): {n:,} reports of {args.build_firms:,} enterprises, "

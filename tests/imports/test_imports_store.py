@@ -240,3 +240,13 @@ def test_a_row_with_an_unquoted_separator_is_rejected_not_shifted(tmp_path):
     assert (result.imported, result.rejected) == (1, 1)
     assert result.errors[0].line == 3 and "33 fields but the header has 32" in result.errors[0].reason
     assert list(Enterprise.objects.values_list("source_id", flat=True)) == ["A1"]
+
+
+def test_an_enterprise_known_by_nib_only_gets_its_source_id_from_a_later_file(tmp_path):
+    Enterprise, AnnualReport, AuditEntry = _models()
+    import_file(write_csv(tmp_path / "a.csv", [row(source_id="")]))
+    result = import_file(write_csv(tmp_path / "b.csv", [row(source_id="A1", year="2024")]))
+    assert result.rejected == 0
+    assert list(Enterprise.objects.values_list("source_id", "nib")) == [("A1", "1234567890123")]
+    assert AnnualReport.objects.count() == 2
+    assert AuditEntry.objects.get(action="update").changes == {"source_id": [None, "A1"]}

@@ -18,10 +18,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from lumbung.indicators.disclosure import PROTECTION, protect
-
-linprog = pytest.importorskip("scipy.optimize").linprog
 
 MIN_FIRMS, DOMINANCE = 3, 0.85
 RULES = {"LUMBUNG_DISCLOSURE_MIN_FIRMS": MIN_FIRMS, "LUMBUNG_DISCLOSURE_DOMINANCE": DOMINANCE}

@@ -142,3 +142,17 @@ def test_equipment_raises_the_capital_of_exactly_the_enrolled_firms():
     gain = with_program["capital_end"] - without["capital_end"]
     assert np.nanmedian(gain[both & enrolled]) > 5e6
     assert np.nanmax(np.abs(gain[both & ~enrolled])) < 1.0  # others untouched (same draws)
+
+
+def test_partners_are_linked_to_a_big_firm_of_their_own_division_until_it_exits():
+    pop = population.synthetic(FIRMS, seed=7)
+    f = model.simulate("partnership", pop, seed=5, years=YEARS).firms
+    enrolled = f["enrolled:bapak-angkat"]
+    assert enrolled.sum() > 100
+    linked = enrolled & (f["nucleus_end"] >= 0)
+    nucleus = f["nucleus_end"][linked]
+    assert (nucleus < FIRMS).all()
+    np.testing.assert_array_equal(f["division"][nucleus], f["division"][linked])
+    assert (f["size_start"][nucleus] >= 2).all()
+    assert f["alive_end"][nucleus].all(), "a partnership ends when its nucleus exits"
+    assert (f["nucleus_end"][~enrolled] == -1).all()

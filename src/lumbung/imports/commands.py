@@ -31,6 +31,19 @@ def template_command(out: Path) -> None:
     click.echo(_("template written to {path}").format(path=out))
 
 
+def _require_registry() -> None:
+    """A clear message instead of a database traceback when ``lumbung init`` has not run."""
+    from lumbung import setup_django
+
+    setup_django()
+    from django.db import connection
+
+    from lumbung.registry.models import Enterprise
+
+    if Enterprise._meta.db_table not in connection.introspection.table_names():
+        raise _unusable(_("the registry database has no tables yet: run `lumbung init` first"))
+
+
 class _Progress:
     """A progress bar on stderr, only when stderr is a terminal."""
 
@@ -69,6 +82,7 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
     """
     from lumbung.imports import BATCH_SIZE, UnusableFile, import_file
 
+    _require_registry()
     progress = _Progress()
     try:
         result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
@@ -117,6 +131,7 @@ def export_command(out: Path, year: int | None, region: str | None) -> None:
             raise click.BadParameter(str(error), param_hint="--region") from None
         if not geography.exists(region):
             raise click.BadParameter(_("region {code} does not exist").format(code=region), param_hint="--region")
+    _require_registry()
     rows = export(out, year=year, region=region)
     click.echo(_("{rows} rows written to {path}").format(rows=rows, path=out))
 

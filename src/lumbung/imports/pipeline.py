@@ -7,6 +7,7 @@ settle rows that clash inside the file -> write whole enterprises in batches -> 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -56,39 +57,55 @@ def _check_format(format: str) -> None:
 
 def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
     timings = {"_start": time.perf_counter()}
+    checked = _check(raw, format, name)
+    timings["check"] = time.perf_counter() - timings["_start"]
+    outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
+                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
+    timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
+    errors = _stack([checked.errors, _frame(outcome.rejected)])
+    rejected = errors["line"].unique().implode()
+    notes = _stack([checked.notes, _frame(outcome.notes)]).filter(~pl.col("line").is_in(rejected))
+    summary = []
+    if checked.mapped is not None:
+        summary = sidt.disability_summary(checked.mapped.workforce.filter(~pl.col(LINE).is_in(rejected)))
+    result = ImportResult(imported=raw.frame.height - _rejected_in_frame(errors, raw),
+                          rejected=errors["line"].n_unique(), counts=outcome.counts, summary=summary,
+                          dry_run=dry_run, timings=timings)
+    result.errors = (_as_row_errors(errors, checked.headers, note=False)
+                     + _as_row_errors(notes, checked.headers, note=True))
+    if errors_path:
+        write_errors(result.errors, errors_path)
+    return result
+
+
+@dataclass
+class _Checked:
+    rows: pl.DataFrame  # valid typed rows with _key, ready to write
+    present: list[str]  # template columns the file gave
+    errors: pl.DataFrame
+    notes: pl.DataFrame
+    headers: dict[str, str]  # template column -> the file's own column name, for messages
+    mapped: sidt.Mapped | None
+
+
+def _check(raw: RawTable, format: str, name: str) -> _Checked:
+    """Everything before writing: column names, the SIDT mapping, validation, clashes in the file."""
     frame, headers = _name_columns(raw.frame, format, name)
-    pre_errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
+    errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
     if format == "sidt":
         mapped = sidt.to_template(frame)
-        frame = mapped.frame
-        pre_errors.append(mapped.errors)
+        frame, headers = mapped.frame, sidt.ERROR_COLUMN
+        errors.append(mapped.errors)
         notes.append(mapped.notes)
-        headers = sidt.ERROR_COLUMN
     present = [c for c in F.TEMPLATE_COLUMNS if c in frame.columns]
-    checked = validate(frame)
-    errors = _stack([*pre_errors, _not_twice(checked.errors, mapped)])
-    rows = checked.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
+    validated = validate(frame)
+    errors = _stack([*errors, _not_twice(validated.errors, mapped)])
+    rows = validated.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
     rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in ("source_id", "nib")
                               if c not in rows.columns])
     rows = rows.with_columns(enterprise_key().alias(KEY))
     rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
-    timings["check"] = time.perf_counter() - timings["_start"]
-    outcome = write(rows, present, source=source or format, audit_source=f"import:{name}",
-                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
-    timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
-    errors = _stack([errors, clash_errors, _frame(outcome.rejected)])
-    notes = _stack([*notes, clash_notes, _frame(outcome.notes)])
-    rejected_lines = errors["line"].n_unique()
-    notes = notes.filter(~pl.col("line").is_in(errors["line"].unique().implode()))
-    summary = []
-    if mapped is not None:
-        summary = sidt.disability_summary(mapped.workforce.filter(~pl.col(LINE).is_in(errors["line"].implode())))
-    result = ImportResult(imported=raw.frame.height - _rejected_in_frame(errors, raw), rejected=rejected_lines,
-                          counts=outcome.counts, summary=summary, dry_run=dry_run, timings=timings)
-    result.errors = _as_row_errors(errors, headers, note=False) + _as_row_errors(notes, headers, note=True)
-    if errors_path:
-        write_errors(result.errors, errors_path)
-    return result
+    return _Checked(rows, present, _stack([errors, clash_errors]), _stack([*notes, clash_notes]), headers, mapped)
 
 
 def _not_twice(errors: pl.DataFrame, mapped) -> pl.DataFrame:

@@ -112,25 +112,29 @@ def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:
 def record_layout(data: bytes, separator: str, block: int = 1 << 24) -> tuple[np.ndarray, np.ndarray]:
     """For each CSV record: the file line it starts on (1-based) and its number of fields (0 for a
     blank line). A quote toggles "inside a quoted value" (a doubled quote toggles twice, so it is
-    neutral); separators and line breaks count only outside quotes. Works in blocks to bound memory."""
+    neutral); separators and line breaks count only outside quotes, i.e. after an even number of
+    quotes. Works on byte positions, in blocks to bound memory."""
     buffer = np.frombuffer(data, dtype=np.uint8)
     record_ends, separators, all_newlines = [], [], []
-    inside = 0
+    quotes_before = 0
     for start in range(0, len(buffer), block):
         chunk = buffer[start:start + block]
-        quotes = np.cumsum(chunk == ord('"'), dtype=np.uint8)  # wraps at 256: parity is all we need
-        outside = ((quotes + inside) & 1) == 0
-        inside = int((int(quotes[-1]) + inside) & 1)
-        newline = chunk == ord("\n")
-        all_newlines.append(np.flatnonzero(newline) + start)
-        record_ends.append(np.flatnonzero(newline & outside) + start)
-        separators.append(np.flatnonzero((chunk == ord(separator)) & outside) + start)
+        quotes = np.flatnonzero(chunk == ord('"'))
+        newlines = np.flatnonzero(chunk == ord("\n"))
+        seps = np.flatnonzero(chunk == ord(separator))
+
+        def outside(positions: np.ndarray) -> np.ndarray:
+            return ((np.searchsorted(quotes, positions) + quotes_before) & 1) == 0
+
+        all_newlines.append(newlines + start)
+        record_ends.append(newlines[outside(newlines)] + start)
+        separators.append(seps[outside(seps)] + start)
+        quotes_before += len(quotes)
     ends = np.concatenate(record_ends)
     if len(buffer) and buffer[-1] != ord("\n"):
         ends = np.append(ends, len(buffer))
     starts = np.concatenate(([0], ends[:-1] + 1))
-    newlines = np.concatenate(all_newlines)
-    first_lines = np.searchsorted(newlines, starts) + 1
+    first_lines = np.searchsorted(np.concatenate(all_newlines), starts) + 1
     per_record = np.bincount(np.searchsorted(ends, np.concatenate(separators)), minlength=len(ends))[: len(ends)]
     fields = per_record + 1
     lengths = ends - starts

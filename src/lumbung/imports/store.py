@@ -129,6 +129,9 @@ class _BatchWriter:
         self.audit_source = audit_source
         self.lenient_nib = lenient_nib
         self.param_limit = _param_limit(connection)
+        with _Cursor(connection) as cursor:
+            cursor.execute(f"SELECT 1 FROM {self.ent_table} LIMIT 1")
+            self.registry_was_empty = not cursor.fetchall()
 
     # -- reading what is there ------------------------------------------------------------------
     def _select(self, sql_head: str, column: str, values: list, extra: tuple = ()) -> list[tuple]:
@@ -165,7 +168,17 @@ class _BatchWriter:
         outcome = Outcome()
         # The enterprise's own columns come from its latest year's row.
         ents = batch.sort([KEY, "year"], descending=[False, True]).unique(KEY, keep="first", maintain_order=True)
-        by_id, by_nib = self._existing_enterprises(ents)
+        # An import into an empty registry cannot meet a known enterprise: keys and NIBs are unique
+        # across the file's batches (settled before writing), so the look-ups are skipped.
+        by_id, by_nib = ({}, {}) if self.registry_was_empty else self._existing_enterprises(ents)
+        self.schema = ents.schema
+        if not by_id and not by_nib:  # all new (a first import): no planning one by one
+            audit: list = []
+            ids = self._insert_frame(self._new_enterprises(ents), audit, outcome)
+            self._write_reports(batch, ids, set(ids), audit, outcome)
+            self._write_audit(audit)
+            outcome.counts["audit_entries"] += len(audit)
+            return outcome
         plans, conflicts = [], {}
         for record in ents.iter_rows(named=True):
             plan = self._plan(record, by_id, by_nib, outcome)
@@ -214,6 +227,8 @@ class _BatchWriter:
         sid, nib = record["source_id"], record["nib"]
         existing = by_id.get(sid) if sid is not None else by_nib.get(nib)
         holder = by_nib.get(nib) if nib is not None else None
+        if existing is None and holder is not None and holder["source_id"] is None and holder["source"] == self.source:
+            existing = holder  # known so far by its NIB only: this row gives it its source ID
         values = {c: record[c] for c in self.ent_cols}
         for name in NOT_NULL_TEXT:
             if name in values and values[name] is None:
@@ -269,36 +284,56 @@ class _BatchWriter:
 
     # -- enterprises ------------------------------------------------------------------------------
     def _insert_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> dict:
+        """New enterprises planned one by one (the batch also holds known ones)."""
         if not plans:
             return {}
-        cols = ["source", *self.ent_cols, "kbli_version", "created_at", "updated_at"]
-        defaults = {"owner_name": "", "address": "", "main_products": ""}
-        missing_not_null = [c for c in ("owner_name", "address", "main_products") if c not in cols]
-        cols += missing_not_null
+        frame = pl.DataFrame({KEY: [p["key"] for p in plans],
+                              **{c: [p["values"][c] for p in plans] for c in self.ent_cols},
+                              "_token": [(p["nik"] or (None, None, None))[1] for p in plans],
+                              "_digest": [(p["nik"] or (None, None, None))[2] for p in plans]},
+                             schema={KEY: pl.String, **{c: self.schema[c] for c in self.ent_cols},
+                                     "_token": pl.String, "_digest": pl.String})
+        return self._insert_frame(frame, audit, outcome)
+
+    def _new_enterprises(self, ents: pl.DataFrame) -> pl.DataFrame:
+        """Every enterprise of the batch is new (nothing matched, no NIB held): columns as they are,
+        the NIKs protected in one call."""
+        frame = ents.select(KEY, *self.ent_cols)
+        tokens = digests = [None] * ents.height
         if self.has_nik:
-            cols += ["owner_nik_token", "owner_nik_digest"]
-        rows = []
-        for plan in plans:
-            v = plan["values"]
-            row = [self.source, *(v[c] for c in self.ent_cols), 2020, self.now, self.now]
-            row += [defaults[c] for c in missing_not_null]
-            if self.has_nik:
-                nik = plan["nik"] or (None, None, None)
-                row += [nik[1], nik[2]]
-            rows.append(row)
-        new_ids = self._reserve_ids(len(rows))
+            niks = ents.select(pl.when(~pl.col(NIK_MASKED)).then(pl.col("owner_nik"))).to_series()
+            given = niks.is_not_null()
+            from lumbung.registry import nik as protection
+
+            protected = iter(protection.protect_many(niks.filter(given).to_list()))
+            pairs = [next(protected) if flag else (None, None) for flag in given.to_list()]
+            tokens, digests = [t for t, _d in pairs], [d for _t, d in pairs]
+        return frame.with_columns(pl.Series("_token", tokens, dtype=pl.String),
+                                  pl.Series("_digest", digests, dtype=pl.String))
+
+    def _insert_frame(self, frame: pl.DataFrame, audit: list, outcome: Outcome) -> dict:
+        """Insert new enterprises (``frame``: _key, the present columns, _token, _digest) with ids
+        reserved beforehand; returns key -> id."""
+        new_ids = self._reserve_ids(frame.height)
+        stamp = pl.lit(self.now, dtype=pl.String) if isinstance(self.now, str) else pl.lit(self.now)
+        values = [pl.Series("id", new_ids, dtype=pl.Int64), pl.lit(self.source, dtype=pl.String).alias("source")]
+        values += [pl.col(c).fill_null("").alias(c) if c in NOT_NULL_TEXT else pl.col(c) for c in self.ent_cols]
+        values += [pl.lit(2020).alias("kbli_version"), stamp.alias("created_at"), stamp.alias("updated_at")]
+        values += [pl.lit("", dtype=pl.String).alias(c) for c in ("owner_name", "address", "main_products")
+                   if c not in self.ent_cols]
+        if self.has_nik:
+            values += [pl.col("_token").alias("owner_nik_token"), pl.col("_digest").alias("owner_nik_digest")]
+        rows = frame.select(values)
         with _Cursor(self.connection) as cursor:
-            cursor.executemany(f"INSERT INTO {self.ent_table} (id, {', '.join(cols)}) "
-                               f"VALUES (%s, {', '.join(['%s'] * len(cols))})",
-                               [(ent_id, *row) for ent_id, row in zip(new_ids, rows)])
-        ids = {plan["key"]: ent_id for plan, ent_id in zip(plans, new_ids)}
+            cursor.executemany(f"INSERT INTO {self.ent_table} ({', '.join(rows.columns)}) "
+                               f"VALUES ({', '.join(['%s'] * len(rows.columns))})", rows.rows())
         # Created records are in the file and in the registry: the entry says who, when and from
         # which file; a later change lists old and new values.
-        audit += [{"action": "create", "model": "enterprise", "object_id": ent_id,
-                   "object_repr": plan["values"].get("name") or "", "changes": {}}
-                  for plan, ent_id in zip(plans, new_ids)]
-        outcome.counts["enterprises_created"] += len(plans)
-        return ids
+        names = frame["name"].to_list() if "name" in frame.columns else [""] * frame.height
+        audit += [{"action": "create", "model": "enterprise", "object_id": ent_id, "object_repr": name or "",
+                   "changes": {}} for ent_id, name in zip(new_ids, names)]
+        outcome.counts["enterprises_created"] += frame.height
+        return dict(zip(frame[KEY].to_list(), new_ids))
 
     def _reserve_ids(self, count: int) -> list[int]:
         """Ids for new enterprises, taken before the insert so that one executemany can write them.
@@ -314,9 +349,11 @@ class _BatchWriter:
                 return [row[0] for row in cursor.fetchall()]
             cursor.execute(f"SELECT MAX(id) FROM {self.ent_table}")
             highest = cursor.fetchall()[0][0] or 0
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", (table,))
-            found = cursor.fetchall()
-            highest = max(highest, found[0][0] if found else 0)
+            cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            if cursor.fetchall()[0][0]:
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", (table,))
+                found = cursor.fetchall()
+                highest = max(highest, found[0][0] if found else 0)
         return list(range(highest + 1, highest + 1 + count))
 
     def _update_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> None:

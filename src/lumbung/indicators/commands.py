@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from lumbung.i18n import _
+from lumbung.indicators.quality import check_command
 
 OUTPUT_COLUMNS = ("indicator", "value", "numerator", "denominator")
 
@@ -181,4 +182,4 @@ def import_table_command(file: Path, layout: str, year: int | None) -> None:
         click.echo(_("check: {message}").format(message=message), err=True)
 
 
-commands: list = [indicators_command, analytics_group, import_table_command]
+commands: list = [indicators_command, analytics_group, import_table_command, check_command]

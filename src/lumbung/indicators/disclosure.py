@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from lumbung import conf
+from lumbung.i18n import _
 from lumbung.indicators import hypercube as H
 
 #: Dimensions along which no total is published: each value is a separate table.
@@ -57,9 +58,10 @@ def rules(settings: Mapping[str, object] | None = None) -> H.Rules:
         min_firms = int(pick("LUMBUNG_DISCLOSURE_MIN_FIRMS"))
         dominance = float(pick("LUMBUNG_DISCLOSURE_DOMINANCE"))
     except ValueError as error:
-        raise ValueError(f"disclosure settings must be numbers: {error}") from None
+        raise ValueError(_("disclosure settings must be numbers: {error}").format(error=error)) from None
     if min_firms < 1 or not 0 < dominance <= 1:
-        raise ValueError("LUMBUNG_DISCLOSURE_MIN_FIRMS must be >= 1 and LUMBUNG_DISCLOSURE_DOMINANCE in (0, 1]")
+        raise ValueError(_("LUMBUNG_DISCLOSURE_MIN_FIRMS must be at least 1 and LUMBUNG_DISCLOSURE_DOMINANCE "
+                           "between 0 and 1"))
     return H.Rules(min_firms=min_firms, dominance=dominance, protection=PROTECTION)
 
 
@@ -70,7 +72,10 @@ def _region_parent(code: str) -> str:
 def _section_of(division: str) -> str:
     from lumbung import sectors
 
-    return (sectors.section_of(division) if division != UNKNOWN else None) or UNKNOWN
+    try:
+        return (sectors.section_of(division) if division != UNKNOWN else None) or UNKNOWN
+    except ValueError:  # not a KBLI code: a bucket of its own
+        return UNKNOWN
 
 
 #: Coarser levels whose totals the engine also publishes (regency within province, ...).
@@ -142,7 +147,7 @@ def protect(df: pd.DataFrame, by: Sequence[str], settings: Mapping[str, object] 
     by = list(by)
     missing = [c for c in [*by, "indicator", *FIGURES, *PRIVATE_COLUMNS] if c not in df.columns]
     if missing:
-        raise ValueError(f"protect() needs the columns {', '.join(missing)}")
+        raise ValueError(_("protect() needs the columns {names}").format(names=", ".join(missing)))
     the_rules = rules(settings)
     out = df.drop(columns=[c for c in (*PRIVATE_COLUMNS, "suppressed") if c in df.columns]).copy()
     out["suppressed"] = False
@@ -220,6 +225,13 @@ def _family_mask(members, columns, present, firms, top, cell_labels, dim_pos, di
     smallest[~np.isfinite(smallest)] = 0
     values = np.column_stack([columns[c] for c in members])
     tops = np.column_stack([top[c] for c in members])
+    # Members with the same figures protect alike: keep one column each (largest contribution kept).
+    _, first, inverse = np.unique(values, axis=1, return_index=True, return_inverse=True)
+    merged_tops = np.full((len(values), len(first)), np.nan)
+    for j, k in enumerate(np.ravel(inverse)):
+        merged_tops[:, k] = np.fmax(merged_tops[:, k], tops[:, j])
+    values = values[:, first]
+    tops = merged_tops
     mask = np.zeros(n_cells, dtype=bool)
     for stratum in sorted(set(stratum_key)):
         cells = np.array([i for i in range(n_cells) if here[i] and stratum_key[i] == stratum], dtype=int)

@@ -287,18 +287,19 @@ class Protector:
     def _slack(self, cells: list[tuple[int, float]], lv, residual) -> Cube | None:
         """How far the cell can move up and down along this perturbation before a corner turns negative."""
         cost = 0.0
-        inf = np.full(self.table.values.shape[1], np.inf)
-        up, down = inf.copy(), inf.copy()
+        ups, downs = [], []
         for at, weight in cells:
             if not self.table.suppressed[at]:
                 if self.table.level[at] != lv:  # published in a coarser sub-query: fixed
                     return None
                 cost += self.table.firms[at]
-            room = np.where(self.bounded, self._residual(residual[0 if weight < 0 else 1], at), np.inf) / abs(weight)
             if weight < 0:
-                up = np.minimum(up, room)
+                ups.append(self._residual(residual[0], at) / -weight)
             else:
-                down = np.minimum(down, room)
+                downs.append(self._residual(residual[1], at) / weight)
+        up = np.min(ups, axis=0) if ups else np.full(self.table.values.shape[1], np.inf)
+        down = np.min(downs, axis=0) if downs else np.full(self.table.values.shape[1], np.inf)
+        up[~self.bounded], down[~self.bounded] = np.inf, np.inf
         return Cube(cells, cost, np.maximum(up, 0), np.maximum(down, 0))
 
     def _fallback(self, cell, lv, residual, need_up, need_down) -> Cube | None:
@@ -426,6 +427,8 @@ class Protector:
             score = (-quality, cube.cost, len(corners))
             if best_score is None or score < best_score:
                 best, best_score = cube, score
+                if quality >= 1 and cube.cost == 0:  # enough, and nothing new to hide
+                    break
         return best
 
 

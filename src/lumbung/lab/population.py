@@ -12,7 +12,7 @@ docs/lab.md lists each with its reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -161,9 +161,9 @@ def _codes(values: np.ndarray, labels: tuple[str, ...], unknown: int) -> np.ndar
 def from_table(table, seed: int = 0) -> Population:
     """Population from registry-template rows (lumbung.registry.fields.TEMPLATE_COLUMNS).
 
-    Takes each firm's latest year; rows outside manufacturing (KBLI section C) are kept under
-    the nearest manageable label: division "10" is NOT substituted, they are dropped, since
-    the lab models industry only. `seed` drives the imputation of unobserved states.
+    Takes each firm's latest year; rows outside manufacturing (KBLI section C, divisions 10-33)
+    are dropped, since the lab models industry only. `seed` drives the imputation of unobserved
+    states (IMPUTATION; docs/lab.md).
     """
     table = _latest_rows(table)
     kbli = _column(table, "kbli", object)
