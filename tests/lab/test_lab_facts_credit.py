@@ -1,7 +1,7 @@
 """Stylised fact 3: credit alone has modest effects ("modestly positive, not transformative",
 Banerjee, Karlan & Zinman 2015, AEJ Applied, over six microcredit experiments measured 1.5-3
 years after access); credit together with training lifts more firms out of the trap than either
-alone (capital and skill are the two thresholds of the vicious circle, DOMAIN.md section 4).
+alone (capital and skill are the two thresholds of the vicious circle, DIMENSIA 2011).
 
 "Lifted out of the trap" = adopted the modern technique, or grew past micro (5+ persons, BPS).
 The programs reach the same firms in every scenario (common take-up draws), so effects are

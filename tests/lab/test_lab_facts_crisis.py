@@ -1,4 +1,4 @@
-"""Stylised fact 4, crisis-1998 (DOMAIN.md section 7; Berry, Rodriguez & Sandee 2001; Tambunan):
+"""Stylised fact 4, crisis-1998 (DIMENSIA 2011; Berry, Rodriguez & Sandee 2001; Tambunan):
 large, capital-intensive, import-dependent, indebted firms exit at higher rates than micro and
 small ones; IKM employment falls less and recovers sooner; entries of micro firms rise as
 laid-off workers start businesses.

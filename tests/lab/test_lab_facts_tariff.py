@@ -1,5 +1,5 @@
 """Stylised fact 5, tariff-cut: exits rise in import-competing sectors (the domestic market
-flooded by imports, Setiawan 2003, DOMAIN.md section 6); cutting input tariffs raises the
+flooded by imports, Setiawan 2003, DIMENSIA 2011); cutting input tariffs raises the
 productivity of firms that import inputs more than that of others (Amiti & Konings 2007, AER:
 a 10 percentage point fall in input tariffs raised importers' productivity by about 12%).
 

@@ -1,4 +1,4 @@
-"""Stylised fact 1, the trap (Lempelius & Thoma 1979, DOMAIN.md section 4): in the baseline, firms
+"""Stylised fact 1, the trap (Lempelius & Thoma 1979, DIMENSIA 2011): in the baseline, firms
 that start with little capital and skill are still traditional after 10 years, and the size
 distribution stays heavy-tailed (a pyramid with a thin, dominant top; Kuncoro 2007; BPS IBS:
 under 1% of firms produce over 85% of manufacturing value added).

@@ -90,8 +90,10 @@ class Indicator:
             "population", "factor", "unit", "decimals", "source")}
 
 
+@lru_cache(maxsize=1024)
 def parse_expression(text: str, where: str = "") -> exp.Expression:
-    """Parse and check one expression; :class:`CatalogueError` names what is wrong."""
+    """Parse and check one expression; :class:`CatalogueError` names what is wrong.
+    Cached: callers must not change the tree (``transform`` copies it)."""
     prefix = f"{where}: " if where else ""
     try:
         tree = sqlglot.parse_one(str(text), read="duckdb")

@@ -9,7 +9,7 @@ Rules (thresholds are settings, docs/disclosure.md gives their sources):
 * **minimum frequency**: a cell of fewer than ``LUMBUNG_DISCLOSURE_MIN_FIRMS`` (3) enterprises is
   suppressed, all its indicators (BPS does not publish cells of fewer than 3 firms);
 * **dominance (n=1, k=85%)**: a money total in which one enterprise holds more than
-  ``LUMBUNG_DISCLOSURE_DOMINANCE`` (0.85) is suppressed (Hundepool et al. 2012, §4.2);
+  ``LUMBUNG_DISCLOSURE_DOMINANCE`` (0.85) is suppressed (Hundepool et al. 2012, ch. 4);
 * **secondary suppression** so that no suppressed figure can be recovered, nor narrowed to
   within the protection level, from the other published cells of the query and from its
   margins (the query's totals, public through ``share_*`` and through queries without a
@@ -43,7 +43,7 @@ PRIVATE_COLUMNS = ("n_firms", "max_contribution")
 UNKNOWN = "unknown"
 FIGURES = ("value", "numerator", "denominator")
 #: Protection level: a suppressed cell must stay uncertain by at least this fraction of its value
-#: in both directions (Hundepool et al. 2012, §4.2.3 "protection levels"; τ-ARGUS asks the same).
+#: in both directions (Hundepool et al. 2012, ch. 4 "protection levels"; τ-ARGUS asks the same).
 PROTECTION = 0.10
 
 

@@ -2,7 +2,7 @@
 
 Used by :mod:`lumbung.indicators.disclosure`; pure Python and numpy. The method is the one of
 Repsilber's GHMITER (τ-ARGUS), described in Hundepool et al., *Statistical Disclosure Control*
-(Wiley 2012), §4.4 and in Giessing & Repsilber (2002), "Tools and strategies to protect
+(Wiley 2012), ch. 4 and in Giessing & Repsilber (2002), "Tools and strategies to protect
 multiple tables with the GHQUAR cell suppression engine", LNCS 2316:
 
 * A table is extended with its margins: every dimension is a tree whose root is the total
@@ -199,7 +199,7 @@ def requirements(table: Extended, rules: Rules, cell: int) -> tuple[np.ndarray, 
 
     Both are ``protection`` x |value|; for a dominated total the upper level is at least
     top / dominance - value, the amount the attacker must be unable to rule out for the cell to
-    look non-dominated (Hundepool et al. 2012, §4.2.3)."""
+    look non-dominated (Hundepool et al. 2012, ch. 4)."""
     x = np.abs(table.values[cell])
     top = np.nan_to_num(np.abs(table.top[cell]))
     upper = np.maximum(rules.protection * x, top / rules.dominance - x)

@@ -7,7 +7,7 @@ without adding dynamics the model's sources can calibrate. Flows (value added, p
 are per quarter; stocks (capital, debt, cash) in rupiah.
 
 Each quarter, vectorised over every firm (no Python loop over firms), the circle runs
-(DOMAIN.md section 4; lumbung.lab.quarter implements one rule per method; docs/lab.md gives
+(DIMENSIA 2011; lumbung.lab.quarter implements one rule per method; docs/lab.md gives
 each rule with its source):
 
 1. productivity: a persistent firm level times an AR(1) shock;

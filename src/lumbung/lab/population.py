@@ -28,7 +28,7 @@ PROVINCES = (
     "91", "92", "93", "94", "95", "96",
 )
 
-# Size classes by persons engaged: BPS (cited by Kuncoro 2007; DOMAIN.md section 2): household/craft
+# Size classes by persons engaged: BPS (cited by Kuncoro 2007; DIMENSIA 2011): household/craft
 # ("micro") 1-4, small 5-19, medium 20-99, large 100+. The lab reports by this regime because it
 # is the one defined on a state the model moves every period (workers).
 SIZE_CLASSES = ("micro", "small", "medium", "large")
@@ -39,13 +39,13 @@ FORMALITY = ("none", "notary_deed", "legal_entity")  # registry LEGAL_STATUSES
 # Documented distributions for what the registry does not observe (see docs/lab.md).
 IMPUTATION = {
     # Owner skill index in [0, 1]: Beta(2, 4) (mean 0.33): "low vocational education" is one link
-    # of the vicious circle (Lempelius & Thoma 1979, DOMAIN.md section 4). Training adds 0.15.
+    # of the vicious circle (Lempelius & Thoma 1979, DIMENSIA 2011). Training adds 0.15.
     "owner_skill": (2.0, 4.0),
     "trained_bonus": 0.15,
     # Worker skill index in [0, 1]: Beta(2, 5), higher in bigger firms (+0.05 per size class).
     "worker_skill": (2.0, 5.0),
     # Input quality in [0, 1]: Beta(3, 4), +0.15 for firms that import inputs ("low-quality raw
-    # materials" and "no access to imports", James & Akrasane 1993, DOMAIN.md sections 4-5).
+    # materials" and "no access to imports", James & Akrasane 1993, DIMENSIA 2011).
     "input_quality": (3.0, 4.0),
     "import_quality_bonus": 0.15,
     # Foreign-currency share of bank debt by size class: large Indonesian firms borrowed
@@ -266,7 +266,7 @@ def _baseline() -> dict[str, float]:
 # ----------------------------------------------------------------------------- synthetic
 
 # Division weights: about one third food, beverages and tobacco, then non-metal minerals,
-# textiles, and wood/bamboo/rattan (Kuncoro 2007, DOMAIN.md section 3); the rest are assumptions.
+# textiles, and wood/bamboo/rattan (Kuncoro 2007, DIMENSIA 2011); the rest are assumptions.
 _DIVISION_WEIGHTS = {
     "10": 30, "11": 2, "12": 3, "13": 7, "14": 9, "15": 2, "16": 10, "17": 0.5, "18": 1.5,
     "19": 0.1, "20": 0.5, "21": 0.2, "22": 1.5, "23": 9, "24": 0.3, "25": 4, "26": 0.4,

@@ -204,14 +204,17 @@ class Run(Programs, Records):
         one_minus_alpha = ONE - q.alpha
         invested = xp.zeros_like(s.capital)
         added = xp.zeros_like(s.capital)
+        # Own funds: cash above a working-capital buffer of a month of inputs (a quarter's / 4;
+        # assumption).
         own = xp.maximum(s.cash - np.float32(0.25) * q.inputs, ZERO)
         kept = xp.where(s.formality == 2, ONE, ONE - f["credit_leakage"])
         sources = ((None, f["deposit_rate"], own), (s.debt_kur, s.kur_rate, q.kur_room),
                    (s.debt_bank, q.bank_rate, q.bank_room))
         for debt, rate, room in sources:
+            # desired: replace wear (where capital still pays its user cost) plus part of the gap
             cost = (rate + f["depreciation"]) * s.capital_wedge
             gap = xp.clip((mpk - cost) / (one_minus_alpha * cost), ZERO, ONE)
-            desired = f["investment_speed"] * gap * s.capital
+            desired = (f["investment_speed"] * gap + xp.where(mpk >= cost, f["depreciation"], ZERO)) * s.capital
             take = xp.minimum(xp.maximum(desired - invested, ZERO), room)
             invested += take
             if debt is None:
@@ -296,7 +299,7 @@ class Run(Programs, Records):
         s.labour_wedge = xp.clip(lw, np.float32(0.2), np.float32(8.0)).astype(np.float32)
         employer = s.workers > f["family_workers"] + np.float32(0.5)
         kw = mpk / (f["deposit_rate"] + f["depreciation"])
-        s.capital_wedge = xp.where(employer, xp.clip(kw, ONE, np.float32(50.0)), ONE).astype(np.float32)
+        s.capital_wedge = xp.where(employer, xp.clip(kw, ONE, np.float32(500.0)), ONE).astype(np.float32)
 
     def _bank_room(self, t: int):
         s, f, xp = self.s, self.f, self.xp
@@ -347,7 +350,7 @@ class Run(Programs, Records):
         s.workers[idx] = xp.maximum(s.workers[idx] * f["restart_capital"], np.float32(1.0))
         for name in ("debt_bank", "debt_kur", "debt_ml", "shock", "loss_quarters", "age", "fx_share"):
             getattr(s, name)[idx] = 0
-        s.cash[idx] = np.float32(0.1) * s.capital[idx]
+        s.cash[idx] = np.float32(0.1) * s.capital[idx]  # new owners' working capital (assumption)
         s.born[idx] = t + 1
         s.alive[idx] = True
         return idx

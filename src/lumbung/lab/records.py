@@ -50,11 +50,18 @@ class Records:
         def total(w):
             return _np(xp.bincount(g, weights=w, minlength=n))[:G]
 
+        made, added = revenue, va
+        if new_idx.size:
+            # Entrants and reopened plants join at the end of the quarter, after production: they
+            # produced nothing in it (their slots hold figures computed from a dead slot's state).
+            made, added = revenue.copy(), va.copy()
+            made[new_idx] = 0
+            added[new_idx] = 0
         firms = count(g)
         workers = total(s.workers)
         self.workers_total = float(workers.sum())
         row = {
-            "firms": firms, "workers": workers, "output": total(revenue), "value_added": total(va),
+            "firms": firms, "workers": workers, "output": total(made), "value_added": total(added),
             "entries": count(g[new_idx]), "exits": count(g_exit), "upgrades": count(g[upgraded]),
             "graduations": count(g[graduated]),
         }

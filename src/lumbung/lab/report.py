@@ -154,31 +154,35 @@ def by_size_chart(bands: pl.DataFrame, indicator: str, scenarios: list[str], run
     return _save(fig, path)
 
 
+def _comparison_panel(ax, rows: dict[str, dict], scenarios: list[str], colors: dict, names: bool) -> None:
+    """Bars of one indicator's median differences, the 5-95% band as error bars."""
+    for i, scenario in enumerate(scenarios):
+        if scenario not in rows:
+            continue
+        r = rows[scenario]
+        below = max(r["difference_median"] - r["difference_p05"], 0)
+        above = max(r["difference_p95"] - r["difference_median"], 0)
+        ax.barh(i, r["difference_median"], color=colors[scenario], alpha=0.8, xerr=[[below], [above]],
+                capsize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(scenarios)), scenarios if names else [""] * len(scenarios), fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+
+
 def comparison_chart(comparison: pl.DataFrame, lang: str, path: Path,
                      palette: list[str] | None = None) -> Path:
     """One panel per indicator: each scenario's median difference from the baseline, with
     its 5-95% band as an error bar. ``palette``: scenarios in the line charts' colour order."""
     scenarios = list(comparison["scenario"].unique(maintain_order=True))
-    fig, axes = plt.subplots(1, len(COMPARISON_CHART), figsize=(3.0 * len(COMPARISON_CHART), 0.9 + 0.45 * max(len(scenarios), 1)),
+    height = 0.9 + 0.45 * max(len(scenarios), 1)
+    fig, axes = plt.subplots(1, len(COMPARISON_CHART), figsize=(3.0 * len(COMPARISON_CHART), height),
                              squeeze=False)
     colors = _colors(palette or scenarios)
-    for ax, indicator in zip(axes[0], COMPARISON_CHART):
-        rows = comparison.filter(pl.col("indicator") == indicator)
-        rows = {r["scenario"]: r for r in rows.iter_rows(named=True)}
-        for i, scenario in enumerate(scenarios):
-            if scenario not in rows:
-                continue
-            r = rows[scenario]
-            ax.barh(i, r["difference_median"], color=colors[scenario], alpha=0.8,
-                    xerr=[[max(r["difference_median"] - r["difference_p05"], 0)],
-                          [max(r["difference_p95"] - r["difference_median"], 0)]], capsize=3)
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_yticks(range(len(scenarios)), scenarios if ax is axes[0][0] else [""] * len(scenarios),
-                      fontsize=8)
+    for i, (ax, indicator) in enumerate(zip(axes[0], COMPARISON_CHART)):
+        rows = {r["scenario"]: r for r in comparison.filter(pl.col("indicator") == indicator).iter_rows(named=True)}
+        _comparison_panel(ax, rows, scenarios, colors, names=i == 0)
         ax.set_title(label(indicator, lang), fontsize=9)
-        ax.tick_params(axis="x", labelsize=7)
-    baseline = comparison["baseline"][0] if comparison.height else ""
-    fig.suptitle(label("difference", lang, baseline=baseline), fontsize=10)
+    fig.suptitle(label("difference", lang, baseline=comparison["baseline"][0]), fontsize=10)
     return _save(fig, path)
 
 

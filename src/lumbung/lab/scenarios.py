@@ -113,7 +113,10 @@ class Scenario:
         return {n: p.range for n, p in self.parameters.items() if p.range is not None}
 
     def with_parameters(self, values: dict[str, float]) -> "Scenario":
-        """A copy with parameter values replaced (unknown names raise ScenarioError)."""
+        """A copy with parameter values replaced (unknown names raise ScenarioError).
+
+        Declared ranges are not enforced here (ensembles draw inside them; experiments and tests
+        may switch a mechanism off, e.g. a zero exit hazard)."""
         params = dict(self.parameters)
         for name, value in values.items():
             _check_known(name, params, self.name)
