@@ -253,8 +253,14 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
         select += ", p.year + 1 AS year" + (", p.year + 1 AS dim_year" if "year" in dims else "")
         select += ", (n.enterprise_id IS NOT NULL) AS _in_next"
         select += "".join(f", n.{c} AS {NEXT}{c}" for c in sorted(next_fields))
-        b_where = f" WHERE p.year + 1 IN {_in_list(panel_years)}" if panel_years else " WHERE FALSE"
-        ctes.append(f"nxt AS (SELECT {select} FROM src AS p LEFT JOIN src AS n "
+        # Both sides filtered on the plain year column, so that the planner builds its hash table
+        # on the narrow Y side rather than on the Y-1 rows with their dimension strings.
+        before = _in_list([y - 1 for y in panel_years]) if panel_years else None
+        after = _in_list(panel_years) if panel_years else None
+        n_cols = ", ".join(["enterprise_id", "year", *sorted(next_fields)])
+        n_src = f"(SELECT {n_cols} FROM src WHERE year IN {after})" if after else f"(SELECT {n_cols} FROM src WHERE FALSE)"
+        b_where = f" WHERE p.year IN {before}" if before else " WHERE FALSE"
+        ctes.append(f"nxt AS (SELECT {select} FROM src AS p LEFT JOIN {n_src} AS n "
                     f"ON n.enterprise_id = p.enterprise_id AND n.year = p.year + 1{b_where})")
         b_named = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, row).items()}
         b_unique, b_alias = _dedupe(b_named, "b")
