@@ -70,14 +70,15 @@ def choice_key(value: str) -> str:
 def accepted_values(field: F.Field) -> str:
     """Plain words for the template sheet and the docs: what a cell of ``field`` may hold."""
     if field.kind == "bool":
-        return "1/0, true/false, ya/tidak, y/n"
+        return "1/0, true/false, ya/tidak, y/n (also yes/no, t/f, benar/salah)"
     if field.kind == "choice":
         words = sorted(set(CHOICE_WORDS[field.name]) - set(field.choices), key=str)
         return ", ".join(field.choices) + " (also: " + ", ".join(w.replace("_", "-") for w in words) + ")"
     if field.kind == "money":
         return "whole rupiah, digits only, 0 or more"
     if field.kind == "year":
-        return "4-digit year"
+        first = FIRST_REPORT_YEAR if field.name == "year" else FIRST_FOUNDED_YEAR
+        return f"4-digit year, {first} to this year"
     if field.name == "workers":
         return f"whole number, 1 to {MAX_WORKERS:,}"
     if field.kind == "int":
