@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from imports_samples import NIK_MASKED, row, write_csv
+from imports_samples import NIK, row, write_csv
 
 from lumbung.imports import export, import_file
 from lumbung.registry.fields import TEMPLATE_COLUMNS
@@ -45,19 +45,20 @@ def test_round_trip_is_byte_for_byte(tmp_path):
     assert f"lumbung:{manual.pk}," in text  # no source_id and no NIB: recognisable when it comes back
 
 
-def test_export_masks_the_nik_and_the_rest_survives_a_round_trip(tmp_path):
+def test_export_never_carries_the_nik_and_round_trips_byte_for_byte(tmp_path):
+    from lumbung.registry.models import Enterprise
+
     import_file(write_csv(tmp_path / "in.csv", [row(), row(year="2024")]))
+    assert Enterprise.objects.exclude(owner_nik_token=None).count() == 1  # a NIK is stored
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
     export(first)
     exported = pl.read_csv(first, infer_schema=False)
-    assert exported["owner_nik"].to_list() == [NIK_MASKED, NIK_MASKED]
+    assert exported["owner_nik"].to_list() == [None, None]
+    assert NIK not in first.read_text(encoding="utf-8")
     _empty_registry()
     import_file(first)
     export(second)
-    again = pl.read_csv(second, infer_schema=False)
-    # A masked NIK means "not given": the new registry has none, so only that column differs.
-    assert again["owner_nik"].to_list() == [None, None]
-    assert again.drop("owner_nik").equals(exported.drop("owner_nik"))
+    assert second.read_bytes() == first.read_bytes()
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])

@@ -1,8 +1,10 @@
 """Export the registry in the template format (.csv, .xlsx, .parquet): one row per enterprise and
 year, the template's columns in the template's order, so that the file imports again as it is.
 
-- The owner's NIK is exported masked ("3204********0001"), never in full; the importer reads a
-  masked NIK as "not given" and keeps what is stored.
+- The owner's NIK is never exported, not even masked: it is personal data (UU 27/2022) that
+  leaves the registry only in the owner's own view. The column stays, empty, so the file keeps
+  the template's shape, and export -> import into an empty database -> export gives the same
+  file byte for byte. (The importer still reads a masked NIK as "not given".)
 - An enterprise with neither a source ID nor a NIB gets ``source_id`` "lumbung:<id>", so that it
   can be recognised when the file comes back.
 - Enterprises without any yearly report have no row (the template's ``year`` is required).
@@ -50,7 +52,7 @@ def _bool_columns() -> list[str]:
 
 
 def registry_frame(year: int | None = None, region: str | None = None) -> pl.DataFrame:
-    """The registry as a template-format frame (typed columns, masked NIK)."""
+    """The registry as a template-format frame (typed columns, no NIK)."""
     from lumbung import setup_django
 
     setup_django()
@@ -60,7 +62,7 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
 
     ent_cols = [c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik"]
     rep_cols = list(F.REPORT_COLUMNS)
-    select = ["e.id", "e.owner_nik_token", *(f"e.{c}" for c in ent_cols), *(f"r.{c}" for c in rep_cols)]
+    select = ["e.id", *(f"e.{c}" for c in ent_cols), *(f"r.{c}" for c in rep_cols)]
     where, params = [], []
     if year is not None:
         where.append("r.year = %s")
@@ -74,8 +76,8 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    names = ["_id", "_token", *ent_cols, *rep_cols]
-    schema = {"_id": pl.Int64, "_token": pl.String,
+    names = ["_id", *ent_cols, *rep_cols]
+    schema = {"_id": pl.Int64,
               **{c: _DTYPES[F.BY_NAME[c].kind] if F.BY_NAME[c].kind != "bool" else pl.Int64 for c in ent_cols + rep_cols}}
     frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None).cast(schema)
     frame = frame.with_columns([pl.col(c).cast(pl.Boolean) for c in _bool_columns()])
@@ -83,25 +85,9 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
         pl.when(pl.col("source_id").is_null() & pl.col("nib").is_null())
         .then(pl.lit("lumbung:") + pl.col("_id").cast(pl.String)).otherwise(pl.col("source_id")).alias("source_id"),
         pl.when(pl.col("owner_name") == "").then(None).otherwise(pl.col("owner_name")).alias("owner_name"),
-        _masked_niks(frame["_token"]).alias("owner_nik"),
+        pl.lit(None, dtype=pl.String).alias("owner_nik"),
     )
     return frame.sort(["source_id", "nib", "year"], nulls_last=True).select(F.TEMPLATE_COLUMNS)
-
-
-def _masked_niks(tokens: pl.Series) -> pl.Series:
-    from lumbung.registry import nik as protection
-
-    cache: dict[str, str] = {}
-
-    def masked(token: str) -> str:
-        if token not in cache:
-            try:
-                cache[token] = protection.mask(protection.reveal(token))
-            except protection.NIKError:
-                cache[token] = "****************"
-        return cache[token]
-
-    return pl.Series([None if t is None else masked(t) for t in tokens.to_list()], dtype=pl.String)
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
