@@ -12,17 +12,25 @@ Run under the shared machine's lock:
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import time
 
 from lumbung.lab.ensemble import PopulationSpec, run_ensemble
 from lumbung.lab.outputs import summary_frame
 
 
+def children_cpu() -> float:
+    """CPU seconds used by finished child processes (the pool's workers, once shut down)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(spec, args, workers: int):
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     ensemble = run_ensemble([args.scenario], spec, runs=args.runs, seed=args.seed, years=args.years,
                             executor="process", workers=workers)
-    return time.perf_counter() - start, ensemble
+    return time.perf_counter() - start, children_cpu() - cpu, ensemble
 
 
 def main() -> None:
@@ -35,15 +43,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     spec = PopulationSpec(firms=args.firms, seed=args.seed)
-    print(f"{args.runs} runs x {args.firms:,} firms x {args.years} years, scenario {args.scenario}")
+    print(f"{args.runs} runs x {args.firms:,} firms x {args.years} years, scenario {args.scenario}; "
+          f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     times, reference = {}, None
     for workers in args.workers:
-        times[workers], ensemble = timed(spec, args, workers)
+        times[workers], cpu, ensemble = timed(spec, args, workers)
         summary = summary_frame(ensemble)
         same = "" if reference is None else f", summary identical to {args.workers[0]} worker(s): {summary.equals(reference)}"
         reference = summary if reference is None else reference
+        # the share of the workers' cores they actually got: well below 1 means other work competed
         print(f"{workers} worker process(es): {times[workers]:.1f} s "
-              f"({times[workers] / args.runs:.2f} s per run){same}")
+              f"({times[workers] / args.runs:.2f} s per run); workers' CPU {cpu:.1f} s = "
+              f"{cpu / (times[workers] * workers):.0%} of {workers} core(s) over the wall time{same}")
     base = args.workers[0]
     for workers in args.workers[1:]:
         speedup = times[base] / times[workers]

@@ -88,6 +88,7 @@ def test_report_in_indonesian(tmp_path):
     assert result.exit_code == 0, result.output
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="id">' in page and "Tenaga kerja" in page
+    assert "Kelas usaha" in page and ">mikro<" in page  # the table by size class, in Indonesian
     # only the baseline: no comparison table, no comparison chart
     assert not (out / "charts" / "comparison.png").exists()
 

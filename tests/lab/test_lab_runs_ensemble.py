@@ -147,6 +147,11 @@ def test_bad_arguments_are_rejected(arguments, message):
         run_ensemble("baseline", SPEC, **kwargs)
 
 
+def test_no_scenario_is_rejected():
+    with pytest.raises(ValueError, match="at least one scenario"):
+        run_ensemble([], SPEC, runs=1, seed=1, years=1, executor="serial")
+
+
 def test_a_scenario_listed_twice_is_rejected():
     with pytest.raises(ValueError, match="twice"):
         run_ensemble(["baseline", "baseline"], SPEC, runs=1, seed=1, years=1, executor="serial")

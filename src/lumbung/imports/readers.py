@@ -109,34 +109,36 @@ def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:
     return RawTable(frame.select(LINE, *frame.columns[:-1]), ragged)
 
 
-def record_layout(data: bytes, separator: str, block: int = 1 << 24) -> tuple[np.ndarray, np.ndarray]:
+def record_layout(data: bytes, separator: str, block: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
     """For each CSV record: the file line it starts on (1-based) and its number of fields (0 for a
     blank line). A quote toggles "inside a quoted value" (a doubled quote toggles twice, so it is
-    neutral); separators and line breaks count only outside quotes, i.e. after an even number of
-    quotes. Works on byte positions, in blocks to bound memory."""
+    neutral); separators and line breaks count only outside quotes. The inside/outside state of every
+    byte is a running XOR of the quote mask (one vectorised pass per block, carried across blocks),
+    which is several times faster than looking each separator up among the quote positions."""
     buffer = np.frombuffer(data, dtype=np.uint8)
     record_ends, separators, all_newlines = [], [], []
-    quotes_before = 0
+    inside_before = False
     for start in range(0, len(buffer), block):
         chunk = buffer[start:start + block]
-        quotes = np.flatnonzero(chunk == ord('"'))
+        inside = np.bitwise_xor.accumulate(chunk == ord('"'))
+        if inside_before:
+            inside = ~inside
         newlines = np.flatnonzero(chunk == ord("\n"))
-        seps = np.flatnonzero(chunk == ord(separator))
-
-        def outside(positions: np.ndarray) -> np.ndarray:
-            return ((np.searchsorted(quotes, positions) + quotes_before) & 1) == 0
-
         all_newlines.append(newlines + start)
-        record_ends.append(newlines[outside(newlines)] + start)
-        separators.append(seps[outside(seps)] + start)
-        quotes_before += len(quotes)
-    ends = np.concatenate(record_ends)
+        record_ends.append(newlines[~inside[newlines]] + start)
+        separators.append(np.flatnonzero((chunk == ord(separator)) & ~inside) + start)
+        inside_before = bool(inside[-1])
+    ends = np.concatenate(record_ends) if record_ends else np.zeros(0, dtype=np.int64)
     if len(buffer) and buffer[-1] != ord("\n"):
         ends = np.append(ends, len(buffer))
     starts = np.concatenate(([0], ends[:-1] + 1))
-    first_lines = np.searchsorted(np.concatenate(all_newlines), starts) + 1
-    per_record = np.bincount(np.searchsorted(ends, np.concatenate(separators)), minlength=len(ends))[: len(ends)]
-    fields = per_record + 1
+    newlines = np.concatenate(all_newlines) if all_newlines else ends
+    # Every line break ends a record unless some quoted value holds one: then look the lines up.
+    breaks_in_values = len(newlines) - sum(len(part) for part in record_ends)
+    first_lines = np.searchsorted(newlines, starts) + 1 if breaks_in_values else np.arange(1, len(starts) + 1)
+    # Separators and record ends are both sorted: count the separators before each end.
+    separators_before = np.searchsorted(np.concatenate(separators) if separators else ends[:0], ends)
+    fields = np.diff(np.concatenate(([0], separators_before))) + 1
     lengths = ends - starts
     last = np.minimum(starts, max(len(buffer) - 1, 0))
     blank = (lengths == 0) | ((lengths == 1) & (buffer[last] == ord("\r")))

@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lumbung.i18n import _
-from lumbung.indicators import dimensions as D
 from lumbung.indicators.catalogue import Indicator
 from lumbung.indicators.schema import published_dir, size_column
 from lumbung.indicators.sqlgen import QueryError, _Row, compile_plan

@@ -52,7 +52,7 @@ def _default_out(scenario: str) -> Path:
     return conf.home() / "lab" / f"{stamp}-{Path(scenario).stem}"
 
 
-def _progress_bar(total_label: str):
+def _progress_bar(description: str, total: int):
     """A rich progress bar on stderr when it is a terminal; else None (no output)."""
     if not sys.stderr.isatty():
         return None, None
@@ -61,7 +61,7 @@ def _progress_bar(total_label: str):
 
     bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    task = bar.add_task(total_label, total=None)
+    task = bar.add_task(description, total=total)
     return bar, (lambda done, total: bar.update(task, completed=done, total=total))
 
 
@@ -137,7 +137,7 @@ def _scenario_name(scenario) -> str:
 def _run(loaded, spec, runs, seed, years, executor, workers):
     from lumbung.lab.ensemble import run_ensemble
 
-    bar, progress = _progress_bar(_("simulating"))
+    bar, progress = _progress_bar(_("simulating"), runs * len(loaded))
     try:
         if bar is not None:
             bar.start()

@@ -297,6 +297,8 @@ def run_ensemble(
     """
     if isinstance(scenarios, (str, Path)) or not isinstance(scenarios, Sequence):
         scenarios = [scenarios]
+    if not scenarios:
+        raise ValueError(_("give at least one scenario"))
     _check_counts(runs, years, workers)
     resolved = [resolve_scenario(s) for s in scenarios]
     names = [scenario_name(s) for s in resolved]

@@ -52,8 +52,7 @@ QUANTILES = {"p05": 0.05, "median": 0.5, "p95": 0.95}
 
 def summary_frame(ensemble: EnsembleResult) -> pl.DataFrame:
     """All runs' summaries stacked, with ``scenario`` and ``run`` first (SUMMARY_COLUMNS)."""
-    frames = [_run_frame(o.scenario, o.run, o.summary) for o in ensemble.outputs]
-    return pl.concat(frames, how="vertical") if frames else _empty_summary()
+    return pl.concat([_run_frame(o.scenario, o.run, o.summary) for o in ensemble.outputs], how="vertical")
 
 
 def _run_frame(scenario: str, run: int, summary: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -75,12 +74,6 @@ def _typed() -> list[pl.Expr]:
         *(pl.col(c).cast(pl.Int64) for c in COUNTS),
         *(pl.col(c).cast(pl.Float64) for c in AMOUNTS),
     ]
-
-
-def _empty_summary() -> pl.DataFrame:
-    frame = pl.DataFrame({c: [] for c in SUMMARY_COLUMNS},
-                         schema={**{c: pl.String for c in SUMMARY_COLUMNS}})
-    return frame.with_columns(pl.col("run").cast(pl.Int64), *_typed())
 
 
 def runs_frame(ensemble: EnsembleResult) -> pl.DataFrame:

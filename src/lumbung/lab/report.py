@@ -48,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
     "settings": {"id": "Pengaturan", "en": "Settings"},
     "scenario": {"id": "Skenario", "en": "Scenario"},
     "indicator": {"id": "Indikator", "en": "Indicator"},
+    "size_class": {"id": "Kelas usaha", "en": "Size class"},
     "baseline_median": {"id": "Median dasar", "en": "Baseline median"},
     "scenario_median": {"id": "Median skenario", "en": "Scenario median"},
     "difference_median": {"id": "Selisih (median)", "en": "Difference (median)"},
@@ -248,6 +249,17 @@ def _horizon_table(bands: pl.DataFrame) -> pl.DataFrame:
             .select("scenario", "indicator", "p05", "median", "p95"))
 
 
+def _horizon_by_size(bands: pl.DataFrame) -> pl.DataFrame:
+    """Firms and workers by size class in the last period."""
+    last = bands["period"].max()
+    order = {c: i for i, c in enumerate(SIZE_ORDER)}
+    rows = bands.filter((pl.col("period") == last) & (pl.col("size_class") != ALL)
+                        & pl.col("indicator").is_in(["firms", "workers"]))
+    rows = rows.with_columns(pl.col("size_class").replace_strict(order, default=len(order)).alias("_order"))
+    return (rows.sort("scenario", "indicator", "_order")
+            .select("scenario", "indicator", "size_class", "p05", "median", "p95"))
+
+
 def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str, Path],
                 settings: dict[str, object], lang: str, folder: Path) -> str:
     """The report page; chart paths are made relative to ``folder``."""
@@ -262,7 +274,9 @@ def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str,
                   _table(comparison.drop("baseline"), lang, ("scenario", "indicator")),
                   f"<p class=\"note\">{html.escape(label('note', lang))}</p>"]
     parts += [f"<h2>{label('horizon', lang)}</h2>",
-              _table(_horizon_table(bands), lang, ("scenario", "indicator"))]
+              _table(_horizon_table(bands), lang, ("scenario", "indicator")),
+              f"<h2>{label('horizon', lang)}, {label('by_size', lang)}</h2>",
+              _table(_horizon_by_size(bands), lang, ("scenario", "indicator", "size_class"))]
     for name, path in charts.items():
         source = Path(path).relative_to(folder).as_posix()
         parts.append(f'<h2>{html.escape(label(name.replace("_by_size", ""), lang))}'
@@ -270,17 +284,6 @@ def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str,
                      f'<img src="{html.escape(source)}" alt="{html.escape(name)}">')
     parts.append("</body></html>")
     return "\n".join(parts)
-
-
-def write_report(bands: pl.DataFrame, comparison: pl.DataFrame, scenarios: list[str], runs: int,
-                 settings: dict[str, object], out: Path, lang: str = "id") -> Path:
-    """Write ``out/charts/*.png`` and ``out/report.html``; return the HTML's path."""
-    _check_lang(lang)
-    out = Path(out)
-    charts = write_charts(bands, comparison, scenarios, runs, lang, out / "charts")
-    page = out / "report.html"
-    page.write_text(render_html(bands, comparison, charts, settings, lang, out), encoding="utf-8")
-    return page
 
 
 def write_all(ensemble, out: Path, lang: str = "id", baseline: str | None = None) -> dict[str, Path]:

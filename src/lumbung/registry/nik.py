@@ -16,11 +16,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
+import struct
+import time
 from functools import lru_cache
+
+import numpy as np
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from lumbung import conf
@@ -69,12 +75,19 @@ def _key_material() -> str:
 
 @lru_cache(maxsize=4)
 def _keys(material: str) -> tuple[Fernet, bytes]:
+    fernet_key, mac_key = _raw_keys(material)
+    return Fernet(base64.urlsafe_b64encode(fernet_key)), mac_key
+
+
+@lru_cache(maxsize=4)
+def _raw_keys(material: str) -> tuple[bytes, bytes]:
+    """The 32-byte Fernet key (signing key, then AES key) and the 32-byte digest key."""
     def derive(purpose: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"lumbung-nik", info=purpose).derive(
             material.encode("utf-8")
         )
 
-    return Fernet(base64.urlsafe_b64encode(derive(b"encrypt"))), derive(b"digest")
+    return derive(b"encrypt"), derive(b"digest")
 
 
 def digest(nik: str) -> str:
@@ -91,13 +104,41 @@ def protect(nik: str) -> tuple[str, str]:
 
 
 def protect_many(niks: list[str]) -> list[tuple[str, str]]:
-    """:func:`protect` for many NIKs, the keys looked up once (bulk imports of many owners)."""
-    fernet, mac_key = _keys(_key_material())
+    """:func:`protect` for many NIKs (bulk imports of many owners): the same Fernet tokens, built
+    for the whole list at once.
+
+    A Fernet token is ``0x80 | timestamp | IV | AES-128-CBC(padded text) | HMAC-SHA256`` (the Fernet
+    specification, github.com/fernet/spec). A normalised NIK is exactly 16 bytes, so its padded text
+    is two blocks: the NIK and a full block of PKCS#7 padding (16 x 0x10). CBC encrypts block i as
+    ``AES(P_i xor C_{i-1})`` with ``C_0`` = the IV, so two AES-ECB passes over every token's block 1,
+    then block 2, give exactly the CBC ciphertexts, with a fresh random IV per token as before;
+    ``cryptography``'s ``Fernet.encrypt`` instead sets up a cipher and pads once per NIK, which
+    cost about 9 microseconds a NIK. The tokens are ordinary Fernet tokens: :func:`reveal` and any
+    Fernet implementation decrypt them."""
+    texts = [(nik if _is_plain(nik) else normalize(nik)).encode("ascii") for nik in niks]
+    if not texts:
+        return []
+    fernet_key, mac_key = _raw_keys(_key_material())
+    signing_key, encryption_key = fernet_key[:16], fernet_key[16:]
+    count = len(texts)
+    plain = np.frombuffer(b"".join(texts), dtype=np.uint8).reshape(count, NIK_LENGTH)
+    ivs = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16)
+    aes = Cipher(algorithms.AES(encryption_key), modes.ECB()).encryptor()
+    first = np.frombuffer(aes.update((plain ^ ivs).tobytes()), dtype=np.uint8).reshape(count, 16)
+    second = np.frombuffer(aes.update((first ^ np.uint8(16)).tobytes()), dtype=np.uint8).reshape(count, 16)
+    header = np.frombuffer(b"\x80" + struct.pack(">Q", int(time.time())), dtype=np.uint8)
+    signed = np.hstack([np.broadcast_to(header, (count, header.size)), ivs, first, second])
     out = []
-    for nik in niks:
-        text = normalize(nik).encode("ascii")
-        out.append((fernet.encrypt(text).decode("ascii"), hmac.new(mac_key, text, hashlib.sha256).hexdigest()))
+    for text, row in zip(texts, signed):
+        body = row.tobytes()
+        token = base64.urlsafe_b64encode(body + hmac.digest(signing_key, body, "sha256")).decode("ascii")
+        out.append((token, hmac.digest(mac_key, text, "sha256").hex()))
     return out
+
+
+def _is_plain(nik: object) -> bool:
+    """Already 16 ASCII digits (as the importer hands them over): no need for the regular expressions."""
+    return isinstance(nik, str) and len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit()
 
 
 def reveal(token: str) -> str:
