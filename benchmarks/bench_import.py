@@ -79,6 +79,7 @@ def _instrument() -> dict[str, float]:
         return wrapper
 
     store._Cursor.executemany = timed(store._Cursor.executemany, "bulk SQL (executemany)")
+    store._Cursor.insert_many = timed(store._Cursor.insert_many, "bulk SQL (executemany)")
     nik.protect_many = timed(nik.protect_many, "NIK encryption (registry.nik.protect_many)")
     return spent
 

@@ -59,8 +59,11 @@ def _strings(rng, choices, index: np.ndarray, missing: float = 0.0) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
 
 
-def generate_analytics(home: Path, firms: int, years: int, seed: int) -> int:
-    """Write <home>/analytics/reports/year=Y/part-0.parquet; about ``firms`` enterprises a year."""
+def generate_analytics(home: Path, firms: int, years: int, seed: int, links: bool = True) -> int:
+    """Write <home>/analytics/reports/year=Y/part-0.parquet; about ``firms`` enterprises a year.
+    With ``links`` (as ``lumbung analytics build`` writes them), the panel links are then added
+    by the build's own link pass (lumbung.indicators.panel.link_partitions)."""
+    from lumbung.indicators.panel import link_partitions
     from lumbung.indicators.schema import SCHEMA, partition_path
     from lumbung.sizeclass import REGIME_IDS, classify_many
 
@@ -114,6 +117,8 @@ def generate_analytics(home: Path, firms: int, years: int, seed: int) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, path, compression="zstd")
         total += n
+    if links:
+        link_partitions(range(START, START + years), home)
     return total
 
 
@@ -463,6 +468,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse the population in --workdir")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--no-links", action="store_true",
+                        help="write the population without panel links (the engine then self-joins, as before)")
     parser.add_argument("--task", help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--extra", default="", help=argparse.SUPPRESS)
@@ -477,10 +484,13 @@ def main() -> None:
     if args.skip_query:
         pass
     elif args.reuse and (query_home / "analytics").is_dir():
+        from lumbung.indicators.panel import has_links
+
         rows = sum(pq.read_metadata(f).num_rows for f in _files(query_home))
-        print(f"population: {rows:,} rows, reused from {query_home}")
+        linked = all(has_links(Path(f)) for f in _files(query_home))
+        print(f"population: {rows:,} rows, reused from {query_home} ({'with' if linked else 'without'} panel links)")
     else:
-        rows = generate_analytics(query_home, args.firms, args.years, args.seed)
+        rows = generate_analytics(query_home, args.firms, args.years, args.seed, links=not args.no_links)
         print(f"population: {rows:,} rows ({args.firms:,} firms a year x {args.years} years), "
               f"generated in {time.perf_counter() - started:.0f} s")
     if not args.skip_query:

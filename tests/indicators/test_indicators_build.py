@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from lumbung.indicators import build_analytics, compute
-from lumbung.indicators.schema import COLUMNS, partition_path
+from lumbung.indicators.schema import COLUMNS, STORED_COLUMNS, partition_path
 from lumbung.sizeclass import classify
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_full_build_denormalises_the_registry(tmp_path):
     assert result.mode == "full" and result.years == [2022, 2023] and result.rows == 5
     rows = {(r["enterprise_id"], r["year"]): r for y in (2022, 2023) for r in _read(tmp_path, y)}
     assert set(rows) == {(a.id, 2022), (a.id, 2023), (b.id, 2022), (c.id, 2023), (d.id, 2023)}
-    assert tuple(pq.read_schema(partition_path(2023, tmp_path)).names) == COLUMNS
+    assert tuple(pq.read_schema(partition_path(2023, tmp_path)).names) == STORED_COLUMNS
     ra = rows[(a.id, 2023)]
     assert ra["value_added"] == 60_000_000 and ra["trained"] is False
     assert (ra["province"], ra["regency"], ra["district"]) == ("32", "32.11", "32.11.01")
@@ -60,6 +60,13 @@ def test_full_build_denormalises_the_registry(tmp_path):
     assert rows[(c.id, 2023)]["district"] is None and rows[(c.id, 2023)]["regency"] == "33.20"
     assert rows[(d.id, 2023)]["province"] is None and rows[(d.id, 2023)]["kbli_division"] is None
     assert rows[(d.id, 2023)]["size_bps_workers"] == "unknown"
+    # panel links: Tahu Sumedang reports both years, Batik Pekalongan only 2022
+    a22, a23, b22 = rows[(a.id, 2022)], rows[(a.id, 2023)], rows[(b.id, 2022)]
+    assert (a22["in_prev"], a22["in_next"], a23["in_prev"], a23["in_next"]) == (False, True, True, False)
+    assert (a22["next_workers"], a22["next_sales"], a22["next_value_added"]) == (6, 120_000_000, 60_000_000)
+    assert a22["next_size_bps_workers"] == "small" and a23["next_workers"] is None
+    assert b22["in_next"] is False and b22["next_size_uu_20_2008"] is None
+    assert rows[(c.id, 2023)]["in_prev"] is False
     assert "name" not in COLUMNS and "owner_nik" not in COLUMNS and "owner_name" not in COLUMNS
     # every regime's column agrees with the row-by-row classifier
     for row in rows.values():
@@ -81,23 +88,35 @@ def test_engine_over_the_built_tables(tmp_path):
     assert v[(2023, "33", "entry_rate")] == 100      # Mebel Jepara did not report in 2022
 
 
-def test_incremental_build_rewrites_only_changed_years(tmp_path):
+def test_incremental_build_rewrites_changed_years_and_their_neighbours(tmp_path):
     from lumbung.registry.models import AnnualReport, Enterprise
 
     a, b, c, d = _registry()
     build_analytics(home=tmp_path)
     before_2022 = os.stat(partition_path(2022, tmp_path)).st_mtime_ns
 
-    assert build_analytics(home=tmp_path).years == []   # nothing changed
+    result = build_analytics(home=tmp_path)
+    assert result.years == [] and result.relinked == []   # nothing changed, nothing rewritten
+    assert os.stat(partition_path(2022, tmp_path)).st_mtime_ns == before_2022
 
     report = AnnualReport.objects.get(enterprise=c, year=2023)
     report.workers = 25
     report.save()
     result = build_analytics(home=tmp_path)
     assert result.mode == "incremental" and result.years == [2023] and result.rows == 3
-    assert os.stat(partition_path(2022, tmp_path)).st_mtime_ns == before_2022
+    assert result.relinked == [2022]   # 2022 links to 2023: rewritten from its file, not from the registry
     changed = {r["enterprise_id"]: r for r in _read(tmp_path, 2023)}[c.id]
     assert changed["workers"] == 25 and changed["size_bps_workers"] == "medium"
+
+    # a change in 2023 reaches the 2022 row of the same enterprise (its next_* columns)
+    report = AnnualReport.objects.get(enterprise=a, year=2023)
+    report.workers = 25
+    report.save()
+    assert build_analytics(home=tmp_path).relinked == [2022]
+    a22 = {r["enterprise_id"]: r for r in _read(tmp_path, 2022)}[a.id]
+    assert a22["next_workers"] == 25 and a22["next_size_bps_workers"] == "medium"
+    grad = compute("graduation_rate", by=["year"], home=tmp_path)
+    assert grad.iloc[0].numerator == 1   # micro (3) in 2022 -> medium (25) in 2023
 
     # an enterprise change touches every year it reported
     b.region_code = "32.04"
@@ -110,9 +129,31 @@ def test_incremental_build_rewrites_only_changed_years(tmp_path):
     assert build_analytics(home=tmp_path).years == [2022]
     assert [r["enterprise_id"] for r in _read(tmp_path, 2022)] == [a.id]
 
-    # a year whose every report is gone loses its partition
+    # a year whose every report is gone loses its partition, and its neighbour its links to it
     AnnualReport.objects.filter(year=2022).delete()
     result = build_analytics(home=tmp_path)
     assert result.removed == [2022] and not partition_path(2022, tmp_path).exists()
+    assert result.relinked == [2023]
+    assert not any(r["in_prev"] for r in _read(tmp_path, 2023))
 
     assert build_analytics(full=True, home=tmp_path).years == [2023]
+
+
+def test_changing_a_middle_year_relinks_both_neighbours(tmp_path):
+    from lumbung.registry.models import AnnualReport
+
+    a, b, c, d = _registry()
+    AnnualReport.objects.create(enterprise=a, year=2024, workers=7, sales=130_000_000)
+    AnnualReport.objects.create(enterprise=c, year=2024, workers=2)
+    build_analytics(home=tmp_path)
+    AnnualReport.objects.filter(enterprise=a, year=2023).delete()   # a skips 2023
+    result = build_analytics(home=tmp_path)
+    assert result.years == [2023] and result.relinked == [2022, 2024]
+    a22 = {r["enterprise_id"]: r for r in _read(tmp_path, 2022)}[a.id]
+    a24 = {r["enterprise_id"]: r for r in _read(tmp_path, 2024)}[a.id]
+    assert a22["in_next"] is False and a22["next_workers"] is None
+    assert a24["in_prev"] is False
+    df = compute("entry_rate,exit_rate", by=["year"], home=tmp_path)
+    v = {(r.year, r.indicator): (r.numerator, r.denominator) for r in df.itertuples()}
+    assert v[(2023, "exit_rate")] == (2, 2)    # a and b both reported in 2022, neither in 2023
+    assert v[(2024, "entry_rate")] == (1, 2)   # a is back in 2024; c continues from 2023

@@ -97,23 +97,29 @@ def test_unknown_indicator_message():
         get("firms,nope")
 
 
+@pytest.mark.parametrize("links", [True, False])
 @pytest.mark.parametrize("by", [[], ["year"], ["province", "kbli_division", "size_class", "year"], list(DIMENSIONS)])
-def test_whole_catalogue_transpiles_to_spark(by):
-    sql = to_sql(list(catalogue()), by=by, years=[2022, 2023], dialect="spark", where={"province": "32"})
+def test_whole_catalogue_transpiles_to_spark(by, links):
+    sql = to_sql(list(catalogue()), by=by, years=[2022, 2023], dialect="spark", where={"province": "32"}, links=links)
     parsed = sqlglot.parse_one(sql, read="spark")
-    assert parsed.find(sqlglot.exp.Join) is not None  # the Y / Y-1 self-join is there
+    # the joined plan self-joins on enterprise_id; the linked one reads the stored link columns
+    joins_on_enterprise = [j for j in parsed.find_all(sqlglot.exp.Join) if "enterprise_id" in j.sql()]
+    assert bool(joins_on_enterprise) is not links
+    src = next(c for c in parsed.find_all(sqlglot.exp.CTE) if c.alias == "src").sql()
+    assert ("in_next" in src and "next_size_bps_workers" in src) is links  # read from the table
     assert "read_parquet" not in sql and "MATERIALIZED" not in sql  # DuckDB-only words stay out
 
 
-def test_duckdb_sql_runs_on_an_empty_table():
+@pytest.mark.parametrize("links", [True, False])
+def test_duckdb_sql_runs_on_an_empty_table(links):
     import duckdb
 
-    from lumbung.indicators.schema import SCHEMA
+    from lumbung.indicators.schema import SCHEMA, STORED_SCHEMA
 
     con = duckdb.connect()
-    con.register("empty", SCHEMA.empty_table())
+    con.register("empty", (STORED_SCHEMA if links else SCHEMA).empty_table())
     con.execute("CREATE VIEW reports AS SELECT * FROM empty")
-    rows = con.execute(to_sql(list(catalogue()), by=["year", "size_class"], years=[2023])).fetchall()
+    rows = con.execute(to_sql(list(catalogue()), by=["year", "size_class"], years=[2023], links=links)).fetchall()
     assert rows == []
 
 
@@ -131,9 +137,8 @@ def test_pure_package_does_not_import_django():
 
 
 def test_spark_sql_means_the_same(tmp_path):
-    """The Spark text, read back into DuckDB, gives the engine's numbers on the fixture."""
+    """The Spark text (linked and joined plans), read back into DuckDB, gives the engine's numbers."""
     import duckdb
-    import pandas as pd
 
     from lumbung.indicators import compute
     from lumbung.indicators.schema import partition_path
@@ -142,13 +147,19 @@ def test_spark_sql_means_the_same(tmp_path):
     write_fixture(tmp_path)
     ids = ["firms", "va_per_worker", "share_output", "formal_credit_rate", "entry_rate", "exit_rate",
            "graduation_rate", "employment_growth"]
-    spark = to_sql(ids, by=["province", "year"], years=[2022, 2023], dialect="spark", available_years=[2021, 2022, 2023])
-    back = sqlglot.transpile(spark, read="spark", write="duckdb")[0]
     con = duckdb.connect()
     files = ", ".join(f"'{partition_path(y, tmp_path)}'" for y in (2021, 2022, 2023))
     con.execute(f"CREATE VIEW reports AS SELECT * FROM read_parquet([{files}])")
-    wide = con.execute(back).df()
     engine = compute(ids, by=["province", "year"], years=[2022, 2023], home=tmp_path)
+    for links in (True, False):
+        spark = to_sql(ids, by=["province", "year"], years=[2022, 2023], dialect="spark",
+                       available_years=[2021, 2022, 2023], links=links)
+        _same_numbers(con.execute(sqlglot.transpile(spark, read="spark", write="duckdb")[0]).df(), engine)
+
+
+def _same_numbers(wide, engine):
+    import pandas as pd
+
     for row in engine.itertuples():
         cell = wide[(wide.dim_province == row.province) & (wide.dim_year == row.year)]
         assert len(cell) == 1

@@ -20,10 +20,12 @@ CORE = ("firms workers output value_added share_firms share_workers share_output
         "female_worker_share avg_wage entry_rate exit_rate graduation_rate employment_growth").split()
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
+@pytest.fixture(scope="module", params=[True, False], ids=["linked", "joined"])
+def home(tmp_path_factory, request):
+    """The fixture with stored panel links (no self-join) and without them (self-joins): both
+    plans must give the hand-worked values."""
     path = tmp_path_factory.mktemp("fixture")
-    write_fixture(path)
+    write_fixture(path, links=request.param)
     return path
 
 

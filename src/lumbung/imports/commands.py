@@ -73,7 +73,7 @@ class _Progress:
 @click.option("--source", default=None,
               help="Name of the system the file's source_id values belong to (default: the format name).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Rows per transaction (default 10000); a crash keeps whole batches only.")
+              help="Rows per transaction (default 50000); a crash keeps whole batches only.")
 def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | None, source: str | None,
                    batch_size: int | None) -> None:
     """Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.

@@ -22,12 +22,13 @@ def compute(ids, by=(), years=None, regime: str = "bps-workers", where: dict | N
 
 
 def to_sql(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,
-           dialect: str = "duckdb", table: str = "reports", available_years=None) -> str:
-    """The SQL statement for ``ids`` by ``by`` in ``dialect`` ("duckdb" or "spark")."""
+           dialect: str = "duckdb", table: str = "reports", available_years=None, links: bool = True) -> str:
+    """The SQL statement for ``ids`` by ``by`` in ``dialect`` ("duckdb" or "spark"); ``links``:
+    the table carries the panel links of ``lumbung analytics build`` (False: self-joins)."""
     from lumbung.indicators.sqlgen import to_sql as _to_sql
 
     return _to_sql(ids, by=by, years=years, regime=regime, where=where, dialect=dialect, table=table,
-                   available_years=available_years)
+                   available_years=available_years, links=links)
 
 
 def catalogue() -> dict[str, Any]:

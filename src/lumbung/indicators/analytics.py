@@ -8,8 +8,10 @@ regime (lumbung.sizeclass.classify_many), and written year by year.
 
 Incremental builds (the default once a build exists) rewrite only the years touched since the
 last build: reports or enterprises whose ``updated_at`` is after the stored high-water mark, and
-years whose report count changed (deletions). Engine queries combine partitions at query time,
-so a changed year Y is enough to refresh entry/exit for Y and Y+1.
+years whose report count changed (deletions). Each partition also stores panel links to the
+years before and after (lumbung.indicators.panel), so the partitions of Y-1 and Y+1 are
+rewritten too when year Y is rebuilt or removed: their links are re-read from the files, without
+touching the registry.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lumbung.registry import fields as F
+from lumbung.indicators.panel import link_partitions
 from lumbung.indicators.schema import (EXCLUDED, REGIME_IDS, SCHEMA, SCHEMA_VERSION, analytics_dir,
                                        available_years, partition_path, size_column)
 
@@ -45,6 +48,7 @@ class BuildResult:
     mode: str  # "full" | "incremental"
     years: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
+    relinked: list[int] = field(default_factory=list)  # neighbours whose panel links were rewritten
     rows: int = 0
     seconds: float = 0.0
 
@@ -237,7 +241,8 @@ def rows_to_table(rows: list[tuple], vendor: str) -> pa.Table:
 # ---------------------------------------------------------------- writing
 
 class _YearWriters:
-    """One Parquet writer per year, written to a temporary name and moved in place at the end."""
+    """One Parquet writer per year, written to a temporary file (the base columns), which the
+    link pass (lumbung.indicators.panel) then reads to write the partition."""
 
     def __init__(self, home: Path | None):
         self.home = home
@@ -250,15 +255,16 @@ class _YearWriters:
             if year not in self.writers:
                 final = partition_path(year, self.home)
                 final.parent.mkdir(parents=True, exist_ok=True)
-                tmp = final.with_name(f".part-0.{os.getpid()}.tmp")
-                self.writers[year] = (pq.ParquetWriter(tmp, SCHEMA, compression="zstd"), tmp)
+                tmp = final.with_name(f".base-{os.getpid()}.tmp")
+                # lz4: read back once by the link pass, so fast beats small here
+                self.writers[year] = (pq.ParquetWriter(tmp, SCHEMA, compression="lz4"), tmp)
             self.writers[year][0].write_table(part)
 
-    def close(self) -> list[int]:
-        for year, (writer, tmp) in self.writers.items():
+    def close(self) -> dict[int, Path]:
+        """Close the writers; year -> temporary file of its base rows."""
+        for writer, _tmp in self.writers.values():
             writer.close()
-            os.replace(tmp, partition_path(year, self.home))
-        return sorted(self.writers)
+        return {year: tmp for year, (_writer, tmp) in self.writers.items()}
 
     def abort(self) -> None:
         for writer, tmp in self.writers.values():
@@ -292,17 +298,29 @@ def build(full: bool = False, home: Path | None = None, progress: Callable[[int]
         missing = {y for y in counts if not partition_path(y, home).exists()}
         result = BuildResult(mode="incremental", years=sorted((touched | changed | missing) & set(counts)))
     result.removed = [y for y in available_years(home) if y not in counts]
-    if result.years:
-        result.rows = _write_years(result.years, home, progress)
     for year in result.removed:
         _remove_partition(year, home)
+    sources: dict[int, Path] = {}
+    try:
+        if result.years:
+            result.rows, sources = _write_years(result.years, home, progress)
+        # Links of a year depend on the years next to it: rewrite the neighbours too.
+        changed = set(result.years) | set(result.removed)
+        neighbours = {y + d for y in changed for d in (-1, 1)} - set(result.years)
+        linked = link_partitions(set(result.years) | neighbours, home, sources)
+        result.relinked = sorted(set(linked) - set(result.years))
+    finally:
+        for tmp in sources.values():
+            tmp.unlink(missing_ok=True)
     _write_state({"schema": SCHEMA_VERSION, "high_water": mark, "counts": {str(y): n for y, n in counts.items()},
                   "built_at": datetime.now().astimezone().isoformat()}, home)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write_years(years: list[int], home: Path | None, progress) -> int:
+def _write_years(years: list[int], home: Path | None, progress) -> tuple[int, dict[int, Path]]:
+    """Fetch and enrich ``years``; (rows, year -> temporary base file). A year without rows left
+    loses its partition."""
     writers = _YearWriters(home)
     rows = 0
     try:
@@ -317,4 +335,4 @@ def _write_years(years: list[int], home: Path | None, progress) -> int:
     written = writers.close()
     for year in set(years) - set(written):  # every report of the year is gone
         _remove_partition(year, home)
-    return rows
+    return rows, written

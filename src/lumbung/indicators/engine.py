@@ -17,6 +17,7 @@ import pandas as pd
 from lumbung.i18n import _
 from lumbung.indicators import dimensions as D
 from lumbung.indicators.catalogue import Indicator, get
+from lumbung.indicators.panel import has_links
 from lumbung.indicators.schema import available_years, partition_path
 from lumbung.indicators.sqlgen import Plan, compile_plan
 
@@ -92,10 +93,14 @@ def _compute_registry(indicators, by, years, regime, where, home) -> pd.DataFram
     available = available_years(home)
     if not available:
         raise AnalyticsMissing(_("no analytics tables yet: run `lumbung analytics build`"))
-    plan = compile_plan(indicators, by, years=years, regime=regime, where=where, available_years=available)
     wanted = set(years) if years else set(available)
     read = wanted | ({y - 1 for y in wanted} if any(i.is_panel for i in indicators) else set())
     files = [partition_path(y, home) for y in sorted(read & set(available))]
+    # Partitions from `lumbung analytics build` carry panel links (no self-join needed); tables
+    # written otherwise (an older build, hand-made files) are still answered, with joins.
+    links = bool(files) and all(has_links(f) for f in files)
+    plan = compile_plan(indicators, by, years=years, regime=regime, where=where, available_years=available,
+                        links=links)
     return run_plan(plan, files)
 
 

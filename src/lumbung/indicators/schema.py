@@ -4,6 +4,12 @@ Columns (agreed in the interfaces contract): ``enterprise_id``, ``year``, every 
 column except the personal ones (name, owner name, NIK), ``value_added`` (output - inputs, BPS),
 region levels, KBLI section and division, and one size-class column per regime.
 Files: ``<LUMBUNG_HOME>/analytics/reports/year=YYYY/part-0.parquet``.
+
+The build also stores panel links after those columns (:data:`PANEL_SCHEMA`, written by
+lumbung.indicators.panel): whether the enterprise reported in Y-1 and in Y+1, and its Y+1 values
+of the fields that panel indicators compare, so that entry, exit, graduation and growth need no
+self-join at query time. :data:`SCHEMA` stays the base (contract) schema; :data:`STORED_SCHEMA`
+is what a build writes.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from lumbung import conf
 from lumbung.registry import fields as F
 
 #: Schema version written into the build state; a build with another version rebuilds everything.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: panel links stored with the rows
 
 # Personal data (UU 27/2022) never reaches the analytics tables.
 EXCLUDED = ("name", "owner_name", "owner_nik")
@@ -51,6 +57,17 @@ def _schema() -> pa.Schema:
 
 SCHEMA = _schema()
 COLUMNS = tuple(SCHEMA.names)
+
+#: Fields whose Y+1 value is stored on the row of Y as ``next_<field>``: what the catalogue's
+#: graduation (size classes) and growth (workers, sales, value added) indicators compare.
+LINKED_FIELDS = ("workers", "sales", "value_added", *SIZE_COLUMNS)
+NEXT_PREFIX = "next_"
+PANEL_SCHEMA = pa.schema(
+    [pa.field("in_prev", pa.bool_()), pa.field("in_next", pa.bool_())]
+    + [pa.field(NEXT_PREFIX + name, SCHEMA.field(name).type) for name in LINKED_FIELDS])
+PANEL_COLUMNS = tuple(PANEL_SCHEMA.names)
+STORED_SCHEMA = pa.schema([*SCHEMA, *PANEL_SCHEMA])
+STORED_COLUMNS = tuple(STORED_SCHEMA.names)
 MONEY_FIELDS = frozenset((*F.MONEY_COLUMNS, "value_added"))
 
 #: Fields an indicator expression may name: the table's columns plus ``size_class``, which

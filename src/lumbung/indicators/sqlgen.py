@@ -1,13 +1,17 @@
 """Compile catalogue entries to one SQL statement (DuckDB dialect, transpiled by sqlglot).
 
-One statement computes many indicators in one pass over the rows of the requested years:
+One statement computes many indicators. Two plans, with the same numbers:
 
-* side ``a`` (the cell of year Y): cross-sectional indicators and ``entry`` (a left join finds
-  who also reported in Y-1);
-* side ``b`` (the cell of Y-1, counted in year Y): ``exit``, ``graduation`` and ``growth``
-  (a left join on enterprise_id finds the same enterprise in Y);
-* the two grouped sides are joined on the cell; shares divide by a window total.
+* **Linked** (``links=True``: partitions written by ``lumbung analytics build`` carry the panel
+  links of lumbung.indicators.panel): one scan, one GROUP BY over the cells of each row's own
+  year (``g``). Cross-sectional indicators and ``entry`` (``NOT in_prev``) are aggregated on the
+  rows of year Y; ``exit`` (``NOT in_next``), ``graduation`` and ``growth`` (``next_*``) on the
+  rows of Y-1, whose cells are then relabelled Y (``year + 1``). No self-join.
+* **Joined** (tables without the links, or a growth of a field with no ``next_`` column): side
+  ``a`` (the cell of year Y) finds who also reported in Y-1 with a left join; side ``b`` (the cell
+  of Y-1, counted in year Y) left-joins the same enterprise in Y.
 
+Either way the two grouped sides are joined on the cell, and shares divide by a window total.
 Only portable SQL is produced (CASE inside COUNT/SUM/MAX, LEFT/FULL joins, window sums), so the
 same definitions run on Spark: ``to_sql(..., dialect="spark")``.
 """
@@ -22,10 +26,10 @@ from sqlglot import exp
 from lumbung.i18n import _
 from lumbung.indicators import dimensions as D
 from lumbung.indicators.catalogue import Indicator, get, parse_expression
-from lumbung.indicators.schema import size_column
+from lumbung.indicators.schema import LINKED_FIELDS, NEXT_PREFIX, size_column
 
 SIZE_RANK = {"micro": 1, "small": 2, "medium": 3, "large": 4}
-NEXT = "_next_"
+NEXT = NEXT_PREFIX  # a field's Y+1 value: a stored column (linked) or the joined row's (joined)
 SIDE_B_KINDS = frozenset({"exit", "graduation", "growth"})
 
 
@@ -45,7 +49,7 @@ class Plan:
 
 
 class _Row:
-    """Renders catalogue expressions against the analytics row (optionally the Y row, ``_next_``)."""
+    """Renders catalogue expressions against the analytics row (optionally the Y+1 values, ``next_*``)."""
 
     def __init__(self, regime: str):
         self.size = size_column(regime)
@@ -144,18 +148,18 @@ def _aggregates_a(ind: Indicator, row: _Row, weight: str | None, panel_years, al
         out["den"] = out["n"] = _count_known([pop], c, weight)
     elif ind.kind == "entry":
         known = [pop, None if all_panel else (f"year IN {_in_list(panel_years)}" if panel_years else "FALSE")]
-        out["num"] = _count([*known, "NOT _in_prev"])
+        out["num"] = _count([*known, "NOT in_prev"])
         out["den"] = out["n"] = _count(known)
     return out
 
 
 def _aggregates_b(ind: Indicator, row: _Row) -> dict[str, str]:
     """Aggregates over the rows of year Y-1 joined to the same enterprise in Y (cell of Y-1).
-    Columns from Y (``_next_``) are NULL where the enterprise did not report in Y."""
+    Columns from Y (``next_*``) are NULL where the enterprise did not report in Y."""
     pop = row.cond(ind.population)
     out: dict[str, str] = {}
     if ind.kind == "exit":
-        out["num"] = _count([pop, "NOT _in_next"])
+        out["num"] = _count([pop, "NOT in_next"])
         out["den"] = out["n"] = _count([pop])
     elif ind.kind == "graduation":
         before, after = _rank(row.size), _rank(NEXT + row.size)
@@ -190,8 +194,10 @@ def _check_where(where: dict | None) -> dict:
 
 def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | None = None,
                  regime: str = "bps-workers", where: dict | None = None, table: str = "reports",
-                 available_years: list[int] | None = None, weight: str | None = None) -> Plan:
-    """Build the statement (DuckDB dialect). ``years`` None: every row of ``table``."""
+                 available_years: list[int] | None = None, weight: str | None = None,
+                 links: bool = False) -> Plan:
+    """Build the statement (DuckDB dialect). ``years`` None: every row of ``table``. ``links``:
+    the table carries the panel links (lumbung.indicators.panel), so no self-join is needed."""
     D.check_regime(regime)
     where = _check_where(where)
     row = _Row(regime)
@@ -215,35 +221,124 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
             next_fields.add(row.size)
         if ind.kind == "growth":
             next_fields |= row.fields(ind.numerator)
-    fields |= next_fields
-    fields = sorted(fields)
-    dim_cols = [f"dim_{d}" for d in dims]
+    # A year filter in `where` is on the cell's year, which side b shifts: left to the joined plan.
+    linked = links and panel and next_fields <= set(LINKED_FIELDS) and "year" not in where
+    all_panel = panel_years is not None and set(years or available_years or [None]) <= set(panel_years)
+    q = _Query(indicators, by, dims, years, panel_years, regime, where, table, weight, row, next_fields, all_panel)
+    if linked:
+        q.fields = sorted(fields | ({"in_prev"} if need_entry else set())
+                          | ({"in_next", *(NEXT + f for f in next_fields)} if side_b else set()))
+        ctes, a_alias, b_alias = _linked(q, side_b)
+    else:
+        q.fields = sorted(fields | next_fields)
+        ctes, a_alias, b_alias = _joined(q, side_b, need_entry)
     group_cols = [f"dim_{d}" for d in by]
+    body = _final(group_cols, a_alias, b_alias, indicators)
+    sql = "WITH " + ",\n".join(ctes) + "\n" + body
+    return Plan(indicators=indicators, by=by, sql=sql, years=years, panel_years=panel_years,
+                columns=group_cols + list(a_alias) + list(b_alias)
+                + [f"{i.id}__den" for i in indicators if i.kind == "share"])
 
-    read_years = sorted(set(years) | ({y - 1 for y in years} if panel else set())) if years else None
-    src_select = ", ".join(fields + [f"{D.sql(d, regime)} AS dim_{d}" for d in dims])
-    src_where = f" WHERE year IN {_in_list(read_years)}" if read_years else ""
-    # NOT MATERIALIZED: each use re-reads only the columns it needs, instead of DuckDB keeping a
-    # full copy of the rows (half the memory, faster). Other dialects get a plain CTE (to_sql).
-    ctes = [f"src AS NOT MATERIALIZED (SELECT {src_select} FROM {table}{src_where})"]
 
+@dataclass
+class _Query:
+    """What both plans need to know about one request."""
+    indicators: list[Indicator]
+    by: list[str]
+    dims: list[str]
+    years: list[int] | None
+    panel_years: list[int] | None
+    regime: str
+    where: dict
+    table: str
+    weight: str | None
+    row: _Row
+    next_fields: set[str]
+    all_panel: bool  # every requested year has its year before: entry needs no year condition
+    fields: list[str] = field(default_factory=list)
+
+    @property
+    def group_cols(self) -> list[str]:
+        return [f"dim_{d}" for d in self.by]
+
+    @property
+    def filt(self) -> str:
+        return _where_sql(self.where, self.regime)
+
+    def src(self, read_years: list[int] | None) -> str:
+        select = ", ".join(self.fields + [f"{D.sql(d, self.regime)} AS dim_{d}" for d in self.dims])
+        where = f" WHERE year IN {_in_list(read_years)}" if read_years else ""
+        # NOT MATERIALIZED: each use re-reads only the columns it needs, instead of DuckDB keeping a
+        # full copy of the rows (half the memory, faster). Other dialects get a plain CTE (to_sql).
+        return f"src AS NOT MATERIALIZED (SELECT {select} FROM {self.table}{where})"
+
+    def a_aggregates(self) -> dict[str, str]:
+        return {f"{ind.id}__{key}": sql for ind in self.indicators if ind.kind not in SIDE_B_KINDS
+                for key, sql in _aggregates_a(ind, self.row, self.weight, self.panel_years, self.all_panel).items()}
+
+    def read_years(self) -> list[int] | None:
+        panel = self.panel_years is not None
+        return sorted(set(self.years) | ({y - 1 for y in self.years} if panel else set())) if self.years else None
+
+
+def _linked(q: _Query, side_b: list[Indicator]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """One scan and one GROUP BY over each row's own cell and year (``g``); side a keeps the cells
+    of the requested years, side b those of the years before the panel years, relabelled Y."""
+    ctes = [q.src(q.read_years())]
+    a_unique, a_alias = _dedupe(q.a_aggregates() or {"a_rows": "COUNT(*)"}, "a")
+    b_named = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, q.row).items()}
+    b_unique, b_alias = _dedupe(b_named, "b")
+    keys = q.group_cols + ([] if "year" in q.by else ["year"])
+    year = "dim_year" if "year" in q.by else "year"
+    ctes.append(_grouped("g", "src", keys, {**a_unique, **b_unique}, q.filt))
+    a_where = f"{year} IN {_in_list(q.years)}" if q.years else ""
+    ctes.append(_regrouped("a", q, a_unique, a_where, shift=False))
+    if side_b:
+        before = f"{year} IN {_in_list([y - 1 for y in q.panel_years])}" if q.panel_years else "FALSE"
+        ctes.append(_regrouped("b", q, b_unique, before, shift=True))
+    return ctes, a_alias, b_alias
+
+
+def _regrouped(name: str, q: _Query, aggs: dict[str, str], where: str, shift: bool) -> str:
+    """Cells of ``g`` for one side. With year among the cells, a selection (``shift``: labelled
+    with the next year); otherwise the years are summed up again (COUNT and SUM by SUM, MAX by
+    MAX), which is exact since every aggregate is one of those three."""
+    cols = [("dim_year + 1 AS dim_year" if shift else c) if c == "dim_year" else c for c in q.group_cols]
+    cond = f" WHERE {where}" if where else ""
+    if "year" in q.by:
+        return f"{name} AS (SELECT {', '.join(cols + list(aggs))} FROM g{cond})"
+    select = ", ".join(cols + [f"{_reaggregate(alias, sql)} AS {alias}" for alias, sql in aggs.items()])
+    group = f" GROUP BY {', '.join(q.group_cols)}" if q.group_cols else ""
+    return f"{name} AS (SELECT {select} FROM g{cond}{group})"
+
+
+def _reaggregate(alias: str, sql: str) -> str:
+    if sql.startswith("COUNT("):
+        return f"COALESCE(SUM({alias}), 0)"  # a count of no rows is 0, not NULL
+    if sql.startswith("MAX("):
+        return f"MAX({alias})"
+    if sql.startswith("SUM("):
+        return f"SUM({alias})"
+    raise AssertionError(f"cannot re-aggregate {sql}")
+
+
+def _joined(q: _Query, side_b: list[Indicator], need_entry: bool) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Self-joins on enterprise_id: Y with Y-1 (entry) and Y-1 with Y (exit, graduation, growth)."""
+    years, panel_years, row = q.years, q.panel_years, q.row
+    ctes = [q.src(q.read_years())]
     year_filter = f" WHERE s.year IN {_in_list(years)}" if years else ""
     if need_entry:
-        ctes.append("cur AS (SELECT s.*, (p.enterprise_id IS NOT NULL) AS _in_prev FROM src AS s "
+        ctes.append("cur AS (SELECT s.*, (p.enterprise_id IS NOT NULL) AS in_prev FROM src AS s "
                     "LEFT JOIN (SELECT enterprise_id, year FROM src) AS p "
                     f"ON p.enterprise_id = s.enterprise_id AND p.year = s.year - 1{year_filter})")
     else:
         ctes.append(f"cur AS (SELECT s.* FROM src AS s{year_filter})")
-
-    filt = _where_sql(where, regime)
-    all_panel = panel_years is not None and set(years or available_years or [None]) <= set(panel_years)
-    a_named = {f"{ind.id}__{key}": sql for ind in indicators if ind.kind not in SIDE_B_KINDS
-               for key, sql in _aggregates_a(ind, row, weight, panel_years, all_panel).items()}
-    a_unique, a_alias = _dedupe(a_named, "a")
-    ctes.append(_grouped("a", "cur", group_cols, a_unique or {"a_rows": "COUNT(*)"}, filt))
+    a_unique, a_alias = _dedupe(q.a_aggregates(), "a")
+    ctes.append(_grouped("a", "cur", q.group_cols, a_unique or {"a_rows": "COUNT(*)"}, q.filt))
 
     b_alias: dict[str, str] = {}
     if side_b:
+        next_fields, dims = q.next_fields, q.dims
         # carry through the Y-1 / Y join only what the side-b indicators read
         b_fields = {"enterprise_id"} | next_fields
         for ind in side_b:
@@ -251,7 +346,7 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
         b_cols = sorted(b_fields - {"year"}) + [f"dim_{d}" for d in dims if d != "year"]
         select = ", ".join(f"p.{c}" for c in b_cols)
         select += ", p.year + 1 AS year" + (", p.year + 1 AS dim_year" if "year" in dims else "")
-        select += ", (n.enterprise_id IS NOT NULL) AS _in_next"
+        select += ", (n.enterprise_id IS NOT NULL) AS in_next"
         select += "".join(f", n.{c} AS {NEXT}{c}" for c in sorted(next_fields))
         # Both sides filtered on the plain year column, so that the planner builds its hash table
         # on the narrow Y side rather than on the Y-1 rows with their dimension strings.
@@ -264,13 +359,8 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
                     f"ON n.enterprise_id = p.enterprise_id AND n.year = p.year + 1{b_where})")
         b_named = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, row).items()}
         b_unique, b_alias = _dedupe(b_named, "b")
-        ctes.append(_grouped("b", "nxt", group_cols, b_unique, filt))
-
-    body = _final(group_cols, a_alias, b_alias, indicators)
-    sql = "WITH " + ",\n".join(ctes) + "\n" + body
-    return Plan(indicators=indicators, by=by, sql=sql, years=years, panel_years=panel_years,
-                columns=group_cols + list(a_alias) + list(b_alias)
-                + [f"{i.id}__den" for i in indicators if i.kind == "share"])
+        ctes.append(_grouped("b", "nxt", q.group_cols, b_unique, q.filt))
+    return ctes, a_alias, b_alias
 
 
 def _dedupe(named: dict[str, str], prefix: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -317,12 +407,13 @@ def _final(group_cols, a_alias: dict[str, str], b_alias: dict[str, str], indicat
 
 
 def to_sql(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,
-           dialect: str = "duckdb", table: str = "reports", available_years=None) -> str:
+           dialect: str = "duckdb", table: str = "reports", available_years=None, links: bool = True) -> str:
     """The SQL statement computing ``ids`` by ``by`` over the analytics table named ``table``,
-    in ``dialect`` ("duckdb" or "spark", or any dialect sqlglot writes)."""
+    in ``dialect`` ("duckdb" or "spark", or any dialect sqlglot writes). ``links``: the table has
+    the panel-link columns that ``lumbung analytics build`` writes (False: self-joins instead)."""
     indicators = get(ids) if isinstance(ids, str) or (ids and isinstance(next(iter(ids)), str)) else list(ids)
     plan = compile_plan(indicators, D.parse_by(by), years=years, regime=regime, where=where, table=table,
-                        available_years=available_years)
+                        available_years=available_years, links=links)
     if dialect == "duckdb":
         return plan.sql
     tree = sqlglot.parse_one(plan.sql, read="duckdb")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from lumbung.indicators.panel import link_tables
 from lumbung.indicators.schema import SCHEMA, partition_path, size_column
 
 # id: (region_code, kbli, owner_gender, legal_status, nib, reported_scale, founded_year)
@@ -82,11 +83,16 @@ def rows() -> list[dict]:
     return out
 
 
-def write_fixture(home: Path) -> None:
-    """Write the fixture as analytics partitions under ``home``/analytics/reports."""
+def write_fixture(home: Path, links: bool = True) -> None:
+    """Write the fixture as analytics partitions under ``home``/analytics/reports, with the panel
+    links computed as the build computes them (``links=False``: base columns only, as an older
+    build wrote them; the engine then self-joins)."""
     table = pa.Table.from_pylist(rows(), schema=SCHEMA)
-    for year in sorted(set(table.column("year").to_pylist())):
-        part = table.filter(pa.compute.equal(table.column("year"), year))
+    years = sorted(set(table.column("year").to_pylist()))
+    parts = {year: table.filter(pa.compute.equal(table.column("year"), year)) for year in years}
+    if links:
+        parts = link_tables(parts)
+    for year, part in parts.items():
         path = partition_path(year, home)
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(part, path)
