@@ -75,7 +75,15 @@ def test_linked_plan_equals_the_self_join(home, by, years):
     pd.testing.assert_frame_equal(linked, joined)
 
 
-@pytest.mark.parametrize("where", [{"province": "33"}, {"size_class": ["micro", "small"]}])
+@pytest.mark.parametrize("ids", [["exit_rate"], ["entry_rate"], ["graduation_rate", "va_growth"]])
+@pytest.mark.parametrize("by", [[], ["year"], ["size_class"]])
+def test_one_side_only(home, ids, by):
+    linked, joined = _both(home, ids, by)
+    assert len(linked) > 0
+    pd.testing.assert_frame_equal(linked, joined)
+
+
+@pytest.mark.parametrize("where", [{"province": "33"}, {"province": "unknown"}, {"size_class": ["micro", "small"]}])
 def test_linked_plan_equals_the_self_join_with_where(home, where):
     linked, joined = _both(home, PANEL + ["firms", "share_workers"], ["kbli_division", "year"], where=where)
     pd.testing.assert_frame_equal(linked, joined)

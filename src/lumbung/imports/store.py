@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 
 import polars as pl
 

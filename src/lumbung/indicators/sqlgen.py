@@ -265,8 +265,14 @@ class _Query:
     def filt(self) -> str:
         return _where_sql(self.where, self.regime)
 
-    def src(self, read_years: list[int] | None) -> str:
-        select = ", ".join(self.fields + [f"{D.sql(d, self.regime)} AS dim_{d}" for d in self.dims])
+    def src(self, read_years: list[int] | None, keys: bool = False) -> str:
+        """The row source: the fields and ``dim_<d>`` (with the unknown bucket) for every dimension;
+        with ``keys``, ``dim_<d>`` for the ``where`` dimensions only and the raw column of each
+        ``by`` dimension as ``key_<d>``."""
+        columns = [f"{D.sql(d, self.regime)} AS dim_{d}" for d in (sorted(self.where) if keys else self.dims)]
+        if keys:
+            columns += [f"{D.column(d, self.regime)} AS key_{d}" for d in self.by if d != "year"]
+        select = ", ".join(self.fields + columns)
         where = f" WHERE year IN {_in_list(read_years)}" if read_years else ""
         # NOT MATERIALIZED: each use re-reads only the columns it needs, instead of DuckDB keeping a
         # full copy of the rows (half the memory, faster). Other dialects get a plain CTE (to_sql).
@@ -282,34 +288,35 @@ class _Query:
 
 
 def _linked(q: _Query, side_b: list[Indicator]) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """One scan and one GROUP BY over each row's own cell and year (``g``); side a keeps the cells
-    of the requested years, side b those of the years before the panel years, relabelled Y."""
-    ctes = [q.src(q.read_years())]
-    a_unique, a_alias = _dedupe(q.a_aggregates() or {"a_rows": "COUNT(*)"}, "a")
+    """One scan and one GROUP BY (``g``) over each row's own cell and year, keyed on the raw
+    dimension columns (the unknown bucket is applied to the few grouped rows, not to every row:
+    ~10% faster on the national benchmark); side a keeps the cells of the requested years, side
+    b those of the years before the panel years, relabelled Y."""
+    ctes = [q.src(q.read_years(), keys=True)]
+    a_unique, a_alias = _dedupe(q.a_aggregates(), "a")
+    a_unique = a_unique or {"a_rows": "COUNT(*)"}  # side a keeps the cells even with no aggregate of its own
     b_named = {f"{i.id}__{k}": sql for i in side_b for k, sql in _aggregates_b(i, q.row).items()}
     b_unique, b_alias = _dedupe(b_named, "b")
-    keys = q.group_cols + ([] if "year" in q.by else ["year"])
-    year = "dim_year" if "year" in q.by else "year"
+    keys = [f"key_{d}" for d in q.by if d != "year"] + ["year"]
     ctes.append(_grouped("g", "src", keys, {**a_unique, **b_unique}, q.filt))
-    a_where = f"{year} IN {_in_list(q.years)}" if q.years else ""
-    ctes.append(_regrouped("a", q, a_unique, a_where, shift=False))
+    ctes.append(_regrouped("a", q, a_unique, f"year IN {_in_list(q.years)}" if q.years else "", shift=0))
     if side_b:
-        before = f"{year} IN {_in_list([y - 1 for y in q.panel_years])}" if q.panel_years else "FALSE"
-        ctes.append(_regrouped("b", q, b_unique, before, shift=True))
+        before = f"year IN {_in_list([y - 1 for y in q.panel_years])}" if q.panel_years else "FALSE"
+        ctes.append(_regrouped("b", q, b_unique, before, shift=1))
     return ctes, a_alias, b_alias
 
 
-def _regrouped(name: str, q: _Query, aggs: dict[str, str], where: str, shift: bool) -> str:
-    """Cells of ``g`` for one side. With year among the cells, a selection (``shift``: labelled
-    with the next year); otherwise the years are summed up again (COUNT and SUM by SUM, MAX by
-    MAX), which is exact since every aggregate is one of those three."""
-    cols = [("dim_year + 1 AS dim_year" if shift else c) if c == "dim_year" else c for c in q.group_cols]
+def _regrouped(name: str, q: _Query, aggs: dict[str, str], where: str, shift: int) -> str:
+    """The cells of one side from ``g``: the unknown bucket applied, the year moved on by
+    ``shift``, and the groups of ``g`` that fall into one cell summed up again (COUNT and SUM by
+    SUM, MAX by MAX; exact, since every aggregate is one of those three)."""
+    exprs = [(f"year + {shift}" if shift else "year") if d == "year" else f"COALESCE(key_{d}, '{D.UNKNOWN}')"
+             for d in q.by]
+    select = [f"{e} AS dim_{d}" for e, d in zip(exprs, q.by)]
+    select += [f"{_reaggregate(alias, sql)} AS {alias}" for alias, sql in aggs.items()]
     cond = f" WHERE {where}" if where else ""
-    if "year" in q.by:
-        return f"{name} AS (SELECT {', '.join(cols + list(aggs))} FROM g{cond})"
-    select = ", ".join(cols + [f"{_reaggregate(alias, sql)} AS {alias}" for alias, sql in aggs.items()])
-    group = f" GROUP BY {', '.join(q.group_cols)}" if q.group_cols else ""
-    return f"{name} AS (SELECT {select} FROM g{cond}{group})"
+    group = f" GROUP BY {', '.join(exprs)}" if exprs else ""
+    return f"{name} AS (SELECT {', '.join(select)} FROM g{cond}{group})"
 
 
 def _reaggregate(alias: str, sql: str) -> str:

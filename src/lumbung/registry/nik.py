@@ -23,7 +23,6 @@ import time
 from functools import lru_cache
 
 import numpy as np
-
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -112,8 +111,8 @@ def protect_many(niks: list[str]) -> list[tuple[str, str]]:
     is two blocks: the NIK and a full block of PKCS#7 padding (16 x 0x10). CBC encrypts block i as
     ``AES(P_i xor C_{i-1})`` with ``C_0`` = the IV, so two AES-ECB passes over every token's block 1,
     then block 2, give exactly the CBC ciphertexts, with a fresh random IV per token as before;
-    ``cryptography``'s ``Fernet.encrypt`` instead sets up a cipher and pads once per NIK, which
-    cost about 9 microseconds a NIK. The tokens are ordinary Fernet tokens: :func:`reveal` and any
+    ``cryptography``'s ``Fernet.encrypt`` instead sets up a cipher and pads once per NIK (about 9
+    microseconds a NIK with its digest, against about 4 here, mostly the two HMACs). The tokens are ordinary Fernet tokens: :func:`reveal` and any
     Fernet implementation decrypt them."""
     texts = [(nik if _is_plain(nik) else normalize(nik)).encode("ascii") for nik in niks]
     if not texts:
