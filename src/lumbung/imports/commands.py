@@ -74,8 +74,11 @@ class _Progress:
               help="Name of the system the file's source_id values belong to (default: the format name).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Rows per transaction (default 50000); a crash keeps whole batches only.")
+@click.option("--no-analytics", is_flag=True,
+              help="Do not update the analytics tables afterwards (by default they are updated incrementally "
+                   "when they have been built before).")
 def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | None, source: str | None,
-                   batch_size: int | None) -> None:
+                   batch_size: int | None, no_analytics: bool) -> None:
     """Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.
 
     Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used.
@@ -107,8 +110,21 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
                        err=True)
     if dry_run:
         click.echo(_("dry run: nothing was stored"))
+    elif result.imported and not no_analytics:
+        _update_analytics()
     click.echo(result.line())
     sys.exit(1 if result.rejected else 0)
+
+
+def _update_analytics() -> None:
+    """Keep indicators current after an import: an incremental build, once analytics tables exist."""
+    from lumbung.indicators import analytics
+
+    if analytics.read_state() is None:
+        return
+    built = analytics.build()
+    click.echo(_("analytics tables updated: years {years} ({rows} rows)").format(
+        years=", ".join(map(str, built.years)) or "-", rows=built.rows))
 
 
 @click.command("export")
@@ -117,7 +133,7 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
 @click.option("--year", type=int, default=None, help="Only the reports of this year.")
 @click.option("--region", default=None, help="Only enterprises in this region and below (code, dotted or not).")
 def export_command(out: Path, year: int | None, region: str | None) -> None:
-    """Export enterprises and yearly reports in the template format (owners' NIK masked)."""
+    """Export enterprises and yearly reports in the template format (owners' NIK never exported)."""
     from lumbung import geography
     from lumbung.imports import export
     from lumbung.imports.export import EXPORT_FORMATS
