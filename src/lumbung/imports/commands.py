@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from lumbung.progress import TerminalBar
 from lumbung.i18n import _
 
 
@@ -44,25 +45,6 @@ def _require_registry() -> None:
         raise _unusable(_("the registry database has no tables yet: run `lumbung init` first"))
 
 
-class _Progress:
-    """A progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=_("importing"), file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "format_", type=click.Choice(["template", "sidt"]), default="template", show_default=True,
@@ -86,7 +68,7 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
     from lumbung.imports import BATCH_SIZE, UnusableFile, import_file
 
     _require_registry()
-    progress = _Progress()
+    progress = TerminalBar(_("importing"))
     try:
         result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
                              progress=progress, batch_size=batch_size or BATCH_SIZE)
@@ -96,11 +78,7 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
         progress.close()
     for line in result.summary:
         click.echo(line)
-    counts = result.counts
-    click.echo(_("enterprises: {c} created, {u} updated, {s} unchanged; reports: {rc} created, {ru} updated, "
-                 "{rs} unchanged").format(c=counts["enterprises_created"], u=counts["enterprises_updated"],
-                                          s=counts["enterprises_unchanged"], rc=counts["reports_created"],
-                                          ru=counts["reports_updated"], rs=counts["reports_unchanged"]))
+    echo_counts(result.counts)
     if result.errors and not errors_path:
         for error in result.errors[:10]:
             click.echo(_("line {line}, {column}: {reason}").format(line=error.line, column=error.column or "-",
@@ -114,6 +92,14 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
         _update_analytics()
     click.echo(result.line())
     sys.exit(1 if result.rejected else 0)
+
+
+def echo_counts(counts: dict) -> None:
+    """One line: what the import created, updated and left unchanged."""
+    click.echo(_("enterprises: {c} created, {u} updated, {s} unchanged; reports: {rc} created, {ru} updated, "
+                 "{rs} unchanged").format(c=counts.get("enterprises_created", 0), u=counts.get("enterprises_updated", 0),
+                                          s=counts.get("enterprises_unchanged", 0), rc=counts.get("reports_created", 0),
+                                          ru=counts.get("reports_updated", 0), rs=counts.get("reports_unchanged", 0)))
 
 
 def _update_analytics() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from lumbung.i18n import _
+from lumbung.progress import TerminalBar
 
 DEMO_FIRMS = 20_000
 DEMO_YEARS = 3
@@ -82,39 +83,19 @@ def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path)
               help="Random seed; loading the same seed again changes nothing.")
 def demo_command(firms: int, years: int, seed: int) -> None:
     """Create the database if needed and load a synthetic population into it (safe to repeat)."""
-    bar = _ImportBar()
+    from lumbung.imports.commands import echo_counts
+
+    bar = TerminalBar(_("Loading"))
     try:
         result = load_demo(firms=firms, years=years, seed=seed, progress=bar)
     finally:
         bar.close()
     counts = getattr(result, "counts", None) or {}
     if counts:
-        click.echo(_("enterprises: {c} created, {u} updated, {s} unchanged; reports: {rc} created, {ru} updated, "
-                     "{rs} unchanged").format(c=counts.get("enterprises_created", 0), u=counts.get("enterprises_updated", 0),
-                                              s=counts.get("enterprises_unchanged", 0), rc=counts.get("reports_created", 0),
-                                              ru=counts.get("reports_updated", 0), rs=counts.get("reports_unchanged", 0)))
+        echo_counts(counts)
     click.echo(_("{imported} imported, {rejected} rejected").format(imported=result.imported, rejected=result.rejected))
     if result.rejected:
         sys.exit(1)
-
-
-class _ImportBar:
-    """The importer reports ``progress(done, total)``; draw it on stderr when that is a terminal."""
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=_("Loading"), file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def load_demo(firms: int = DEMO_FIRMS, years: int = DEMO_YEARS, seed: int = 1, start_year: int = 2021,
