@@ -334,7 +334,8 @@ def task_pandas(home: Path, linked: bool = False) -> dict:
                           ("value_added", "va_total")):
         result[total] = result.groupby("year")[column].transform("sum")
     seconds = time.perf_counter() - started
-    result.rename(columns={"size_bps_workers": "size_class"}).to_parquet(home / ("pandas-linked.parquet" if linked else "pandas.parquet"))
+    name = "pandas-linked.parquet" if linked else "pandas.parquet"
+    result.rename(columns={"size_bps_workers": "size_class"}).to_parquet(home / name)
     return {"seconds": seconds, "rows": len(result)}
 
 
@@ -433,7 +434,8 @@ def task_build(home: Path, full: bool) -> dict:
     from lumbung.indicators.analytics import build
 
     result = build(full=full, home=home)
-    return {"seconds": result.seconds, "rows": result.rows, "years": result.years, "mode": result.mode}
+    return {"seconds": result.seconds, "rows": result.rows, "years": result.years, "mode": result.mode,
+            "relinked": getattr(result, "relinked", [])}
 
 
 def change_enterprises(home: Path, count: int = 1000) -> None:
@@ -535,7 +537,8 @@ def _queries(args, query_home: Path) -> None:
               f"equal numbers in {compare(query_home, 'pandas'):,} values")
         if linked:
             pl = _child("pandas-linked", query_home)
-            print(f"    pandas groupby reading the stored panel links: {pl['seconds']:.1f} s, peak {pl['peak_mib']:,.0f} MiB; "
+            print(f"    pandas groupby reading the stored panel links: {pl['seconds']:.1f} s, "
+                  f"peak {pl['peak_mib']:,.0f} MiB; "
                   f"engine is {pl['seconds'] / best_e:.1f}x faster; "
                   f"equal numbers in {compare(query_home, 'pandas-linked'):,} values")
 
@@ -556,7 +559,8 @@ def _builds(args, work: Path) -> None:
     change_enterprises(build_home, 1000)
     inc = _child("build", build_home, "")
     print(f"    incremental build after 1,000 changed enterprises: {inc['seconds']:.1f} s "
-          f"({inc['rows']:,} rows rewritten, years {inc['years']}), peak {inc['peak_mib']:,.0f} MiB")
+          f"({inc['rows']:,} rows rewritten, years {inc['years']}, neighbours relinked {inc['relinked']}), "
+          f"peak {inc['peak_mib']:,.0f} MiB")
 
 
 if __name__ == "__main__":
