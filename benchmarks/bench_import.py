@@ -1,8 +1,8 @@
 """Import benchmark (issue 3): ``import_file`` with full validation into a fresh SQLite registry,
 against DuckDB's ``read_csv`` of the same file into a table, in the same run.
 
-    flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_import.py            # 1M rows
-    flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_import.py --file f.csv --repeat 1
+    .venv/bin/python benchmarks/bench_import.py            # 1M rows
+    .venv/bin/python benchmarks/bench_import.py --file f.csv --repeat 1
 
 Each run (``--repeat``, default 3) is a fresh process and a fresh registry; the machine is shared,
 so the figure is the ratio within each run, and their median. Without ``--file`` it writes the synthetic population ``lumbung.synthetic.generate(firms=200000,

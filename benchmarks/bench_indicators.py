@@ -1,6 +1,6 @@
 """Indicators benchmark (issue 4). Run under the shared lock:
 
-    flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_indicators.py
+    .venv/bin/python benchmarks/bench_indicators.py
 
 On a synthetic population (default 4.4 million firms a year x 5 years, about BPS's IMK universe)
 written straight into the analytics Parquet schema with numpy, it times the core indicator set

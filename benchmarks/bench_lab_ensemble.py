@@ -6,7 +6,7 @@ process-pool executor (spawned processes, each building the population once); th
 ensembles' summaries are checked to be identical.
 
 Run under the shared machine's lock:
-    flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_lab_ensemble.py
+    .venv/bin/python benchmarks/bench_lab_ensemble.py
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ With --mesa-years below --years, Mesa runs only that many years and its time is 
 linearly to --years (printed as such).
 
 Run under the shared machine's lock:
-    flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_lab_mesa.py
+    .venv/bin/python benchmarks/bench_lab_mesa.py
 Target (issue 5): at 100,000 firms x 10 years, ours at least 50x faster than Mesa.
 """
 

@@ -6,7 +6,7 @@ same process: the same run at 100,000 firms, scaled linearly to the large size (
 means the model scales linearly; above 1, the large run is slower per firm than the small one).
 
 Run under the shared machine's lock:
-    flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_lab_scale.py
+    .venv/bin/python benchmarks/bench_lab_scale.py
 Targets (issue 5): under 60 s and under 8 GB peak memory.
 """
 

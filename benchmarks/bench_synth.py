@@ -5,7 +5,7 @@ Baseline in the same run (a floor): NumPy draws a table with the same schema and
 writes it. The ratio says how much the calibrated model costs over just producing and writing
 that many rows. Each side runs in its own process so peak memory (max RSS) is measured apart.
 
-Run it under the shared lock:  flock /tmp/lumbung-bench.lock .venv/bin/python benchmarks/bench_synth.py
+Run it under the shared lock:  .venv/bin/python benchmarks/bench_synth.py
 """
 
 from __future__ import annotations
