@@ -143,7 +143,7 @@ def analytics_build(full: bool) -> None:
 
         def progress(n: int) -> None:
             counter["rows"] += n
-            click.echo(_("\r{rows:,} rows").format(rows=counter["rows"]), err=True, nl=False)
+            click.echo("\r" + _("{rows:,} rows").format(rows=counter["rows"]), err=True, nl=False)
 
     from django.db import DatabaseError  # the build needs the registry, hence Django, anyway
 
