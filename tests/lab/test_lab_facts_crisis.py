@@ -13,24 +13,16 @@ population holds only about 30 large firms, hence five seeds)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
+from lab_pairs import paired_runs
 
-from lumbung.lab import model, population
 
 FIRMS, YEARS, SEEDS = 20_000, 10, (1, 2, 3, 4, 5)
 SHOCK = 4
 
 
-@lru_cache(maxsize=1)
 def _runs():
-    out = []
-    for seed in SEEDS:
-        pop = population.synthetic(FIRMS, seed=seed)
-        out.append((model.simulate("baseline", pop, seed=seed, years=YEARS),
-                    model.simulate("crisis-1998", pop, seed=seed, years=YEARS)))
-    return out
+    return paired_runs("crisis-1998", FIRMS, YEARS, SEEDS)
 
 
 def _pooled(column):

@@ -8,25 +8,18 @@ Set-up: 20,000 synthetic firms x 10 years x 3 seeds (1, 2, 3), pooled."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
+from lab_pairs import paired_runs
 
-from lumbung.lab import model, population, scenarios
+from lumbung.lab import scenarios
 
 FIRMS, YEARS, SEEDS = 20_000, 10, (1, 2, 3)
 CUT = scenarios.load("tariff-cut")
 COMPETING = next(s.divisions for s in CUT.shocks if s.kind == "output_tariff")
 
 
-@lru_cache(maxsize=1)
 def _runs():
-    out = []
-    for seed in SEEDS:
-        pop = population.synthetic(FIRMS, seed=seed)
-        out.append((model.simulate("baseline", pop, seed=seed, years=YEARS),
-                    model.simulate(CUT, pop, seed=seed, years=YEARS)))
-    return out
+    return paired_runs("tariff-cut", FIRMS, YEARS, SEEDS)
 
 
 def _exits(result, competing: bool) -> float:
