@@ -71,7 +71,7 @@ TEMPLATES = [
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"].endswith("sqlite3"):
-        # WAL lets the web app read while an import writes; see registry.apps for the pragma.
+        # WAL lets the web app read while an import writes (registry.checks warns when it is off).
         config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                              "transaction_mode": "IMMEDIATE", "timeout": 30}
         config["CONN_MAX_AGE"] = 0

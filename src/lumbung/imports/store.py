@@ -22,6 +22,7 @@ from lumbung.i18n import _
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import NIK_MASKED
 from lumbung.registry import fields as F
+from lumbung.registry import nik as protection
 
 KEY = "_key"
 BATCH = "_batch"
@@ -246,7 +247,7 @@ class _BatchWriter:
             return {"key": record[KEY], "id": None, "values": values, "nik": nik, "changes": None}
         changes = {c: [existing[c], v] for c, v in values.items() if existing[c] != v}
         if self._nik_changed(nik, existing):
-            changes["owner_nik"] = [_masked_token(existing["owner_nik_token"]), nik[0] and _mask(nik[0])]
+            changes["owner_nik"] = [protection.mask_token(existing["owner_nik_token"]), nik[0] and protection.mask(nik[0])]
         return {"key": record[KEY], "id": existing["id"], "values": values, "nik": nik, "changes": changes}
 
     def _nik_update(self, record: dict, existing: dict | None) -> list | None:
@@ -258,8 +259,6 @@ class _BatchWriter:
         if nik is None:
             return [None, None, None]
         if existing is not None and existing["owner_nik_digest"]:
-            from lumbung.registry import nik as protection
-
             if protection.digest(nik) == existing["owner_nik_digest"]:
                 return [nik, existing["owner_nik_token"], existing["owner_nik_digest"]]
         return [nik, None, None]
@@ -278,8 +277,6 @@ class _BatchWriter:
         pending = [p["nik"] for p in plans if p["nik"] and p["nik"][0] is not None and p["nik"][1] is None]
         if not pending:
             return
-        from lumbung.registry import nik as protection
-
         for nik, (token, digest) in zip(pending, protection.protect_many([n[0] for n in pending])):
             nik[1], nik[2] = token, digest
 
@@ -304,8 +301,6 @@ class _BatchWriter:
         if self.has_nik:
             niks = ents.select(pl.when(~pl.col(NIK_MASKED)).then(pl.col("owner_nik"))).to_series()
             given = niks.is_not_null()
-            from lumbung.registry import nik as protection
-
             protected = iter(protection.protect_many(niks.filter(given).to_list()))
             pairs = [next(protected) if flag else (None, None) for flag in given.to_list()]
             tokens, digests = [t for t, _d in pairs], [d for _t, d in pairs]
@@ -501,21 +496,4 @@ def _param_limit(connection) -> int:
         except AttributeError:  # Python < 3.11
             return 999
     return 30000
-
-
-def _mask(nik: str) -> str:
-    from lumbung.registry import nik as protection
-
-    return protection.mask(nik)
-
-
-def _masked_token(token: str | None) -> str | None:
-    if not token:
-        return None
-    from lumbung.registry import nik as protection
-
-    try:
-        return protection.mask(protection.reveal(token))
-    except protection.NIKError:
-        return "****"
 

@@ -73,16 +73,9 @@ def snapshot(instance) -> dict:
             continue
         values[field.attname] = getattr(instance, field.attname)
     if isinstance(instance, Enterprise):
-        values[_NIK] = _stored_nik_masked(instance)
+        values[_NIK] = instance.owner_nik_masked
         values["_nik_digest"] = instance.owner_nik_digest  # compared only, never stored
     return values
-
-
-def _stored_nik_masked(instance) -> str | None:
-    try:
-        return instance.owner_nik_masked
-    except nik_protection.NIKError:  # encrypted with another key: still audit the change
-        return "****"
 
 
 def diff(old: dict, new: dict) -> dict:

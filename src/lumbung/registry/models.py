@@ -98,9 +98,7 @@ class Enterprise(models.Model):
 
     @property
     def owner_nik_masked(self) -> str | None:
-        if not self.owner_nik_token:
-            return None
-        return nik_protection.mask(nik_protection.reveal(self.owner_nik_token))
+        return nik_protection.mask_token(self.owner_nik_token)
 
     def is_owned_by(self, user) -> bool:
         if user is None or not getattr(user, "is_authenticated", False) or self.pk is None:

@@ -63,6 +63,17 @@ def mask(nik: str) -> str:
     return text[:4] + "*" * (NIK_LENGTH - 8) + text[-4:]
 
 
+def mask_token(token: str | None) -> str | None:
+    """The masked NIK behind a stored token; ``"****"`` when the current key cannot open it
+    (a change is still audited after a key rotation)."""
+    if not token:
+        return None
+    try:
+        return mask(reveal(token))
+    except NIKError:
+        return "****"
+
+
 def _key_material() -> str:
     explicit = conf.get("LUMBUNG_NIK_KEY")
     if explicit:
