@@ -3,11 +3,26 @@ with a printed reason where they are absent."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
+# Before Django's settings are first read (they derive paths from LUMBUNG_HOME), point the whole
+# session at a folder of its own: no test may touch the user's data folder.
+os.environ["LUMBUNG_HOME"] = tempfile.mkdtemp(prefix="lumbung-tests-")
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def lumbung_home(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own data folder, so no test reads or writes the user's ``.lumbung``
+    (the registry database is pytest-django's test database)."""
+    home = tmp_path_factory.mktemp("lumbung-home")
+    monkeypatch.setenv("LUMBUNG_HOME", str(home))
+    return home
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from imports_samples import row, write_csv
 
 from lumbung.cli import main
-from lumbung.registry.fields import TEMPLATE_COLUMNS
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

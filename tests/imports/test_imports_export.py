@@ -7,7 +7,7 @@ import pytest
 from imports_samples import NIK, row, write_csv
 
 from lumbung.imports import export, import_file
-from lumbung.registry.fields import TEMPLATE_COLUMNS
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from lumbung.lab import population
 from lumbung.lab.population import DIVISIONS, FORMALITY, PROVINCES
-from lumbung.registry.fields import TEMPLATE_COLUMNS
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 
 def _rows():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lumbung.registry.fields import TEMPLATE_FIELDS
+from lumbung.vocabulary import TEMPLATE_FIELDS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "registry.md").read_text(encoding="utf-8")
 

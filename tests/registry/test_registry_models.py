@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from lumbung.registry.fields import ENTERPRISE_FIELDS, REPORT_FIELDS
+from lumbung.vocabulary import ENTERPRISE_FIELDS, REPORT_FIELDS
 from lumbung.registry.models import AnnualReport, Enterprise
 
 

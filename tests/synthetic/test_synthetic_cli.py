@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from lumbung.cli import main
-from lumbung.registry.fields import TEMPLATE_COLUMNS
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 
 def test_synth_writes_the_template_columns(tmp_path):

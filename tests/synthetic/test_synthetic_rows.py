@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from lumbung import geography, sectors
-from lumbung.registry.fields import TEMPLATE_COLUMNS
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 from lumbung.synthetic import SCHEMA, generate, write
 
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from lumbung.i18n import _
 from lumbung.imports.template import TEXT_COLUMNS
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 
 EXPORT_FORMATS = (".csv", ".xlsx", ".parquet")
 _DTYPES = {"text": pl.String, "choice": pl.String, "int": pl.Int64, "money": pl.Int64, "year": pl.Int64,

@@ -15,12 +15,12 @@ import pyarrow as pa
 
 from lumbung.i18n import _
 from lumbung.imports import sidt
-from lumbung.imports import vocabulary as V
+from lumbung.imports import spellings as V
 from lumbung.imports.readers import LINE, RawTable, frame_from_table, read_path, tidy
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
 from lumbung.imports.store import KEY, enterprise_key, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 
 FORMATS = ("template", "sidt")
 #: Rows per transaction: big enough for bulk speed, small enough that a crash loses little work.

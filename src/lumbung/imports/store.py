@@ -21,7 +21,7 @@ import polars as pl
 from lumbung.i18n import _
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import NIK_MASKED
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 from lumbung.registry import nik as protection
 
 KEY = "_key"

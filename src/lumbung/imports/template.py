@@ -7,8 +7,8 @@ import csv
 from pathlib import Path
 
 from lumbung.i18n import _
-from lumbung.imports import vocabulary as V
-from lumbung.registry import fields as F
+from lumbung.imports import spellings as V
+from lumbung import vocabulary as F
 
 #: Identifier columns kept as text in Excel: it would drop leading zeros and round 16-digit NIKs.
 TEXT_COLUMNS = ("source_id", "nib", "owner_nik", "region_code", "kbli")

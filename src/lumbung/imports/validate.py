@@ -1,6 +1,6 @@
 """Columnar validation of template rows: the whole file at once, with Polars expressions.
 
-Input: text columns named as in the template (``registry.fields``) plus ``_line``. Output: the
+Input: text columns named as in the template (``lumbung.vocabulary``) plus ``_line``. Output: the
 typed values (null wherever a cell is missing or wrong) and one error row per wrong cell with its
 line, column, value and a reason in plain words. Lookups that need Python (region codes through
 ``lumbung.geography``, KBLI through ``lumbung.sectors``) run once per distinct value, not per row.
@@ -18,9 +18,9 @@ import polars as pl
 
 from lumbung import geography, sectors
 from lumbung.i18n import _
-from lumbung.imports import vocabulary as V
+from lumbung.imports import spellings as V
 from lumbung.imports.readers import LINE
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 
 ERROR_SCHEMA = {"line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 NIK_MASKED = "_nik_masked"

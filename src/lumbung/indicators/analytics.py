@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 from lumbung.indicators.panel import link_partitions
 from lumbung.indicators.schema import (EXCLUDED, REGIME_IDS, SCHEMA, SCHEMA_VERSION, analytics_dir,
                                        available_years, partition_path, size_column)

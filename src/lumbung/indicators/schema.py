@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from lumbung import conf
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 
 #: Schema version written into the build state; a build with another version rebuilds everything.
 SCHEMA_VERSION = 2  # 2: panel links stored with the rows

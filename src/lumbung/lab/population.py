@@ -159,7 +159,7 @@ def _codes(values: np.ndarray, labels: tuple[str, ...], unknown: int) -> np.ndar
 
 
 def from_table(table, seed: int = 0) -> Population:
-    """Population from registry-template rows (lumbung.registry.fields.TEMPLATE_COLUMNS).
+    """Population from registry-template rows (lumbung.vocabulary.TEMPLATE_COLUMNS).
 
     Takes each firm's latest year; rows outside manufacturing (KBLI section C, divisions 10-33)
     are dropped, since the lab models industry only. `seed` drives the imputation of unobserved
@@ -341,7 +341,7 @@ def from_registry(year: int | None = None, seed: int = 0) -> Population:
 
     lumbung.setup_django()
     import pyarrow as pa
-    from lumbung.registry.fields import ENTERPRISE_COLUMNS, REPORT_COLUMNS
+    from lumbung.vocabulary import ENTERPRISE_COLUMNS, REPORT_COLUMNS
     from lumbung.registry.models import AnnualReport
 
     reports = AnnualReport.objects.all()

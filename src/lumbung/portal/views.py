@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from lumbung.portal import stats
 from lumbung.registry.access import enterprises_visible_to
-from lumbung.registry.fields import REPORT_FIELDS, value_added
+from lumbung.vocabulary import REPORT_FIELDS, value_added
 
 
 def home(request):

@@ -1,6 +1,6 @@
 """Enterprises, their yearly reports, owners, officers' region scopes and the audit trail.
 
-Field meanings come from :mod:`lumbung.registry.fields`; money is whole rupiah and a missing value
+Field meanings come from :mod:`lumbung.vocabulary`; money is whole rupiah and a missing value
 is NULL, never zero.
 """
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 from lumbung.registry import nik as nik_protection
 from lumbung.registry.validators import validate_kbli, validate_nib, validate_region_code
 

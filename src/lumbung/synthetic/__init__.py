@@ -2,7 +2,7 @@
 format (pure Python + NumPy + Arrow; never Django).
 
 ``generate(firms, years, seed)`` returns one row per enterprise and year it is alive, in
-``lumbung.registry.fields.TEMPLATE_COLUMNS`` order; ``write(table, path)`` writes .csv, .xlsx or
+``lumbung.vocabulary.TEMPLATE_COLUMNS`` order; ``write(table, path)`` writes .csv, .xlsx or
 .parquet. The same seed gives the same table and byte-identical files. The model and every
 calibration target with its source: docs/synthetic.md and ``calibration.toml``.
 """

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from lumbung.i18n import _
-from lumbung.registry.fields import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
+from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
 from lumbung.synthetic import calibration as cal
 from lumbung.synthetic import enterprises, panel, reports
 

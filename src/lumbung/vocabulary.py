@@ -1,4 +1,4 @@
-"""The registry's field vocabulary, without Django.
+"""The column vocabulary of the registry, without Django.
 
 One list of fields serves the Django models, the import template, the synthetic population,
 the analytics tables and the docs, so that a column means the same everywhere.

@@ -1,6 +1,6 @@
 """What the importer accepts: column names (with their Indonesian aliases) and cell values.
 
-The column list itself is :mod:`lumbung.registry.fields`; this module adds the spellings that
+The column list itself is :mod:`lumbung.vocabulary`; this module adds the spellings that
 officers' spreadsheets use for yes/no, gender, legal status and scale, so that one table decides
 what is accepted (the validator, the template's documentation sheet and docs/import.md use it).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from lumbung.registry import fields as F
+from lumbung import vocabulary as F
 
 #: Yes/no words, lower case. "ya/tidak" is Indonesian; "y/n" and "t/f" are common short forms.
 TRUE_WORDS = ("1", "true", "ya", "y", "yes", "t", "benar")
