@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from lumbung import rules
 from lumbung import vocabulary as F
 
 #: Yes/no words, lower case. "ya/tidak" is Indonesian; "y/n" and "t/f" are common short forms.
@@ -36,15 +37,12 @@ CHOICE_WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Limits that keep a value inside its database column (registry.models).
-TEXT_LIMITS = {"source_id": 128, "name": 255, "owner_name": 255}
-#: Persons engaged above this are surely a typing error: Indonesia's largest manufacturers
-#: employ tens of thousands, not millions.
-MAX_WORKERS = 1_000_000
-#: Whole rupiah in a signed 64-bit column (registry.models BigIntegerField): at most 18 digits.
-MAX_MONEY_DIGITS = 18
-FIRST_REPORT_YEAR = 1900
-FIRST_FOUNDED_YEAR = 1800
+#: The bounds are the rules' (lumbung.rules), named here for the template sheet and the docs.
+TEXT_LIMITS = rules.TEXT_LIMITS
+MAX_WORKERS = rules.MAX_WORKERS
+MAX_MONEY_DIGITS = rules.MAX_MONEY_DIGITS
+FIRST_REPORT_YEAR = rules.FIRST_REPORT_YEAR
+FIRST_FOUNDED_YEAR = rules.FIRST_FOUNDED_YEAR
 
 _HEADER_NOISE = re.compile(r"[^a-z0-9]+")
 
@@ -84,9 +82,10 @@ def accepted_values(field: F.Field) -> str:
     if field.kind == "int":
         return f"whole number, 0 to {MAX_WORKERS:,}, not more than workers"
     if field.name == "nib":
-        return "13 digits"
+        return "13 digits (spaces, dots, dashes ignored)"
     if field.name == "owner_nik":
-        return "16 digits; a masked NIK (3204********0001) keeps the stored one"
+        return ("16 digits: a province code, a date of birth (day + 40 for women), a serial; "
+                "a masked NIK (3204********0001) keeps the stored one")
     if field.name == "region_code":
         return "Kemendagri code, dotted or not: 32, 32.04 / 3204, 32.04.01, 32.04.01.2001"
     if field.name == "kbli":

