@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
-from lumbung.registry.access import enterprises_visible_to
-from lumbung.registry.models import RegionScope
+from lumbung.registry.models import Enterprise, RegionScope
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def firms(make_enterprise):
 
 
 def _names(user):
-    return sorted(enterprises_visible_to(user).values_list("name", flat=True))
+    return sorted(Enterprise.objects.visible_to(user).values_list("name", flat=True))
 
 
 def test_roles_exist_as_groups_with_permissions():

@@ -42,9 +42,9 @@ def test_audit_admin_shows_no_plain_nik(admin_client_for, make_enterprise):
 
 
 def test_admin_form_sets_nik_encrypted_and_audits_with_actor(admin_client_for, make_enterprise):
-    enterprise = make_enterprise(name="Kerupuk", region_code="32.04.01")
+    enterprise = make_enterprise(name="Kerupuk", region_code="32.04.05")
     client = admin_client_for("petugas", "officer", regions=["32.04"])
-    data = {"source": "manual", "name": "Kerupuk Jaya", "region_code": "32.04.01", "kbli": "10792",
+    data = {"source": "manual", "name": "Kerupuk Jaya", "region_code": "32.04.05", "kbli": "10792",
             "kbli_version": "2020", "new_owner_nik": NIK, "owner_name": "", "address": "", "main_products": "",
             "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0",
             "owner_links-TOTAL_FORMS": "0", "owner_links-INITIAL_FORMS": "0"}
@@ -59,7 +59,7 @@ def test_admin_form_sets_nik_encrypted_and_audits_with_actor(admin_client_for, m
 
 
 def test_officer_admin_lists_only_their_region(admin_client_for, make_enterprise):
-    inside = make_enterprise(name="Dalam Wilayah", region_code="32.04.01")
+    inside = make_enterprise(name="Dalam Wilayah", region_code="32.04.05")
     outside = make_enterprise(name="Luar Wilayah", region_code="35.78")
     client = admin_client_for("petugas2", "officer", regions=["32.04"])
     page = client.get("/admin/registry/enterprise/").content.decode()
@@ -79,7 +79,7 @@ def test_audit_trail_cannot_be_edited_in_admin(admin_client_for, make_enterprise
 
 
 def test_officer_cannot_move_an_enterprise_out_of_their_regions(admin_client_for, make_enterprise):
-    enterprise = make_enterprise(name="Gerabah", region_code="32.04.01")
+    enterprise = make_enterprise(name="Gerabah", region_code="32.04.05")
     client = admin_client_for("petugas3", "officer", regions=["32.04"])
     data = {"source": "manual", "name": "Gerabah", "region_code": "35.78", "kbli": "23931",
             "kbli_version": "2020", "owner_name": "", "address": "", "main_products": "",
@@ -89,14 +89,14 @@ def test_officer_cannot_move_an_enterprise_out_of_their_regions(admin_client_for
     assert response.status_code == 200  # the form is shown again with the error
     assert "outside the regions" in response.content.decode()
     enterprise.refresh_from_db()
-    assert enterprise.region_code == "32.04.01"
+    assert enterprise.region_code == "32.04.05"
 
 
 def test_officer_cannot_file_a_report_outside_their_regions(admin_client_for, make_enterprise):
     from lumbung.registry.models import AnnualReport
 
     outside = make_enterprise(name="Luar", region_code="35.78")
-    inside = make_enterprise(name="Dalam", region_code="32.04.01")
+    inside = make_enterprise(name="Dalam", region_code="32.04.05")
     client = admin_client_for("petugas4", "officer", regions=["32.04"])
     for enterprise, expected in ((outside, 200), (inside, 302)):
         response = client.post("/en/admin/registry/annualreport/add/",
@@ -106,7 +106,7 @@ def test_officer_cannot_file_a_report_outside_their_regions(admin_client_for, ma
 
 
 def test_officer_cannot_link_owner_accounts(admin_client_for, make_enterprise):
-    enterprise = make_enterprise(region_code="32.04.01")
+    enterprise = make_enterprise(region_code="32.04.05")
     client = admin_client_for("petugas5", "officer", regions=["32.04"])
     page = client.get(f"/en/admin/registry/enterprise/{enterprise.pk}/change/").content.decode()
     assert "owner_links-TOTAL_FORMS" not in page  # linking an owner (who then sees the NIK) is for admins

@@ -60,9 +60,10 @@ def test_one_report_per_enterprise_and_year(make_enterprise):
 @pytest.mark.parametrize("field,value,ok", [
     ("nib", "1234567890123", True), ("nib", "123456789012", False), ("nib", "12345678901AB", False),
     ("kbli", "10792", True), ("kbli", "1079", False), ("kbli", "C1079", False),
-    ("region_code", "32", True), ("region_code", "32.04", True), ("region_code", "32.04.01", True),
-    ("region_code", "32.04.01.2001", True), ("region_code", "3204", False), ("region_code", "32.4", False),
-    ("region_code", "32.04.01.201", False),
+    ("region_code", "32", True), ("region_code", "32.04", True), ("region_code", "32.04.05", True),
+    ("region_code", "32.04.05.2001", True), ("region_code", "3204", True), ("region_code", "32.4", False),
+    ("region_code", "32.04.05.201", False), ("region_code", "32.04.01", False),  # no such district
+    ("kbli", "10000", False), ("kbli", "99999", False),
 ])
 def test_formats(field, value, ok):
     enterprise = Enterprise(name="X", region_code="32.04", kbli="10792")
@@ -73,3 +74,9 @@ def test_formats(field, value, ok):
         with pytest.raises(ValidationError) as error:
             enterprise.full_clean(validate_unique=False, validate_constraints=False)
         assert field in error.value.message_dict
+
+
+def test_clean_stores_codes_as_the_importer_does():
+    enterprise = Enterprise(name="X", region_code="3204052001", kbli="1111")
+    enterprise.full_clean(validate_unique=False, validate_constraints=False)
+    assert (enterprise.region_code, enterprise.kbli) == ("32.04.05.2001", "01111")

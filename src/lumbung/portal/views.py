@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from lumbung.portal import stats
-from lumbung.registry.access import enterprises_visible_to
+from lumbung.registry.models import Enterprise
 from lumbung.vocabulary import REPORT_FIELDS, value_added
 
 
@@ -30,7 +30,7 @@ def my_enterprises(request):
 
 @login_required
 def enterprise_detail(request, pk: int):
-    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
     reports = enterprise.reports.order_by("-year")
     return render(request, "portal/enterprise_detail.html",
                   {"record": enterprise.as_dict(request.user), "enterprise": enterprise, "reports": reports})
@@ -38,7 +38,7 @@ def enterprise_detail(request, pk: int):
 
 @login_required
 def enterprise_json(request, pk: int):
-    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
     data = enterprise.as_dict(request.user)
     reports = list(enterprise.reports.order_by("year").values(*[f.name for f in REPORT_FIELDS]))
     for report in reports:

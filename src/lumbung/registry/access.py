@@ -7,6 +7,12 @@ permissions with constraints):
 - the permission ``registry.view_all_enterprises`` (analyst and admin groups): every enterprise;
 - ``RegionScope`` rows (officers of a Dinas): enterprises in that region or any region below it;
 - ``EnterpriseOwner`` rows (owners): their own enterprises.
+
+The rules are applied on the queryset, as NetBox's ``RestrictedQuerySet.restrict(user, action)``
+does: ``Enterprise.objects.visible_to(user)`` and ``AnnualReport.objects.visible_to(user)`` (which
+follows the report's enterprise) call :func:`restrict`. This module imports no model: the grants
+are read through the user's own relations (``user.region_scopes``, ``user.owner_links``), so the
+models can import it at their top.
 """
 
 from __future__ import annotations
@@ -15,38 +21,55 @@ from django.db.models import Q
 
 from lumbung.registry.validators import region_prefixes
 
+#: Actions of Django's model permissions. "view" is granted by the three grants above; any other
+#: action also needs the model permission itself (``registry.change_enterprise`` ...).
+ACTIONS = ("view", "add", "change", "delete")
+SEE_ALL = "registry.view_all_enterprises"
 
-def region_filter(codes) -> Q:
+
+def region_filter(codes, via: str = "") -> Q:
     """Q for region_code equal to one of ``codes`` or below it ("32.04" covers "32.04.01.2001",
-    not "32.041"). An empty list gives a Q that matches nothing."""
+    not "32.041"). ``via`` is the path to the enterprise ("enterprise__" from a report). An empty
+    list gives a Q that matches nothing."""
     q = Q(pk__in=[])
     for code in codes:
-        q |= Q(region_code=code) | Q(region_code__startswith=code + ".")
+        q |= Q(**{via + "region_code": code}) | Q(**{via + "region_code__startswith": code + "."})
     return q
 
 
 def region_codes_of(user) -> list[str]:
-    from lumbung.registry.models import RegionScope
-
-    return list(RegionScope.objects.filter(user_id=user.pk).values_list("region_code", flat=True))
+    return list(user.region_scopes.values_list("region_code", flat=True))
 
 
-def enterprises_visible_to(user, queryset=None):
-    """The enterprises ``user`` may see as records (aggregates are public; see the portal)."""
-    from lumbung.registry.models import Enterprise, EnterpriseOwner
+def _active(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
-    queryset = Enterprise.objects.all() if queryset is None else queryset
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+
+def restrict(queryset, user, action: str = "view", via: str = ""):
+    """``queryset`` narrowed to the rows ``user`` may ``action``; ``via`` leads from the queryset's
+    model to the enterprise ("" for enterprises, "enterprise__" for reports)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    if not _active(user):
         return queryset.none()
-    if user.has_perm("registry.view_all_enterprises"):
+    meta = queryset.model._meta
+    if action != "view" and not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+        return queryset.none()
+    if user.has_perm(SEE_ALL):
         return queryset
-    owned = EnterpriseOwner.objects.filter(user_id=user.pk).values("enterprise_id")
-    return queryset.filter(region_filter(region_codes_of(user)) | Q(pk__in=owned))
+    owned = user.owner_links.values("enterprise_id")
+    own = Q(**{via + "pk__in": owned})
+    return queryset.filter(region_filter(region_codes_of(user), via) | own)
+
+
+def enterprises_visible_to(user, queryset):
+    """The enterprises of ``queryset`` that ``user`` may see as records (aggregates are public)."""
+    return restrict(queryset, user, "view")
 
 
 def can_see_region(user, code: str) -> bool:
     """Whether ``user``'s region scopes cover ``code`` (for forms that pick a region)."""
-    if user.has_perm("registry.view_all_enterprises"):
+    if user.has_perm(SEE_ALL):
         return True
     scopes = set(region_codes_of(user))
     return any(prefix in scopes for prefix in region_prefixes(code))

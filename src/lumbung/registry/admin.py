@@ -1,5 +1,7 @@
-"""Admin pages. Records are filtered by the same rules as everywhere (access.enterprises_visible_to);
-the owner's NIK is shown masked and can be replaced but never read back here."""
+"""Admin pages. Records are filtered by the same rules as everywhere (``visible_to(user)`` on the
+queryset): every list, form choice, autocomplete, filter and prefilled field that names an
+enterprise starts from it. What may be saved is :mod:`lumbung.rules` (the models' ``clean()``).
+The owner's NIK is shown masked and can be replaced but never read back here."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.registry import nik as nik_protection
-from lumbung.registry.access import can_see_region, enterprises_visible_to
+from lumbung.registry.access import can_see_region
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise, EnterpriseOwner, RegionScope
+from lumbung.registry.validators import validate_owner_nik
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -35,8 +37,8 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_new_owner_nik(self):
         value = self.cleaned_data.get("new_owner_nik") or ""
-        if value and not nik_protection.is_valid(value):
-            raise forms.ValidationError(_("A NIK has exactly 16 digits."))
+        if value:
+            validate_owner_nik(value)  # lumbung.rules: 16 digits with a NIK's structure
         return value
 
     def save(self, commit=True):
@@ -74,8 +76,8 @@ class EnterpriseAdmin(admin.ModelAdmin):
     def masked_nik(self, obj):
         return obj.owner_nik_masked or "-"
 
-    def get_queryset(self, request):
-        return enterprises_visible_to(request.user, super().get_queryset(request))
+    def get_queryset(self, request):  # also what autocomplete and raw-id lookups search
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -87,17 +89,19 @@ class EnterpriseAdmin(admin.ModelAdmin):
 class AnnualReportAdmin(admin.ModelAdmin):
     list_display = ["enterprise", "year", "workers", "sales", "net_assets"]
     list_filter = ["year"]
-    raw_id_fields = ["enterprise"]
+    # Not raw_id_fields: its widget names the enterprise of any id in the URL (?enterprise=1)
+    # through the unrestricted default manager. The autocomplete widget renders only choices of
+    # the field's queryset and searches EnterpriseAdmin.get_queryset, both restricted.
+    autocomplete_fields = ["enterprise"]
     list_select_related = ["enterprise"]
     show_full_result_count = False
 
     def get_queryset(self, request):
-        visible = enterprises_visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(enterprise__in=visible)
+        return super().get_queryset(request).visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "enterprise":  # a report can only be filed for a visible enterprise
-            kwargs["queryset"] = enterprises_visible_to(request.user)
+            kwargs["queryset"] = Enterprise.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -120,8 +124,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         entries = super().get_queryset(request)
         if request.user.has_perm("registry.view_all_enterprises"):
             return entries
-        visible = enterprises_visible_to(request.user).values("pk")
-        reports = AnnualReport.objects.filter(enterprise__in=visible).values("pk")
+        visible = Enterprise.objects.visible_to(request.user).values("pk")
+        reports = AnnualReport.objects.visible_to(request.user).values("pk")
         return entries.filter(Q(model="enterprise", object_id__in=visible)
                               | Q(model="annualreport", object_id__in=reports))
 

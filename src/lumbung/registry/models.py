@@ -7,30 +7,78 @@ is NULL, never zero.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lumbung import rules
 from lumbung import vocabulary as F
+from lumbung.registry import access
 from lumbung.registry import nik as nik_protection
-from lumbung.registry.validators import validate_kbli, validate_nib, validate_region_code
+from lumbung.registry.validators import raise_violations, validate_kbli, validate_nib, validate_region_code
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class RestrictedQuerySet(models.QuerySet):
+    """Rows narrowed to what a user may do, as NetBox's ``RestrictedQuerySet.restrict`` does; every
+    view, the admin and the API start from ``visible_to(user)`` (rules in registry.access)."""
+
+    via = ""  # path from this model to its enterprise
+
+    def restrict(self, user, action: str = "view"):
+        return access.restrict(self, user, action, self.via)
+
+    def visible_to(self, user):
+        return self.restrict(user, "view")
+
+
+class EnterpriseQuerySet(RestrictedQuerySet):
     def with_nik(self, nik: str) -> "EnterpriseQuerySet":
         """Enterprises whose owner has this NIK (matched by keyed digest, never decrypted)."""
         return self.filter(owner_nik_digest=nik_protection.digest(nik))
 
-    def visible_to(self, user) -> "EnterpriseQuerySet":
-        from lumbung.registry.access import enterprises_visible_to
 
-        return enterprises_visible_to(user, self)
+class AnnualReportQuerySet(RestrictedQuerySet):
+    via = "enterprise__"
 
 
-class Enterprise(models.Model):
+class RuleChecked(models.Model):
+    """``clean()`` applies :mod:`lumbung.rules` to the record (``full_clean``, the admin, every
+    ModelForm): violations become a ValidationError keyed by field, coded with the rule id.
+    A field that already failed its own field validation is not checked twice."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        self.rules_excluded, self.rules_failed = set(exclude or ()), set()
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            self.rules_failed = set(error.error_dict)
+            raise
+
+    def violations(self) -> list[rules.Violation]:
+        raise NotImplementedError
+
+    def rule_values(self, names) -> dict:
+        skipped = getattr(self, "rules_failed", set())
+        return {name: getattr(self, name) for name in names if name not in skipped}
+
+    def clean(self):
+        super().clean()
+        found = [v for v in self.violations() if v.rule != rules.REQUIRED.id]  # Django says "required"
+        excluded = getattr(self, "rules_excluded", set())
+        fields = {f.name for f in self._meta.concrete_fields} - excluded
+        raise_violations(found, fields=fields, rename=self.rule_fields)
+
+    rule_fields: dict[str, str] = {}  # a rule's field -> the model field it is shown on
+
+
+class Enterprise(RuleChecked):
     source = models.CharField(_("source"), max_length=64, default="manual",
                               help_text=_("System the record came from, e.g. template, sidt"))
     source_id = models.CharField(_("source ID"), max_length=128, null=True, blank=True,
@@ -83,6 +131,21 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def violations(self) -> list[rules.Violation]:
+        self.normalise()
+        names = [n for n in F.ENTERPRISE_COLUMNS if n != "owner_nik"]
+        return rules.check_enterprise(self.rule_values(names))
+
+    def normalise(self) -> None:
+        """Codes as stored: region dotted ("3204" -> "32.04"), KBLI with its leading zero, NIB
+        without separators (what the importer stores for the same input)."""
+        if self.region_code and rules.read_region(self.region_code):
+            self.region_code = rules.read_region(self.region_code)
+        if self.kbli:
+            self.kbli = rules.read_kbli(self.kbli)
+        if self.nib:
+            self.nib = rules.strip_separators(self.nib)
 
     # -- owner's NIK (personal data) ------------------------------------------------------------
     def set_owner_nik(self, nik: str | None) -> None:
@@ -148,7 +211,7 @@ class RegionScope(models.Model):
         return f"{self.user} @ {self.region_code}"
 
 
-class AnnualReport(models.Model):
+class AnnualReport(RuleChecked):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports")
     year = models.SmallIntegerField(_("year"))
     workers = models.PositiveIntegerField(_("persons engaged"), null=True, blank=True,
@@ -175,6 +238,9 @@ class AnnualReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AnnualReportQuerySet.as_manager()
+    rule_fields = {"founded_year": "year"}  # the founding year is the enterprise's; the report's year is here
+
     class Meta:
         verbose_name = _("annual report")
         verbose_name_plural = _("annual reports")
@@ -187,6 +253,12 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}/{self.year}"
+
+    def violations(self) -> list[rules.Violation]:
+        enterprise = None
+        if self.enterprise_id is not None:
+            enterprise = {"founded_year": self.enterprise.founded_year}
+        return rules.check_report(self.rule_values(F.REPORT_COLUMNS), enterprise)
 
 
 class AuditEntry(models.Model):
