@@ -111,3 +111,66 @@ def test_officer_cannot_link_owner_accounts(admin_client_for, make_enterprise):
     page = client.get(f"/en/admin/registry/enterprise/{enterprise.pk}/change/").content.decode()
     assert "owner_links-TOTAL_FORMS" not in page  # linking an owner (who then sees the NIK) is for admins
     assert "reports-TOTAL_FORMS" in page
+
+
+@pytest.fixture
+def outside_and_officer(admin_client_for, make_enterprise):
+    """20 enterprises in 35.29 (Kabupaten Sumenep) and an officer of 32.04 with one of their own."""
+    from lumbung.registry.models import AnnualReport
+
+    outside = [make_enterprise(name=f"Rahasia Sumenep {i:02d}", region_code="35.29.01") for i in range(20)]
+    for enterprise in outside:
+        AnnualReport.objects.create(enterprise=enterprise, year=2023, workers=2)
+    inside = make_enterprise(name="Milik Bandung", region_code="32.04.05")
+    AnnualReport.objects.create(enterprise=inside, year=2023, workers=2)
+    return outside, inside, admin_client_for("petugas_bdg", "officer", regions=["32.04"])
+
+
+def _no_outside_name(page: str) -> bool:
+    return "Rahasia Sumenep" not in page
+
+
+def test_officer_sees_no_outside_enterprise_through_the_prefilled_report_form(outside_and_officer):
+    outside, _inside, client = outside_and_officer
+    shown = 0
+    for enterprise in outside:
+        response = client.get(f"/admin/registry/annualreport/add/?enterprise={enterprise.pk}")
+        assert response.status_code == 200
+        shown += not _no_outside_name(response.content.decode())
+    assert shown == 0  # of 20 out-of-region ids
+
+
+def test_officer_sees_no_outside_enterprise_in_lists_filters_and_lookups(outside_and_officer):
+    outside, inside, client = outside_and_officer
+    first = outside[0]
+    report = first.reports.get()
+    urls = ["/admin/registry/annualreport/", "/admin/registry/enterprise/", "/admin/registry/auditentry/",
+            f"/admin/registry/annualreport/?enterprise__id__exact={first.pk}",
+            f"/admin/registry/annualreport/?enterprise={first.pk}",
+            f"/admin/registry/enterprise/?id={first.pk}", "/admin/registry/enterprise/?q=Rahasia",
+            f"/admin/registry/auditentry/?object_id={first.pk}",
+            "/admin/registry/enterprise/?_to_field=id&_popup=1",  # the lookup popup of a related field
+            "/admin/autocomplete/?app_label=registry&model_name=annualreport&field_name=enterprise&term=Rahasia",
+            "/admin/autocomplete/?app_label=registry&model_name=annualreport&field_name=enterprise",
+            f"/admin/registry/enterprise/{first.pk}/change/", f"/admin/registry/enterprise/{first.pk}/history/",
+            f"/admin/registry/annualreport/{report.pk}/change/", f"/admin/registry/annualreport/{report.pk}/delete/"]
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert _no_outside_name(response.content.decode()), url
+    assert "Milik Bandung" in client.get("/admin/registry/annualreport/").content.decode()
+    found = client.get("/admin/autocomplete/?app_label=registry&model_name=annualreport&field_name=enterprise"
+                       "&term=Milik").json()["results"]
+    assert [r["text"] for r in found] == ["Milik Bandung"]
+
+
+def test_querysets_follow_the_same_rule(outside_and_officer, make_user):
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    outside, inside, _client = outside_and_officer
+    officer = make_user("petugas_lain", "officer", regions=["32.04"])
+    assert list(Enterprise.objects.visible_to(officer)) == [inside]
+    assert list(AnnualReport.objects.visible_to(officer).values_list("enterprise", flat=True)) == [inside.pk]
+    analyst = make_user("analis_bdg", "analyst")
+    assert AnnualReport.objects.visible_to(analyst).count() == 21
+    assert AnnualReport.objects.restrict(analyst, "change").count() == 0  # sees all, changes nothing
+    assert Enterprise.objects.restrict(officer, "change").get() == inside
