@@ -151,7 +151,7 @@ def _digits_only(value: object) -> bool:
 # -- the tests a rule can make: one scalar predicate and one Polars expression each ----------------
 
 @dataclass(frozen=True)
-class Test:
+class Check:
     """``broken(value, values)`` for one record; ``expr(raw, typed)`` for a whole column, where ``raw``
     is the cell's text (separators already stripped for NIB and NIK) and ``typed`` its parsed value."""
 
@@ -160,29 +160,29 @@ class Test:
     params: Callable[[], dict] = dict  # values for the message, e.g. the bounds
 
 
-def _pattern(regex: str) -> Test:
-    return Test(lambda v, _r: not re.fullmatch(regex, strip_separators(v)),
+def _pattern(regex: str) -> Check:
+    return Check(lambda v, _r: not re.fullmatch(regex, strip_separators(v)),
                 lambda raw, _t: ~raw.str.contains(f"^{regex}$"))
 
 
-def _whole_at_least(least: int) -> Test:
-    return Test(lambda v, _r: whole(v) is None or whole(v) < least,
+def _whole_at_least(least: int) -> Check:
+    return Check(lambda v, _r: whole(v) is None or whole(v) < least,
                 lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed < least),
                 lambda: {"least": least})
 
 
-def _at_most(limit: int) -> Test:
+def _at_most(limit: int) -> Check:
     # A number too big for 64 bits reads as null in the column: it is above the limit too.
-    return Test(lambda v, _r: (whole(v) or 0) > limit,
+    return Check(lambda v, _r: (whole(v) or 0) > limit,
                 lambda raw, typed: typed.is_null() | (typed > limit),
                 lambda: {"limit": f"{limit:,}"})
 
 
 _NEGATIVE = r"^-\s*[0-9]"
-_NOT_NEGATIVE = Test(lambda v, _r: (whole(v) is not None and whole(v) < 0) or bool(re.match(_NEGATIVE, str(v))),
+_NOT_NEGATIVE = Check(lambda v, _r: (whole(v) is not None and whole(v) < 0) or bool(re.match(_NEGATIVE, str(v))),
                      lambda raw, _t: raw.str.contains(_NEGATIVE))
-_WHOLE_RUPIAH = Test(lambda v, _r: not _digits_only(v), lambda raw, _t: ~raw.str.contains(r"^[0-9]+$"))
-_MONEY_DIGITS = Test(lambda v, _r: len(str(whole(v))) > MAX_MONEY_DIGITS,
+_WHOLE_RUPIAH = Check(lambda v, _r: not _digits_only(v), lambda raw, _t: ~raw.str.contains(r"^[0-9]+$"))
+_MONEY_DIGITS = Check(lambda v, _r: len(str(whole(v))) > MAX_MONEY_DIGITS,
                      lambda raw, _t: raw.str.len_chars() > MAX_MONEY_DIGITS)
 
 
@@ -190,18 +190,18 @@ def this_year() -> int:
     return dt.date.today().year
 
 
-def _year_between(first: int) -> Test:
+def _year_between(first: int) -> Check:
     def broken(value, _values) -> bool:
         year = whole(value)
         return year is None or not re.fullmatch(r"[0-9]{4}", str(value).strip()) or not first <= year <= this_year()
-    return Test(broken, lambda raw, typed: ~raw.str.contains(r"^[0-9]{4}$") | (typed < first) | (typed > this_year()),
+    return Check(broken, lambda raw, typed: ~raw.str.contains(r"^[0-9]{4}$") | (typed < first) | (typed > this_year()),
                 lambda: {"first": first, "last": this_year()})
 
 
-def _max_length(limits: Mapping[str, int]) -> Callable[[str], Test]:
-    def for_field(name: str) -> Test:
+def _max_length(limits: Mapping[str, int]) -> Callable[[str], Check]:
+    def for_field(name: str) -> Check:
         limit = limits[name]
-        return Test(lambda v, _r: len(str(v)) > limit, lambda raw, _t: raw.str.len_chars() > limit,
+        return Check(lambda v, _r: len(str(v)) > limit, lambda raw, _t: raw.str.len_chars() > limit,
                     lambda: {"limit": limit})
     return for_field
 
@@ -214,15 +214,15 @@ def _nik_structure_expr(raw: pl.Expr, _typed: pl.Expr) -> pl.Expr:
     return ~good
 
 
-_NIK_STRUCTURE = Test(lambda v, _r: not nik_structure_ok(strip_separators(v)), _nik_structure_expr)
-_REGION_FORMAT = Test(lambda v, _r: read_region(v) is None, None)
-_REGION_EXISTS = Test(lambda v, _r: not region_exists(read_region(v)), None)
-_KBLI_SUBCLASS = Test(lambda v, _r: not sectors.is_subclass(read_kbli(v)), None)
+_NIK_STRUCTURE = Check(lambda v, _r: not nik_structure_ok(strip_separators(v)), _nik_structure_expr)
+_REGION_FORMAT = Check(lambda v, _r: read_region(v) is None, None)
+_REGION_EXISTS = Check(lambda v, _r: not region_exists(read_region(v)), None)
+_KBLI_SUBCLASS = Check(lambda v, _r: not sectors.is_subclass(read_kbli(v)), None)
 
 
-def _not_more_than(other: str) -> Test:
+def _not_more_than(other: str) -> Check:
     """A cross-field test: this value is at most ``other``'s (both already passed their own rules)."""
-    return Test(lambda v, values: whole(v) > whole(values[other]), lambda raw, typed: typed > pl.col(other))
+    return Check(lambda v, values: whole(v) > whole(values[other]), lambda raw, typed: typed > pl.col(other))
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -231,14 +231,15 @@ def _not_more_than(other: str) -> Test:
 class Rule:
     id: str
     fields: tuple[str, ...]  # each is checked on its own; the violation names that field
-    message: str  # English msgid; placeholders {field}, {value} and the test's params
+    message: str  # English msgid; placeholders {name} (the field), {value}, the test's params and, for a
+    # cross-field rule, {part} (the field) and the compared field's name ({workers}, {year})
     source: str
-    test: Test | Callable[[str], Test]  # a Test, or one made per field
+    test: Check | Callable[[str], Check]  # a Check, or one made per field
     compares: str | None = None  # cross-field: the other field, which must be valid and present
     personal: bool = False  # the message never repeats the value (personal data, UU 27/2022)
 
-    def test_for(self, name: str) -> Test:
-        return self.test if isinstance(self.test, Test) else self.test(name)
+    def test_for(self, name: str) -> Check:
+        return self.test if isinstance(self.test, Check) else self.test(name)
 
     @property
     def single(self) -> bool:
@@ -249,47 +250,47 @@ COUNTS = ("workers", "workers_paid", "workers_female")
 MONEY = F.MONEY_COLUMNS
 
 RULES: tuple[Rule, ...] = (
-    Rule("text.length", tuple(TEXT_LIMITS), N_("{field} is longer than {limit} characters"), SOURCES["text"],
+    Rule("text.length", tuple(TEXT_LIMITS), N_("{name} is longer than {limit} characters"), SOURCES["text"],
          _max_length(TEXT_LIMITS)),
-    Rule("nib.format", ("nib",), N_("{field} {value} is not 13 digits"), SOURCES["nib"],
+    Rule("nib.format", ("nib",), N_("nib {value} is not 13 digits"), SOURCES["nib"],
          _pattern(r"[0-9]{%d}" % NIB_LENGTH)),
     Rule("nik.format", ("owner_nik",),
-         N_("{field} must be 16 digits (the value is not repeated: it is personal data)"), SOURCES["nik"],
+         N_("owner_nik must be 16 digits (the value is not repeated: it is personal data)"), SOURCES["nik"],
          _pattern(r"[0-9]{%d}" % NIK_LENGTH), personal=True),
     Rule("nik.structure", ("owner_nik",),
-         N_("{field} is not a NIK: its first digits are not a province code followed by a date of birth "
+         N_("owner_nik is not a NIK: its first digits are not a province code followed by a date of birth "
             "(the value is not repeated: it is personal data)"), SOURCES["nik"], _NIK_STRUCTURE, personal=True),
     Rule("region.format", ("region_code",), N_("region {value} is not a region code such as 32.04 or 3204"),
          SOURCES["region"], _REGION_FORMAT),
     Rule("region.exists", ("region_code",), N_("region {value} does not exist"), SOURCES["region"], _REGION_EXISTS),
     Rule("kbli.subclass", ("kbli",), N_("kbli {value} is not a KBLI 2020 subclass"), SOURCES["kbli"],
          _KBLI_SUBCLASS),
-    Rule("year.founded", ("founded_year",), N_("{field} {value} is not a year between {first} and {last}"),
+    Rule("year.founded", ("founded_year",), N_("{name} {value} is not a year between {first} and {last}"),
          SOURCES["founded"], _year_between(FIRST_FOUNDED_YEAR)),
-    Rule("year.report", ("year",), N_("{field} {value} is not a year between {first} and {last}"),
+    Rule("year.report", ("year",), N_("{name} {value} is not a year between {first} and {last}"),
          SOURCES["year"], _year_between(FIRST_REPORT_YEAR)),
-    Rule("count.workers_min", ("workers",), N_("{field} must be a whole number of at least {least}"),
+    Rule("count.workers_min", ("workers",), N_("{name} must be a whole number of at least {least}"),
          SOURCES["workers"], _whole_at_least(1)),
-    Rule("count.whole", ("workers_paid", "workers_female"), N_("{field} must be a whole number of at least {least}"),
+    Rule("count.whole", ("workers_paid", "workers_female"), N_("{name} must be a whole number of at least {least}"),
          SOURCES["counts"], _whole_at_least(0)),
-    Rule("count.max", COUNTS, N_("{field} {value} is more than {limit}"), SOURCES["count_max"],
+    Rule("count.max", COUNTS, N_("{name} {value} is more than {limit}"), SOURCES["count_max"],
          _at_most(MAX_WORKERS)),
-    Rule("money.not_negative", MONEY, N_("{field} must not be negative"), SOURCES["money"], _NOT_NEGATIVE),
+    Rule("money.not_negative", MONEY, N_("{name} must not be negative"), SOURCES["money"], _NOT_NEGATIVE),
     Rule("money.whole", MONEY,
-         N_("{field} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
+         N_("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
          SOURCES["money"], _WHOLE_RUPIAH),
-    Rule("money.max", MONEY, N_("{field} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
-    Rule("count.paid_within_workers", ("workers_paid",), N_("{field} {value} is more than workers {other}"),
+    Rule("money.max", MONEY, N_("{name} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
+    Rule("count.paid_within_workers", ("workers_paid",), N_("{part} {value} is more than workers {workers}"),
          SOURCES["counts"], _not_more_than("workers"), compares="workers"),
-    Rule("count.female_within_workers", ("workers_female",), N_("{field} {value} is more than workers {other}"),
+    Rule("count.female_within_workers", ("workers_female",), N_("{part} {value} is more than workers {workers}"),
          SOURCES["counts"], _not_more_than("workers"), compares="workers"),
-    Rule("year.founded_before_report", ("founded_year",), N_("{field} {value} is after the report year {other}"),
+    Rule("year.founded_before_report", ("founded_year",), N_("founded_year {value} is after the report year {year}"),
          SOURCES["founded"], _not_more_than("year"), compares="year"),
 )
 BY_ID = {rule.id: rule for rule in RULES}
 #: Required fields (vocabulary): an empty value breaks ``required`` and no other rule.
-REQUIRED = Rule("required", tuple(f.name for f in F.TEMPLATE_FIELDS if f.required), N_("{field} is required"),
-                SOURCES["required"], Test(lambda v, _r: False, None))
+REQUIRED = Rule("required", tuple(f.name for f in F.TEMPLATE_FIELDS if f.required), N_("{name} is required"),
+                SOURCES["required"], Check(lambda v, _r: False, None))
 BY_ID[REQUIRED.id] = REQUIRED
 #: Fields whose rules need a lookup per distinct value rather than an expression.
 LOOKUP_FIELDS = ("region_code", "kbli")
@@ -318,9 +319,9 @@ def _shown(rule: Rule, value: object) -> str:
 
 
 def violation(rule: Rule, name: str, value: object, values: Mapping) -> Violation:
-    params = {"field": name, "value": _shown(rule, value), **rule.test_for(name).params()}
+    params = {"name": name, "part": name, "value": _shown(rule, value), **rule.test_for(name).params()}
     if rule.compares:
-        params["other"] = str(values.get(rule.compares))
+        params[rule.compares] = str(values.get(rule.compares))
     return Violation(name, rule.id, gettext(rule.message).format(**params), params)
 
 
@@ -411,13 +412,13 @@ def message_expr(template: str, **values: pl.Expr) -> pl.Expr:
 
 
 def _rule_message(rule: Rule, name: str, value: pl.Expr, other: pl.Expr | None = None) -> pl.Expr:
-    fixed = {"field": name, **rule.test_for(name).params()}
+    fixed = {"name": name, "part": name, **rule.test_for(name).params()}
     template = gettext(rule.message)
     for key, text in fixed.items():
         template = template.replace("{" + key + "}", str(text).replace("{", "{{").replace("}", "}}"))
     values = {"value": pl.lit("") if rule.personal else value}
     if other is not None:
-        values["other"] = other
+        values[rule.compares] = other
     return message_expr(template, **values)
 
 

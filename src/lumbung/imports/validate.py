@@ -105,7 +105,7 @@ def validate(frame: pl.DataFrame) -> Validated:
             typed, checks = _reading(field, raw)
         if field.required:
             checks = [(rules.REQUIRED.id, raw.is_null(),
-                       pl.lit(_(rules.REQUIRED.message).format(field=field.name)))] + checks
+                       pl.lit(_(rules.REQUIRED.message).format(name=field.name)))] + checks
         typed_exprs.append(typed.alias(field.name))
         reason_exprs.append(_first_reason([(bad, msg) for _id, bad, msg in checks]).alias(field.name))
         rule_exprs.append(_first_reason([(bad, _as_expr(rule)) for rule, bad, _msg in checks]).alias(field.name))
@@ -157,7 +157,7 @@ def _missing_required(frame: pl.DataFrame) -> list[pl.DataFrame]:
         if field.required and field.name not in frame.columns:
             out.append(frame.select(pl.col(LINE).alias("line"), pl.lit(field.name).alias("column"),
                                     pl.lit(None, dtype=pl.String).alias("value"),
-                                    pl.lit(_(rules.REQUIRED.message).format(field=field.name)).alias("reason"),
+                                    pl.lit(_(rules.REQUIRED.message).format(name=field.name)).alias("reason"),
                                     pl.lit(rules.REQUIRED.id).alias("rule")))
     return out
 

@@ -71,6 +71,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     inlines = [AnnualReportInline, OwnerInline]
     list_per_page = 50
     show_full_result_count = False  # counting a million rows on every page is slow
+    ordering = ["-pk"]  # the changelist's own default, now also for autocomplete's pages
 
     @admin.display(description=_("owner NIK"))
     def masked_nik(self, obj):
