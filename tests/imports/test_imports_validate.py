@@ -6,9 +6,12 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from imports_samples import NIK, row
+from click.testing import CliRunner
+from imports_samples import NIK, row, write_csv
 
+from lumbung.cli import main
 from lumbung.imports.readers import LINE
+from lumbung.imports import check
 from lumbung.imports.validate import HIDDEN, NIK_MASKED, validate
 
 YEAR = dt.date.today().year
@@ -113,3 +116,36 @@ def test_a_leading_zero_lost_by_a_spreadsheet_is_restored():
 def test_errors_of_one_row_are_all_listed_and_other_rows_pass():
     checked = _check(row(), row(source_id="B", nib="", kbli="10798", workers="0"), row(source_id="C", nib=""))
     assert sorted(checked.errors.select("line", "column").rows()) == [(3, "kbli"), (3, "workers")]
+
+
+# -- a NIK typed into another column is never echoed (issue 8, point 11) ---------------------------------
+
+STRAY_NIK = "3204015507900001"
+
+
+def test_a_nik_in_the_nib_column_is_masked_in_value_and_reason():
+    errors = _check(row(nib=STRAY_NIK)).errors
+    assert errors.select("column", "value").rows() == [("nib", "3204********0001")]
+    assert STRAY_NIK not in errors["reason"][0] and "3204********0001" in errors["reason"][0]
+
+
+@pytest.mark.django_db
+def test_errors_file_and_stderr_mask_a_nik_in_any_column(tmp_path):
+    spaced = "3204 0155 0790 0001"
+    path = write_csv(tmp_path / "n.csv", [row(nib=STRAY_NIK), row(source_id="B", nib="", region_code=STRAY_NIK),
+                                          row(source_id="C", nib="", workers=spaced)])
+    errors = tmp_path / "errors.csv"
+    with_file = CliRunner().invoke(main, ["import", str(path), "--errors", str(errors)], catch_exceptions=False)
+    to_stderr = CliRunner().invoke(main, ["import", str(path)], catch_exceptions=False)
+    written = errors.read_text(encoding="utf-8")
+    assert written.count("3204********0001") == 5  # 3 values, 2 reasons (the workers reason names no value)
+    for text in (written, with_file.output, to_stderr.output):
+        assert STRAY_NIK not in text and spaced not in text and "01550790" not in text
+    assert "3204********0001" in to_stderr.output
+
+
+def test_check_returns_the_rows_that_break_no_rule_and_the_errors():
+    frame = pl.DataFrame([{LINE: 2, **row()}, {LINE: 3, **row(source_id="B", workers="0")}])
+    valid, errors = check(frame.with_columns(pl.col(LINE).cast(pl.Int64)))
+    assert valid[LINE].to_list() == [2] and valid["workers"].to_list() == [3]
+    assert errors.select("line", "column").rows() == [(3, "workers")]

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from lumbung.vocabulary import ENTERPRISE_FIELDS, REPORT_FIELDS
 from lumbung.registry.models import AnnualReport, Enterprise
+from lumbung.vocabulary import ENTERPRISE_FIELDS, REPORT_FIELDS
 
 
 def test_every_vocabulary_field_is_a_model_field():

@@ -5,6 +5,7 @@ from lumbung.imports.export import export
 from lumbung.imports.pipeline import BATCH_SIZE, FORMATS, import_file, import_table
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
 from lumbung.imports.template import write_template
+from lumbung.imports.validate import check
 
-__all__ = ["BATCH_SIZE", "FORMATS", "ImportResult", "RowError", "UnusableFile", "export", "import_file",
+__all__ = ["BATCH_SIZE", "FORMATS", "ImportResult", "RowError", "UnusableFile", "check", "export", "import_file",
            "import_table", "write_errors", "write_template"]

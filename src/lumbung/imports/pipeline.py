@@ -21,6 +21,7 @@ from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_
 from lumbung.imports.store import KEY, enterprise_key, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
 from lumbung import vocabulary as F
+from lumbung.rules import mask_personal
 
 FORMATS = ("template", "sidt")
 #: Rows per transaction: big enough for bulk speed, small enough that a crash loses little work.
@@ -223,5 +224,6 @@ def _as_row_errors(errors: pl.DataFrame, headers: dict[str, str], note: bool) ->
         shown = headers.get(column, column)
         if shown != column and reason.startswith(column + " "):
             reason = shown + reason[len(column):]
-        out.append(RowError(int(line), shown, value, reason, note=note))
+        # The one place every import error passes: a NIK typed into any column is masked here.
+        out.append(RowError(int(line), shown, mask_personal(value), mask_personal(reason), note=note))
     return out
