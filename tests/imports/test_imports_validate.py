@@ -10,18 +10,22 @@ from click.testing import CliRunner
 from imports_samples import NIK, row, write_csv
 
 from lumbung.cli import main
-from lumbung.imports.readers import LINE
 from lumbung.imports import check
+from lumbung.imports.readers import LINE
 from lumbung.imports.validate import HIDDEN, NIK_MASKED, validate
 
 YEAR = dt.date.today().year
 
 
-def _check(*rows: dict):
+def _frame(*rows: dict) -> pl.DataFrame:
+    """Rows as the readers hand them over: text cells, an empty cell as null, the line number."""
     frame = pl.DataFrame([{LINE: i + 2, **r} for i, r in enumerate(rows)]).with_columns(pl.col(LINE).cast(pl.Int64))
-    frame = frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
-                                for c in frame.columns if c != LINE])
-    return validate(frame)
+    return frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+                               for c in frame.columns if c != LINE])
+
+
+def _check(*rows: dict):
+    return validate(_frame(*rows))
 
 
 def _reasons(**cells) -> dict[str, str]:
@@ -145,7 +149,6 @@ def test_errors_file_and_stderr_mask_a_nik_in_any_column(tmp_path):
 
 
 def test_check_returns_the_rows_that_break_no_rule_and_the_errors():
-    frame = pl.DataFrame([{LINE: 2, **row()}, {LINE: 3, **row(source_id="B", workers="0")}])
-    valid, errors = check(frame.with_columns(pl.col(LINE).cast(pl.Int64)))
+    valid, errors = check(_frame(row(), row(source_id="B", workers="0")))
     assert valid[LINE].to_list() == [2] and valid["workers"].to_list() == [3]
     assert errors.select("line", "column").rows() == [(3, "workers")]

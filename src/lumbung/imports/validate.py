@@ -37,9 +37,9 @@ class Validated:
     rules: pl.DataFrame | None = None  # line, column, rule: the rule id behind each error
 
 
-def check(frame: pl.DataFrame, this_year: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The pure check the registry's writer calls: (typed rows that break no rule, errors)."""
-    validated = validate(frame, this_year)
+    validated = validate(frame)
     bad = validated.errors["line"].unique().implode()
     return validated.typed.filter(~pl.col(LINE).is_in(bad)), validated.errors
 
