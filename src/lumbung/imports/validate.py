@@ -44,15 +44,6 @@ def check(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return validated.typed.filter(~pl.col(LINE).is_in(bad)), validated.errors
 
 
-def _first_reason(checks: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
-    if not checks:
-        return pl.lit(None, dtype=pl.String)
-    chain = pl.when(checks[0][0]).then(checks[0][1])
-    for bad, reason in checks[1:]:
-        chain = chain.when(bad).then(reason)
-    return chain.otherwise(pl.lit(None, dtype=pl.String))
-
-
 # -- reading one column: (typed expression, checks as (rule id, broken, message)) ----------------------
 
 def _reading(field: F.Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
@@ -76,9 +67,6 @@ def _reading(field: F.Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[str, pl.
     typed = rules.read_expr(name, raw)
     if name == "owner_nik":
         return pl.when(raw.str.contains(r"\*")).then(None).otherwise(typed), checks
-    if checks and field.kind != "text":  # a number that breaks a rule is not stored
-        broken = pl.any_horizontal([bad for _rule, bad, _msg in checks]).fill_null(False)
-        typed = pl.when(broken).then(None).otherwise(typed)
     return typed, checks
 
 
@@ -96,31 +84,50 @@ def _lookup_reading(frame: pl.DataFrame, name: str, raw: pl.Expr):
 
 def validate(frame: pl.DataFrame) -> Validated:
     present = [f for f in F.TEMPLATE_FIELDS if f.name in frame.columns]
-    typed_exprs, reason_exprs, rule_exprs = [], [], []
+    checks_of = {}
     for field in present:
         raw = pl.col(field.name)
-        if field.name in rules.LOOKUP_FIELDS:
-            typed, checks = _lookup_reading(frame, field.name, raw)
-        else:
-            typed, checks = _reading(field, raw)
+        typed, checks = (_lookup_reading(frame, field.name, raw) if field.name in rules.LOOKUP_FIELDS
+                         else _reading(field, raw))
         if field.required:
             checks = [(rules.REQUIRED.id, raw.is_null(),
                        pl.lit(_(rules.REQUIRED.message).format(name=field.name)))] + checks
-        typed_exprs.append(typed.alias(field.name))
-        reason_exprs.append(_first_reason([(bad, msg) for _id, bad, msg in checks]).alias(field.name))
-        rule_exprs.append(_first_reason([(bad, _as_expr(rule)) for rule, bad, _msg in checks]).alias(field.name))
+        checks_of[field.name] = (typed, checks)
+    # First the cheap part on every row: which check (by its index) each cell breaks first. The
+    # messages are built afterwards, on the few rows that break one.
+    first = frame.with_columns([_first_index(checks).alias(_index(name)) for name, (_t, checks) in checks_of.items()])
+    typed_exprs = [pl.when(pl.col(_index(name)).is_null()).then(typed).otherwise(None).alias(name)
+                   for name, (typed, _c) in checks_of.items()]  # a cell that breaks a rule is not stored
     if "owner_nik" in frame.columns:
         typed_exprs.append(pl.col("owner_nik").str.contains(r"\*").fill_null(False).alias(NIK_MASKED))
-    typed = frame.select(pl.col(LINE), *typed_exprs)
-    reasons = frame.select(pl.col(LINE), *reason_exprs)
-    rule_ids = frame.select(pl.col(LINE), *rule_exprs)
-    found = [_errors_of(frame, reasons, rule_ids, field.name) for field in present]
+    typed = first.select(pl.col(LINE), *typed_exprs)
+    found = [_errors_of(first, name, checks) for name, (_t, checks) in checks_of.items()]
     found += _missing_required(frame)
-    found += _cross_field_errors(typed, reasons)
+    found += _cross_field_errors(typed, first)
     found = [e for e in found if e.height]
     errors = pl.concat(found, how="vertical") if found else pl.DataFrame(schema={**ERROR_SCHEMA, "rule": pl.String})
     errors = _masked(errors)
     return Validated(typed, errors.select(list(ERROR_SCHEMA)), errors.select("line", "column", "rule"))
+
+
+def _index(name: str) -> str:
+    return f"_broken_{name}"
+
+
+def _first_index(checks: list) -> pl.Expr:
+    if not checks:
+        return pl.lit(None, dtype=pl.Int8)
+    chain = pl.when(checks[0][1]).then(pl.lit(0, dtype=pl.Int8))
+    for i, (_rule, bad, _msg) in enumerate(checks[1:], start=1):
+        chain = chain.when(bad).then(pl.lit(i, dtype=pl.Int8))
+    return chain.otherwise(pl.lit(None, dtype=pl.Int8))
+
+
+def _by_index(index: pl.Expr, values: list[pl.Expr]) -> pl.Expr:
+    chain = pl.when(index == 0).then(values[0])
+    for i, value in enumerate(values[1:], start=1):
+        chain = chain.when(index == i).then(value)
+    return chain.otherwise(None)
 
 
 def _as_expr(rule: str | pl.Expr) -> pl.Expr:
@@ -139,15 +146,16 @@ def _mask_column(errors: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name).replace(changed) if changed else pl.col(name)
 
 
-def _errors_of(frame: pl.DataFrame, reasons: pl.DataFrame, rule_ids: pl.DataFrame, name: str) -> pl.DataFrame:
-    bad = reasons[name].is_not_null()
-    if not bad.any():
+def _errors_of(first: pl.DataFrame, name: str, checks: list) -> pl.DataFrame:
+    bad = first.filter(pl.col(_index(name)).is_not_null())
+    if not bad.height:
         return pl.DataFrame(schema={**ERROR_SCHEMA, "rule": pl.String})
-    return pl.DataFrame({"line": frame[LINE].filter(bad), "value": frame[name].filter(bad),
-                         "reason": reasons[name].filter(bad), "rule": rule_ids[name].filter(bad)}).select(
-        pl.col("line").cast(pl.Int64), pl.lit(name).alias("column"),
-        (pl.lit(HIDDEN) if name == "owner_nik" else pl.col("value")).alias("value"), pl.col("reason"),
-        pl.col("rule"))
+    index = pl.col(_index(name))
+    return bad.select(
+        pl.col(LINE).cast(pl.Int64).alias("line"), pl.lit(name).alias("column"),
+        (pl.lit(HIDDEN) if name == "owner_nik" else pl.col(name)).cast(pl.String).alias("value"),
+        _by_index(index, [msg for _r, _b, msg in checks]).cast(pl.String).alias("reason"),
+        _by_index(index, [_as_expr(rule) for rule, _b, _m in checks]).cast(pl.String).alias("rule"))
 
 
 def _missing_required(frame: pl.DataFrame) -> list[pl.DataFrame]:
@@ -162,7 +170,7 @@ def _missing_required(frame: pl.DataFrame) -> list[pl.DataFrame]:
     return out
 
 
-def _cross_field_errors(typed: pl.DataFrame, reasons: pl.DataFrame) -> list[pl.DataFrame]:
+def _cross_field_errors(typed: pl.DataFrame, first: pl.DataFrame) -> list[pl.DataFrame]:
     """Checks between columns (from the rules), on values that passed their own checks; then the
     importer's own need of a key to recognise the enterprise by in later imports."""
     out = []
@@ -175,7 +183,7 @@ def _cross_field_errors(typed: pl.DataFrame, reasons: pl.DataFrame) -> list[pl.D
     if "source_id" in typed.columns or "nib" in typed.columns:
         sid = pl.col("source_id") if "source_id" in typed.columns else pl.lit(None, dtype=pl.String)
         nib_given = pl.col("nib").is_not_null() if "nib" in typed.columns else pl.lit(False)
-        nib_raw_error = reasons["nib"].is_not_null() if "nib" in typed.columns else pl.Series([False] * typed.height)
+        nib_raw_error = first[_index("nib")].is_not_null() if "nib" in typed.columns else pl.Series([False] * typed.height)
         found = typed.with_columns(nib_raw_error.alias("_nib_bad")).filter(
             sid.is_null() & ~nib_given & ~pl.col("_nib_bad"))
         if found.height:

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lumbung import rules
 from lumbung.registry.access import can_see_region
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise, EnterpriseOwner, RegionScope
 from lumbung.registry.validators import validate_owner_nik
@@ -31,6 +32,7 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_region_code(self):
         code = self.cleaned_data.get("region_code")
+        code = rules.read_region(code) or code if code else code  # "3204" is 32.04, as the model stores it
         if code and self.user is not None and not can_see_region(self.user, code):
             raise forms.ValidationError(_("This region is outside the regions you may manage."))
         return code

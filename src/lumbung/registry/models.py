@@ -256,7 +256,7 @@ class AnnualReport(RuleChecked):
 
     def violations(self) -> list[rules.Violation]:
         enterprise = None
-        if self.enterprise_id is not None:
+        if self.enterprise_id is not None and "enterprise" not in getattr(self, "rules_failed", ()):
             enterprise = {"founded_year": self.enterprise.founded_year}
         return rules.check_report(self.rule_values(F.REPORT_COLUMNS), enterprise)
 
