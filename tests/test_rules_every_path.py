@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -207,3 +208,11 @@ def test_admin_saves_a_good_report(admin_client):
     response = admin_client.post("/admin/registry/annualreport/add/", {"enterprise": str(enterprise.pk),
                                                                       **GOOD_REPORT})
     assert response.status_code == 302 and AnnualReport.objects.get().workers == 3
+
+
+def test_docs_list_every_rule_with_its_fields_and_source():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in (*rules.RULES, rules.REQUIRED):
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{rule.id}` |")), None)
+        assert row is not None, f"{rule.id} is not in docs/rules.md"
+        assert all(f"`{name}`" in row for name in rule.fields) and rule.source in row, rule.id

@@ -70,7 +70,8 @@ SOURCES = {
     "required": "the registry's column vocabulary (lumbung.vocabulary, required fields)",
     "text": "database column sizes of registry.models",
     "nib": "PP 5/2021 on risk-based business licensing (OSS): the NIB is a 13-digit number",
-    "nik": ("UU 23/2006 on population administration as amended by UU 24/2013, Permendagri 72/2019: "
+    "nik": ("UU 23/2006 on population administration as amended by UU 24/2013 (the NIK), structured as "
+            "Dukcapil issues it: "
             "16 digits, the registering district's Kemendagri code (6), the birth date DDMMYY with 40 "
             "added to the day for women (6), a serial (4)"),
     "region": geography.SOURCE + "; a code counts only if it and every level above it exist",
@@ -173,28 +174,28 @@ class Check:
 
 def _pattern(regex: str) -> Check:
     return Check(lambda v, _r: not re.fullmatch(regex, strip_separators(v)),
-                lambda raw, _t: ~raw.str.contains(f"^{regex}$"))
+                 lambda raw, _t: ~raw.str.contains(f"^{regex}$"))
 
 
 def _whole_at_least(least: int) -> Check:
     return Check(lambda v, _r: whole(v) is None or whole(v) < least,
-                lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed < least),
-                lambda: {"least": least})
+                 lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed < least),
+                 lambda: {"least": least})
 
 
 def _at_most(limit: int) -> Check:
     # A number too big for 64 bits reads as null in the column: it is above the limit too.
     return Check(lambda v, _r: (whole(v) or 0) > limit,
-                lambda raw, typed: typed.is_null() | (typed > limit),
-                lambda: {"limit": f"{limit:,}"})
+                 lambda raw, typed: typed.is_null() | (typed > limit),
+                 lambda: {"limit": f"{limit:,}"})
 
 
 _NEGATIVE = r"^-\s*[0-9]"
 _NOT_NEGATIVE = Check(lambda v, _r: (whole(v) is not None and whole(v) < 0) or bool(re.match(_NEGATIVE, str(v))),
-                     lambda raw, _t: raw.str.contains(_NEGATIVE))
+                      lambda raw, _t: raw.str.contains(_NEGATIVE))
 _WHOLE_RUPIAH = Check(lambda v, _r: not _digits_only(v), lambda raw, _t: ~raw.str.contains(r"^[0-9]+$"))
 _MONEY_DIGITS = Check(lambda v, _r: len(str(whole(v))) > MAX_MONEY_DIGITS,
-                     lambda raw, _t: raw.str.len_chars() > MAX_MONEY_DIGITS)
+                      lambda raw, _t: raw.str.len_chars() > MAX_MONEY_DIGITS)
 
 
 def this_year() -> int:
@@ -206,7 +207,7 @@ def _year_between(first: int) -> Check:
         year = whole(value)
         return year is None or not re.fullmatch(r"[0-9]{4}", str(value).strip()) or not first <= year <= this_year()
     return Check(broken, lambda raw, typed: ~raw.str.contains(r"^[0-9]{4}$") | (typed < first) | (typed > this_year()),
-                lambda: {"first": first, "last": this_year()})
+                 lambda: {"first": first, "last": this_year()})
 
 
 def _max_length(limits: Mapping[str, int]) -> Callable[[str], Check]:
