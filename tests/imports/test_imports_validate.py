@@ -13,6 +13,7 @@ from lumbung.cli import main
 from lumbung.imports import check
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import HIDDEN, NIK_MASKED, validate
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 YEAR = dt.date.today().year
 
@@ -152,3 +153,19 @@ def test_check_returns_the_rows_that_break_no_rule_and_the_errors():
     valid, errors = check(_frame(row(), row(source_id="B", workers="0")))
     assert valid[LINE].to_list() == [2] and valid["workers"].to_list() == [3]
     assert errors.select("line", "column").rows() == [(3, "workers")]
+
+
+@pytest.mark.parametrize("column", TEMPLATE_COLUMNS)
+def test_a_column_left_entirely_empty_is_missing_values_not_a_crash(column):
+    frame = _frame(row(), row(source_id="B")).with_columns(pl.lit(None).alias(column))  # dtype Null
+    errors = validate(frame).errors
+    required = column in ("name", "region_code", "kbli", "year")
+    expected = {(2, column), (3, column)} if required else set()
+    if column == "source_id":  # row 3 has no source_id of its own; both still have a nib
+        expected = set()
+    assert set(errors.select("line", "column").rows()) == expected
+
+
+def test_a_header_only_frame_has_no_rows_and_no_errors():
+    checked = validate(_frame(row()).head(0))
+    assert checked.typed.height == 0 and checked.errors.height == 0

@@ -84,6 +84,8 @@ def _lookup_reading(frame: pl.DataFrame, name: str, raw: pl.Expr):
 
 def validate(frame: pl.DataFrame) -> Validated:
     present = [f for f in F.TEMPLATE_FIELDS if f.name in frame.columns]
+    # A column that is entirely empty may arrive typed Null: every cell is text to the rules.
+    frame = frame.with_columns([pl.col(f.name).cast(pl.String) for f in present if frame.schema[f.name] != pl.String])
     checks_of = {}
     for field in present:
         raw = pl.col(field.name)
@@ -183,7 +185,8 @@ def _cross_field_errors(typed: pl.DataFrame, first: pl.DataFrame) -> list[pl.Dat
     if "source_id" in typed.columns or "nib" in typed.columns:
         sid = pl.col("source_id") if "source_id" in typed.columns else pl.lit(None, dtype=pl.String)
         nib_given = pl.col("nib").is_not_null() if "nib" in typed.columns else pl.lit(False)
-        nib_raw_error = first[_index("nib")].is_not_null() if "nib" in typed.columns else pl.Series([False] * typed.height)
+        nib_raw_error = (first[_index("nib")].is_not_null() if "nib" in typed.columns
+                         else pl.Series([False] * typed.height, dtype=pl.Boolean))
         found = typed.with_columns(nib_raw_error.alias("_nib_bad")).filter(
             sid.is_null() & ~nib_given & ~pl.col("_nib_bad"))
         if found.height:
