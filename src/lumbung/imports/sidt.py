@@ -26,7 +26,7 @@ import polars as pl
 
 from lumbung import geography
 from lumbung.i18n import _
-from lumbung.imports.readers import LINE
+from lumbung.imports.readers import LINE, ascii_digits
 from lumbung.imports.validate import ERROR_SCHEMA, message
 
 SOURCE = "sidt"
@@ -68,6 +68,9 @@ DISABILITY = {
     "tk_not_dibayar_disabil_perempua": "tk_not_dibayar_perempuan",
 }
 WORKFORCE = PAID + UNPAID + tuple(DISABILITY)
+#: Columns holding numbers, codes or dates: their Unicode digits (３, ٣) are read as ASCII digits.
+DIGIT_COLUMNS = ("nik_pengusaha", "nib", "kode_kbli", "modal_pendirian", "bulan_mulai_operasi", "tahun_mulai_operasi",
+                 "omzet_tahunan", "asset", *WORKFORCE, *DATE_COLUMNS)
 
 #: status_badan_usaha (normalised) -> (legal_form, legal_status). PT (UU 40/2007), koperasi
 #: (UU 25/1992 Art. 9), yayasan (UU 16/2001) and PT perorangan (UU 11/2020) are legal entities
@@ -107,6 +110,7 @@ def missing_columns(columns: list[str]) -> list[str]:
 def to_template(frame: pl.DataFrame) -> Mapped:
     """``frame``: text cells under normalised SIDT headers, plus ``_line``."""
     frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in frame.columns])
+    frame = ascii_digits(frame, DIGIT_COLUMNS)
     errors: list[pl.DataFrame] = []
     notes: list[pl.DataFrame] = []
     out = frame.select(pl.col(LINE), *[pl.col(s).alias(t) for s, t in DIRECT.items()])
@@ -165,7 +169,7 @@ _LEVELS = (("prov_usaha", 1, _("province")), ("kab_usaha", 2, _("regency or city
 def match_region(names: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
     """(code, None, None), or (None, column, reason) for the first name that matches nothing."""
     code = None
-    for (column, level, word), name in zip(_LEVELS, names):
+    for (column, level, word), name in zip(_LEVELS, names, strict=True):
         if name is None:
             if level == 1:
                 return None, column, _("the province is required")
@@ -189,11 +193,14 @@ def _regions(frame: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
         if code is None:
             bad_rows.append((*names, column, reason))
     keyed = frame.select(pl.col(LINE), *columns)
-    table = pl.DataFrame([(*k, v) for k, v in codes.items()], schema=[*columns, "region"], orient="row")
+    # Typed schemas: a column that is empty everywhere (no district given) must stay String, not
+    # Polars' Null type, or the join below fails on mismatched key types.
+    text = dict.fromkeys(columns, pl.String)
+    table = pl.DataFrame([(*k, v) for k, v in codes.items()], schema={**text, "region": pl.String}, orient="row")
     joined = keyed.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left")
     if not bad_rows:
         return joined["region"], pl.DataFrame(schema=ERROR_SCHEMA)
-    bad = pl.DataFrame(bad_rows, schema=[*columns, "column", "reason"], orient="row")
+    bad = pl.DataFrame(bad_rows, schema={**text, "column": pl.String, "reason": pl.String}, orient="row")
     hits = keyed.join(bad, on=columns, how="inner", nulls_equal=True)
     errors = hits.select(pl.col(LINE).alias("line"), pl.col("column"),
                          pl.coalesce([pl.when(pl.col("column") == c).then(pl.col(c)) for c in columns]).alias("value"),

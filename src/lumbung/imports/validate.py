@@ -236,7 +236,7 @@ def _cross_field_errors(typed: pl.DataFrame, reasons: pl.DataFrame) -> list[pl.D
     if "source_id" in cols or "nib" in cols:
         sid = pl.col("source_id") if "source_id" in cols else pl.lit(None, dtype=pl.String)
         nib_given = pl.col("nib").is_not_null() if "nib" in cols else pl.lit(False)
-        nib_raw_error = reasons["nib"].is_not_null() if "nib" in cols else pl.Series([False] * typed.height)
+        nib_raw_error = reasons["nib"].is_not_null() if "nib" in cols else pl.Series([False] * typed.height, dtype=pl.Boolean)
         found = typed.with_columns(nib_raw_error.alias("_nib_bad")).filter(
             sid.is_null() & ~nib_given & ~pl.col("_nib_bad"))
         if found.height:
