@@ -155,12 +155,13 @@ def read_csv(path: Path) -> RawTable:
     separator = sniff_separator(data.split(b"\n", 1)[0].decode("utf-8"))
     header = header_names(_first_record(data, separator), path.name)
     fast = None
-    if quotes_are_plain(data, separator):
+    # A lone "\r" is a line break to the csv module but not to the line map: exact path.
+    if quotes_are_plain(data, separator) and data.count(b"\r") == data.count(b"\r\n"):
         try:
-            fast = _read_csv_fast(data, separator, header)
+            fast = read_csv_fast(data, separator, header)
         except pl.exceptions.PolarsError:
             fast = None
-    raw = fast if fast is not None else _read_csv_exact(data.decode("utf-8"), separator, header)
+    raw = fast if fast is not None else read_csv_exact(data.decode("utf-8"), separator, header)
     return _reject_bad_lines(raw, bad_lines, path.name) if bad_lines else raw
 
 
@@ -189,7 +190,7 @@ def quotes_are_plain(data: bytes, separator: str, block: int = 1 << 22) -> bool:
     return bool(opens_value.all() and closes_value.all())
 
 
-def _read_csv_fast(data: bytes, separator: str, header: list[str]) -> RawTable | None:
+def read_csv_fast(data: bytes, separator: str, header: list[str]) -> RawTable | None:
     """Polars parses; NumPy finds where each record starts and how many fields it has, from the
     positions of quotes, separators and line breaks. None when the two disagree on the number of
     records or columns (then the exact path decides)."""
@@ -247,7 +248,7 @@ def record_layout(data: bytes, separator: str, block: int = 1 << 22) -> tuple[np
     return first_lines, fields
 
 
-def _read_csv_exact(text: str, separator: str, header: list[str]) -> RawTable:
+def read_csv_exact(text: str, separator: str, header: list[str]) -> RawTable:
     """The exact path (quotes inside values, line breaks inside quotes): Python's csv module, which
     knows on which line each record starts."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -261,10 +262,12 @@ def _read_csv_exact(text: str, separator: str, header: list[str]) -> RawTable:
     try:
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if not record or all(not cell.strip() for cell in record):
+            if not record:
                 continue
-            if len(record) != width:
+            if len(record) != width:  # before the blank check, as the fast path counts fields first
                 ragged.append((start, len(record), width))
+                continue
+            if all(not cell.strip() for cell in record):
                 continue
             lines.append(start)
             rows.append(record)
