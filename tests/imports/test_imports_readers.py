@@ -141,3 +141,112 @@ def test_parquet_typed_columns_become_text(tmp_path):
         {LINE: 3, "name": "B", "workers": None, "sales": "2.5", "trained": None},
     ]
     assert frame.schema[LINE] == pl.Int64
+
+
+# -- issue 8.3: every column entirely empty in turn, header only, one row: every format -----------
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fuzz_corpus import run, violations, write_rows  # noqa: E402
+from imports_samples import row  # noqa: E402
+
+from lumbung.imports.pipeline import check  # noqa: E402
+from lumbung.imports.sidt import COLUMNS as SIDT_COLUMNS  # noqa: E402
+from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS  # noqa: E402
+
+FORMAT_SUFFIXES = (".csv", ".xlsx", ".parquet")
+REQUIRED = {f.name for f in TEMPLATE_FIELDS if f.required}
+
+
+def _template_rows(count: int, **values) -> list[list[str | None]]:
+    out = []
+    for index in range(count):
+        cells = row(source_id=f"E{index}", nib=f"{1234567890000 + index:013d}", **values)
+        out.append([cells[c] or None for c in TEMPLATE_COLUMNS])
+    return out
+
+
+def _accounted(path, fmt="template", lines=None):
+    """Read and check ``path``: usable, every row stored or reported, stored values as in the file."""
+    outcome = run(path, fmt)
+    assert outcome.unusable is None, outcome.unusable
+    assert violations(outcome, format=fmt) == []
+    if lines is not None:
+        assert set(outcome.stored) | outcome.reported == set(lines)
+    return outcome
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+@pytest.mark.parametrize("column", TEMPLATE_COLUMNS)
+def test_a_column_left_entirely_empty(tmp_path, suffix, column):
+    rows = _template_rows(2)
+    index = TEMPLATE_COLUMNS.index(column)
+    for values in rows:
+        values[index] = None
+    path = write_rows(tmp_path / f"empty{suffix}", list(TEMPLATE_COLUMNS), rows)
+    assert all(dtype == pl.String for name, dtype in read_path(path).frame.schema.items() if name != LINE)
+    outcome = _accounted(path, lines=[2, 3])
+    if column in REQUIRED:
+        assert outcome.reported == {2, 3} and not outcome.stored
+    elif column in ("source_id", "nib"):
+        assert set(outcome.stored) == {2, 3}  # the other one recognises the enterprise
+    else:
+        assert set(outcome.stored) == {2, 3} and all(v[column] is None for v in outcome.stored.values())
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+@pytest.mark.parametrize("columns", [list(TEMPLATE_COLUMNS), [c for c in TEMPLATE_COLUMNS if c != "nib"],
+                                     ["source_id", "name", "region_code", "kbli", "year"]],
+                         ids=["all", "without-nib", "required-only"])
+def test_a_header_only_file_imports_nothing_and_does_not_fail(tmp_path, suffix, columns):
+    path = write_rows(tmp_path / f"header{suffix}", columns, [])
+    outcome = _accounted(path, lines=[])
+    assert outcome.stored == {} and outcome.reported == set()
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+def test_a_single_row(tmp_path, suffix):
+    path = write_rows(tmp_path / f"one{suffix}", list(TEMPLATE_COLUMNS), _template_rows(1))
+    outcome = _accounted(path, lines=[2])
+    assert set(outcome.stored) == {2} and outcome.stored[2]["sales"] == 120_000_000
+
+
+def _sidt_rows(count: int, **values) -> list[list[str | None]]:
+    from test_imports_sidt import sidt_row  # noqa: PLC0415 - the SIDT tests' valid row (they need the database)
+
+    return [[sidt_row(id_data_badan_usaha=f"S{i}", nib="", **values)[c] or None for c in SIDT_COLUMNS]
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+@pytest.mark.parametrize("column", SIDT_COLUMNS)
+def test_a_sidt_column_left_entirely_empty(tmp_path, suffix, column):
+    rows = _sidt_rows(2)
+    index = SIDT_COLUMNS.index(column)
+    for values in rows:
+        values[index] = None
+    path = write_rows(tmp_path / f"sidt{suffix}", list(SIDT_COLUMNS), rows)
+    outcome = _accounted(path, "sidt", lines=[2, 3])
+    if column in ("id_data_badan_usaha", "nama_usaha", "kode_kbli", "prov_usaha"):
+        assert outcome.reported == {2, 3}
+    elif column in ("kec_usaha", "kel_usaha", "kab_usaha"):
+        assert set(outcome.stored) == {2, 3}  # the region is the deepest level given
+        # Each level is matched within the deepest one above it that is given.
+        code = outcome.stored[2]["region_code"]
+        assert code == ("32.04.05" if column == "kel_usaha" else "32.04.05.2001")
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+def test_sidt_header_only_and_single_row(tmp_path, suffix):
+    assert _accounted(write_rows(tmp_path / f"h{suffix}", list(SIDT_COLUMNS), []), "sidt", lines=[]).stored == {}
+    one = _accounted(write_rows(tmp_path / f"o{suffix}", list(SIDT_COLUMNS), _sidt_rows(1)), "sidt", lines=[2])
+    assert one.stored[2]["workers"] == 4
+
+
+def test_sidt_rows_with_only_province_and_regency(tmp_path):
+    # The issue's file: district and village empty in every row (a Null column joined the lookup).
+    rows = _sidt_rows(3, kec_usaha="", kel_usaha="")
+    outcome = _accounted(write_rows(tmp_path / "s.csv", list(SIDT_COLUMNS), rows), "sidt", lines=[2, 3, 4])
+    assert {v["region_code"] for v in outcome.stored.values()} == {"32.04"}

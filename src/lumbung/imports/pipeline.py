@@ -64,7 +64,7 @@ def _check_format(format: str) -> None:
 
 def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
     timings = {"_start": time.perf_counter()}
-    checked = _check(raw, format, name)
+    checked = check(raw, format, name)
     timings["check"] = time.perf_counter() - timings["_start"]
     outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
                     lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
@@ -87,7 +87,7 @@ def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_si
 
 
 @dataclass
-class _Checked:
+class Checked:
     rows: pl.DataFrame  # valid typed rows with _key, ready to write
     present: list[str]  # template columns the file gave
     errors: pl.DataFrame
@@ -97,8 +97,9 @@ class _Checked:
     ignored: list[str]  # summary lines: columns of the file that were not read
 
 
-def _check(raw: RawTable, format: str, name: str) -> _Checked:
-    """Everything before writing: column names, the SIDT mapping, validation, clashes in the file."""
+def check(raw: RawTable, format: str = "template", name: str = "table") -> Checked:
+    """Everything before writing, without the database: column names, the SIDT mapping, validation,
+    clashes in the file. Every row of ``raw`` ends up in ``rows`` (to write) or ``errors``."""
     frame, headers = _name_columns(raw.frame, format, name)
     unread = _problem_errors(raw, headers)
     errors, notes, mapped = [_ragged_errors(raw.ragged), unread], [], None
@@ -122,7 +123,7 @@ def _check(raw: RawTable, format: str, name: str) -> _Checked:
     rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
     errors = _stack([errors, clash_errors])
     errors = _stack([errors, _unaccounted(frame, rows, errors)])
-    return _Checked(rows, present, errors, _stack([*notes, clash_notes]), headers, mapped, ignored)
+    return Checked(rows, present, errors, _stack([*notes, clash_notes]), headers, mapped, ignored)
 
 
 def _problem_errors(raw: RawTable, headers: dict[str, str]) -> pl.DataFrame:

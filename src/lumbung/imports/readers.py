@@ -379,9 +379,13 @@ def ascii_digits(frame: pl.DataFrame, columns) -> pl.DataFrame:
     as its ASCII digit, so that a number reads as the number it shows, and an identifier such as a
     NIK reaches the registry as ASCII. Only values with non-ASCII characters are looked at, once per
     distinct value; other characters are left as they are (and then refused by the validator)."""
+    columns = [c for c in columns if c in frame.columns]
+    if not columns or frame.height == 0:
+        return frame
+    non_ascii = frame.select([pl.col(c).str.contains(r"[^\x00-\x7F]").any().alias(c) for c in columns]).row(0)
     exprs = []
-    for name in columns:
-        if name not in frame.columns:
+    for name, found in zip(columns, non_ascii, strict=True):
+        if not found:
             continue
         column = frame[name]
         values = column.filter(column.str.contains(r"[^\x00-\x7F]").fill_null(False)).unique().to_list()
