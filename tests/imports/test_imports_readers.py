@@ -250,3 +250,233 @@ def test_sidt_rows_with_only_province_and_regency(tmp_path):
     rows = _sidt_rows(3, kec_usaha="", kel_usaha="")
     outcome = _accounted(write_rows(tmp_path / "s.csv", list(SIDT_COLUMNS), rows), "sidt", lines=[2, 3, 4])
     assert {v["region_code"] for v in outcome.stored.values()} == {"32.04"}
+
+
+# -- issue 8.4: the first fuzz run's findings, one test each ----------------------------------------
+
+def _csv(tmp_path, rows, name="f.csv", columns=TEMPLATE_COLUMNS):
+    return write_rows(tmp_path / name, list(columns), rows)
+
+
+@pytest.mark.parametrize("digits", ["３", "٣", "𝟑"], ids=["full-width", "arabic-indic", "mathematical"])
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+def test_unicode_digits_are_read_as_the_number_they_show(tmp_path, digits, suffix):
+    year = "".join(chr(ord(digits) - 3 + int(d)) for d in "2023")
+    nik = "".join(chr(ord(digits) - 3 + int(d)) for d in "3204015507900001")
+    rows = _template_rows(1, workers=digits, sales=digits + "000", year=year, owner_nik=nik)
+    outcome = _accounted(write_rows(tmp_path / f"d{suffix}", list(TEMPLATE_COLUMNS), rows), lines=[2])
+    stored = outcome.stored[2]
+    assert (stored["workers"], stored["sales"], stored["year"], stored["owner_nik"]) == (
+        3, 3000, 2023, "3204015507900001")
+
+
+def test_superscripts_are_not_digits_and_are_reported(tmp_path):
+    outcome = _accounted(_csv(tmp_path, _template_rows(1, workers="³")), lines=[2])
+    assert outcome.reported == {2}
+
+
+def _workbook_bytes(tmp_path) -> bytes:
+    return write_rows(tmp_path / "good.xlsx", list(TEMPLATE_COLUMNS), _template_rows(3)).read_bytes()
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.9, 0.99])
+def test_a_truncated_workbook_is_unusable(tmp_path, cut):
+    data = _workbook_bytes(tmp_path)
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(data[:int(len(data) * cut)])
+    with pytest.raises(UnusableFile, match="not a readable .xlsx"):
+        read_path(path)
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml",
+                                    "xl/_rels/workbook.xml.rels", "[Content_Types].xml"])
+@pytest.mark.parametrize("damage", ["cut", "garbage", "missing"])
+def test_a_workbook_damaged_inside_is_unusable_or_read(tmp_path, member, damage):
+    """A damaged part (the ParseError / IndexError of the first fuzz run) is one clear sentence."""
+    import zipfile  # noqa: PLC0415 - only these tests rebuild workbooks
+
+    source = zipfile.ZipFile(io.BytesIO(_workbook_bytes(tmp_path)))
+    path = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == member:
+                if damage == "missing":
+                    continue
+                content = content[:len(content) // 2] if damage == "cut" else b"<x>" + bytes(range(256)) + content
+            target.writestr(name, content)
+    try:
+        raw = read_path(path)
+    except UnusableFile as error:
+        assert "damaged.xlsx" in str(error)
+        return
+    assert set(raw.frame[LINE].to_list()) <= {2, 3, 4}  # a part calamine does not need: read as it is
+
+
+def _parquet(tmp_path, **columns):
+    base = {c: pa.array([v], pa.string()) for c, v in zip(TEMPLATE_COLUMNS, _template_rows(1)[0], strict=True)}
+    base.update(columns)
+    path = tmp_path / "p.parquet"
+    pq.write_table(pa.table(base), path)
+    return path
+
+
+@pytest.mark.parametrize("column,array", [
+    ("name", pa.array([["Tahu", "Tempe"]])),
+    ("name", pa.array([{"a": 1}])),
+    ("name", pa.array([b"\xff\xfe"], pa.binary())),
+    ("sales", pa.array([float("inf")])),
+    ("sales", pa.array([1e20])),
+    ("sales", pa.array([2 ** 64 - 1], pa.uint64())),
+    ("workers", pa.array([2.5])),
+], ids=["list", "struct", "binary-not-utf8", "inf", "1e20", "above-2^63", "fraction"])
+def test_parquet_values_that_are_not_plain_are_reported_with_line_and_column(tmp_path, column, array):
+    outcome = _accounted(_parquet(tmp_path, **{column: array}), lines=[2])
+    assert outcome.reported == {2} and outcome.stored == {}
+    errors = check(read_path(tmp_path / "p.parquet")).errors
+    assert errors.select("line", "column").rows() == [(2, column)]
+
+
+def test_parquet_typed_values_that_are_plain_are_stored_exactly(tmp_path):
+    path = _parquet(tmp_path, sales=pa.array([1.5e15]), workers=pa.array([7], pa.int8()),
+                    exports=pa.array([float("nan")]), name=pa.array([b"Tahu \xc3\xa9"], pa.binary()),
+                    trained=pa.array([True]), output=pa.array([None], pa.null()))
+    outcome = _accounted(path, lines=[2])
+    stored = outcome.stored[2]
+    assert (stored["sales"], stored["workers"], stored["exports"], stored["name"], stored["trained"],
+            stored["output"]) == (1_500_000_000_000_000, 7, None, "Tahu é", True, None)
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+def test_a_column_named_line_is_just_another_column(tmp_path, suffix):
+    columns = [*TEMPLATE_COLUMNS, LINE]
+    rows = [[*r, "99"] for r in _template_rows(2)]
+    outcome = _accounted(write_rows(tmp_path / f"l{suffix}", columns, rows), lines=[2, 3])
+    assert set(outcome.stored) == {2, 3}
+
+
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES[:2])
+def test_two_columns_with_the_same_name_are_refused(tmp_path, suffix):
+    columns = [*TEMPLATE_COLUMNS, "workers"]
+    rows = [[*r, "7"] for r in _template_rows(1)]
+    with pytest.raises(UnusableFile, match="both named 'workers'"):
+        read_path(write_rows(tmp_path / f"dup{suffix}", columns, rows))
+
+
+def test_cr_only_line_ends_read_every_row(tmp_path):
+    path = _csv(tmp_path, _template_rows(7))
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    outcome = _accounted(path, lines=range(2, 9))
+    assert set(outcome.stored) == set(range(2, 9))
+
+
+def test_lone_carriage_returns_count_as_line_breaks(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"name,kbli\nA,10792\rB,10794\nC,10795\n")
+    assert [(r[LINE], r["name"]) for r in read_path(path).frame.to_dicts()] == [(2, "A"), (3, "B"), (4, "C")]
+
+
+def test_a_quote_pair_inside_an_unquoted_value_does_not_hide_a_separator(tmp_path):
+    """Tahu "Sumedang, Bu" Sari: the comma is a separator (the quote is not at the start of the
+    value), so the row has one field too many and is rejected, never stored shifted."""
+    path = _csv(tmp_path, _template_rows(2, output="7000"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("Tahu Sumedang Bu Sari", 'Tahu "Sumedang, Bu" Sari')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcome = _accounted(path, lines=[2, 3])
+    assert set(outcome.stored) == {2} and outcome.stored[2]["output"] == 7000 and outcome.reported == {3}
+    assert read_path(path).ragged == [(3, 33, 32)]
+
+
+def test_one_latin1_byte_is_reported_on_its_line_and_leaves_utf8_names_alone(tmp_path):
+    path = _csv(tmp_path, [*_template_rows(1, name="Café Ñusantara"), *_template_rows(1, owner_name="Édith")])
+    data = path.read_bytes().replace(b"F0,", b"F1,", 1)
+    path.write_bytes(data.replace("Édith".encode(), b"\xc9dith"))
+    outcome = _accounted(path, lines=[2, 3])
+    assert outcome.stored[2]["name"] == "Café Ñusantara" and outcome.reported == {3}
+    errors = check(read_path(path)).errors
+    assert "line 3 holds bytes that are not UTF-8" in errors["reason"][0]
+
+
+def test_a_file_with_no_utf8_text_is_still_read_as_windows_1252(tmp_path):
+    path = _csv(tmp_path, _template_rows(1, name="Café"))
+    path.write_bytes(path.read_bytes().decode("utf-8").encode("cp1252"))
+    assert _accounted(path, lines=[2]).stored[2]["name"] == "Café"
+
+
+def test_utf16_text_from_excel_is_read(tmp_path):
+    path = tmp_path / "u16.csv"
+    path.write_bytes("name\tkbli\nCafé\t10792\n".encode("utf-16"))
+    assert read_path(path).frame.to_dicts() == [{LINE: 2, "name": "Café", "kbli": "10792"}]
+
+
+def test_a_workbook_whose_single_cell_is_on_the_last_row_is_refused_fast(tmp_path):
+    import resource  # noqa: PLC0415 - only this test measures memory
+    import time  # noqa: PLC0415
+
+    import xlsxwriter  # noqa: PLC0415
+
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, list(TEMPLATE_COLUMNS))
+    sheet.write_string(1_048_575, 0, "x")
+    book.close()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with pytest.raises(UnusableFile, match="reaches cell A1048576"):
+        read_path(path)
+    assert time.perf_counter() - started < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KiB
+
+
+def test_excel_error_cells_and_unsaved_formulas_are_reported_not_read_as_empty(tmp_path):
+    path = tmp_path / "e.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(TEMPLATE_COLUMNS))
+    for values in _template_rows(3):
+        sheet.append(values)
+    sheet.cell(row=2, column=TEMPLATE_COLUMNS.index("owner_name") + 1).value = "#N/A"  # an error cell
+    sheet.cell(row=3, column=TEMPLATE_COLUMNS.index("sales") + 1).value = "=1+1"  # no saved result
+    book.save(path)
+    outcome = _accounted(path, lines=[2, 3, 4])
+    assert outcome.reported == {2, 3} and set(outcome.stored) == {4}
+    errors = check(read_path(path)).errors.select("line", "column").rows()
+    assert sorted(errors) == [(2, "owner_name"), (3, "sales")]
+
+
+def test_merged_cells_leave_the_other_cells_empty(tmp_path):
+    path = tmp_path / "m.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(TEMPLATE_COLUMNS))
+    for values in _template_rows(2):
+        sheet.append(values)
+    column = TEMPLATE_COLUMNS.index("wages") + 1
+    sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    book.save(path)
+    outcome = _accounted(path, lines=[2, 3])
+    assert (outcome.stored[2]["wages"], outcome.stored[3]["wages"]) == (12_000_000, None)
+
+
+def test_columns_that_are_not_read_are_named_in_the_summary(tmp_path):
+    columns = [*TEMPLATE_COLUMNS, "catatan"]
+    path = write_rows(tmp_path / "c.csv", columns, [[*r, "dicek"] for r in _template_rows(1)])
+    assert check(read_path(path)).ignored == ["columns not imported (not template columns): catatan"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
+def test_imported_and_rejected_add_up_to_what_was_stored_and_reported(tmp_path, suffix):
+    from lumbung.imports import import_file  # noqa: PLC0415 - needs the database
+    from lumbung.registry.models import AnnualReport  # noqa: PLC0415
+
+    rows = _template_rows(6, year="２０２３", workers="٣")
+    rows[1][TEMPLATE_COLUMNS.index("workers")] = "-1"
+    rows[2][TEMPLATE_COLUMNS.index("kbli")] = None
+    rows.append(list(rows[0]))  # the same enterprise and year again
+    result = import_file(write_rows(tmp_path / f"n{suffix}", list(TEMPLATE_COLUMNS), rows))
+    stored = AnnualReport.objects.count()
+    assert (result.imported, result.rejected) == (stored, 3) == (4, 3)
+    assert set(AnnualReport.objects.values_list("workers", flat=True)) == {3}

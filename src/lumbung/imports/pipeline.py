@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
+from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.imports import sidt
 from lumbung.imports import spellings as V
@@ -20,7 +21,6 @@ from lumbung.imports.readers import LINE, RawTable, ascii_digits, read_path, tab
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
 from lumbung.imports.store import KEY, enterprise_key, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
-from lumbung import vocabulary as F
 
 FORMATS = ("template", "sidt")
 #: Rows per transaction: big enough for bulk speed, small enough that a crash loses little work.
