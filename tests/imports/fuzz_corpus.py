@@ -277,6 +277,43 @@ def _excel_value(rng: random.Random, column: str, value: str | None):
     return value
 
 
+def mutate_header(rng: random.Random, columns: list[str]) -> None:
+    """A header repeated, blank, named like the line column, an alias, or in another case."""
+    index = rng.randrange(len(columns))
+    columns[index] = rng.choice([columns[(index + 1) % len(columns)], "", "_line", columns[index].upper(),
+                                 columns[index].replace("_", " ").title(), "nama usaha", "tenaga_kerja", "Tahun"])
+
+
+def typed_parquet(rng: random.Random, path: Path, columns: list[str], rows: list[list[str | None]]) -> Path:
+    """Parquet with typed columns: integers and floats (fractions, inf, NaN, beyond 2**63), bytes
+    (some not UTF-8), lists, dates, booleans."""
+    import datetime as dt  # noqa: PLC0415 - only typed Parquet needs dates
+
+    arrays = {}
+    for index, column in enumerate(columns):
+        values = [r[index] for r in rows]
+        roll = rng.random()
+        if roll < 0.15 and all(v is None or v.isdigit() for v in values):
+            arrays[column] = pa.array([None if v is None else int(v) if int(v) < 2 ** 63 else None for v in values],
+                                      pa.int64())
+        elif roll < 0.3:
+            arrays[column] = pa.array([rng.choice([None, 1.0, 2.5, float("inf"), float("nan"), 1e20, 3e15, -0.0])
+                                       for _ in values], pa.float64())
+        elif roll < 0.38:
+            arrays[column] = pa.array([None if v is None else rng.choice([v.encode(), b"\xff" + v.encode()])
+                                       for v in values], pa.binary())
+        elif roll < 0.42:
+            arrays[column] = pa.array([None if v is None else [v] for v in values], pa.list_(pa.string()))
+        elif roll < 0.45:
+            arrays[column] = pa.array([dt.date(2023, 1, 5) for _ in values], pa.date32())
+        elif roll < 0.48:
+            arrays[column] = pa.array([rng.random() < 0.5 for _ in values], pa.bool_())
+        else:
+            arrays[column] = pa.array(values, pa.string())
+    pq.write_table(pa.table(arrays), path)
+    return path
+
+
 def sidt_rows(rng: random.Random, count: int) -> list[list[str | None]]:
     from test_imports_sidt import sidt_row  # noqa: PLC0415 - the SIDT test's valid row
 
@@ -300,13 +337,19 @@ def expected_cells(columns, rows, csv_lines: bool) -> dict[int, dict[str, str | 
 def generate(rng: random.Random, folder: Path, number: int) -> tuple[Path, str, dict | None]:
     """One generated input: (path, import format, the rows the reader must give back, where the
     mutation keeps them knowable: line -> column -> cell)."""
-    kind = rng.choice(["csv", "csv", "csv-bytes", "xlsx", "xlsx-odd", "xlsx-zip", "parquet", "sidt", "sidt-bytes"])
+    kind = rng.choice(["csv", "csv", "csv-bytes", "csv-header", "xlsx", "xlsx-odd", "xlsx-zip", "parquet",
+                       "parquet-typed", "sidt", "sidt-bytes"])
     fmt = "sidt" if kind.startswith("sidt") else "template"
     columns = list(SIDT_COLUMNS) if fmt == "sidt" else list(TEMPLATE_COLUMNS)
     rows = sidt_rows(rng, rng.randint(0, 6)) if fmt == "sidt" else template_rows(rng, rng.randint(0, 6))
     mutate_rows(rng, columns, rows)
     if kind in ("csv", "sidt"):
         return write_rows(folder / f"in{number}.csv", columns, rows), fmt, expected_cells(columns, rows, True)
+    if kind == "csv-header":
+        mutate_header(rng, columns)
+        return write_rows(folder / f"in{number}.csv", columns, rows), fmt, None
+    if kind == "parquet-typed":
+        return typed_parquet(rng, folder / f"in{number}.parquet", columns, rows), fmt, None
     if kind in ("csv-bytes", "sidt-bytes"):
         path = folder / f"in{number}.csv"
         path.write_bytes(mutate_bytes(rng, _csv_bytes(columns, rows)))
@@ -335,3 +378,103 @@ def findings(path: Path, fmt: str, expected: dict | None) -> list[str]:
     if expected is not None:
         found += cell_mismatches(outcome, expected)
     return found
+
+
+# -- published tables (lumbung.indicators.published: only called here) ------------------------------
+
+PROVINCES = ["ACEH", "SUMATERA UTARA", "JAWA BARAT", "JAWA TENGAH", "BALI", "PAPUA"]
+
+
+def published_columns(layout: dict) -> list[tuple[str, str, str]]:
+    """(column, size class, measure) of every numeric column the layout reads."""
+    out = []
+    for measure in layout["measure"]:
+        for suffix, size in layout["sizes"].items():
+            if size in measure.get("sizes", list(layout["sizes"].values())):
+                out.append((measure["column"].format(size=suffix), size, measure["name"]))
+    return out
+
+
+def published_table(rng: random.Random, layout: dict) -> tuple[list[str], list[list[str]]]:
+    columns = published_columns(layout)
+    header = [layout["region_column"], *[c for c, _s, _m in columns]]
+    rows = []
+    for name in rng.sample(PROVINCES, rng.randint(0, len(PROVINCES))):
+        parts = {}
+        for _column, size, measure in columns:
+            if size != "total":
+                parts[(measure, size)] = rng.randint(0, 5000)
+        values = []
+        for _column, size, measure in columns:
+            if size == "total":
+                total = sum(v for (m, _s), v in parts.items() if m == measure) or rng.randint(0, 5000)
+                values.append(str(total))
+            else:
+                values.append(str(parts[(measure, size)]))
+        rows.append([name, *values])
+    return header, rows
+
+
+def published_input(rng: random.Random, folder: Path, number: int, layout: dict) -> Path:
+    header, rows = published_table(rng, layout)
+    for _ in range(rng.randint(0, 4)):
+        if rows and rng.random() < 0.7:
+            rows[rng.randrange(len(rows))][rng.randrange(len(header))] = rng.choice(STRANGE_VALUES)
+        elif rows:
+            rows.append(list(rng.choice(rows)))
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=layout.get("separator", ","), lineterminator="\n").writerows([header, *rows])
+    data = buffer.getvalue().encode("utf-8")
+    if rng.random() < 0.5:
+        data = mutate_bytes(rng, data)
+    path = folder / f"table{number}.csv"
+    path.write_bytes(data)
+    return path
+
+
+def published_findings(path: Path, layout: dict) -> list[str]:
+    """The published-table reader against the invariant: no traceback; every data line placed or
+    listed as unplaced; every placed value equals the file's number (times the multiplier), and a
+    cell that is not a finite number is reported, never stored."""
+    import math  # noqa: PLC0415 - only this check needs it
+
+    from lumbung.indicators import published  # noqa: PLC0415 - another helper's module, only called
+
+    try:
+        frame, result = published.read_table(path, layout)
+    except Exception as error:  # noqa: BLE001 - every exception is classified here
+        if isinstance(error, UserError) or type(error).__name__ == "LayoutError":
+            return []
+        return [f"traceback: {type(error).__name__}: {str(error)[:160]}"]
+    found = []
+    placed_lines = result.rows - len(result.unplaced)
+    regions = frame[frame.region_level >= 0]["region_code"].nunique() if len(frame) else 0
+    if placed_lines < regions:
+        found.append(f"more regions stored ({regions}) than lines placed ({placed_lines})")
+    for value in frame["value"].tolist() if len(frame) else []:
+        if not math.isfinite(value):
+            found.append(f"stored a value that is not a finite number: {value}")
+            break
+    multipliers = {m["name"]: float(m.get("multiplier", 1)) for m in layout["measure"]}
+    text = path.read_bytes().decode("utf-8", "replace")
+    records = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""),
+                                  delimiter=layout.get("separator", ",")))
+    stored = {(r.region_name, r.size_class, r.measure): r.value for r in frame.itertuples()} if len(frame) else {}
+    seen = set()
+    for record in records:
+        name = (record.get(layout["region_column"]) or "").strip()
+        if name in seen:
+            continue  # a region's second row is refused ("the same region as line ...")
+        seen.add(name)
+        for column, size, measure in published_columns(layout):
+            cell = (record.get(column) or "").strip()
+            key = (name, size, measure)
+            if key in stored and cell:
+                try:
+                    expected = float(cell) * multipliers[measure]
+                except ValueError:
+                    found.append(f"{name} {column}: stored {stored[key]} from {cell!r}")
+                    continue
+                if math.isfinite(expected) and not math.isclose(stored[key], expected, rel_tol=1e-12):
+                    found.append(f"{name} {column}: stored {stored[key]}, file says {cell!r}")
+    return found[:5]
