@@ -316,7 +316,7 @@ def read_xlsx(path: Path) -> RawTable:
     names = header_names(header, path.name, lambda index: xlsx.column_letters(index + sheet.first_column - 1))
     body = sheet.rows[1:]
     lines = list(range(sheet.first_row + 1, sheet.first_row + 1 + len(body)))
-    columns = [[xlsx.cell_text(row[index]) for row in body] for index in range(len(names))]
+    columns = [xlsx.column_text(column) for column in zip(*body, strict=True)] if body else [()] * len(names)
     problems = []
     for row, column, value, reason in sheet.unreadable:
         index = column - sheet.first_column

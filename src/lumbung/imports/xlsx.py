@@ -43,11 +43,13 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_TYPE = re.compile(rb'\bt="e"')
+# Patterns that start with a literal let the regex engine skip ahead with a fast search (a leading
+# \b or \s made these scans ten times slower); the byte before a match is checked instead.
+_ERROR_TYPE = re.compile(rb't="e"')
 _VALUE_OF_CELL = re.compile(rb'<v>([^<]*)</v>')
 _FORMULA_WITHOUT_VALUE = re.compile(rb'(?:<f\b[^>]*/>|</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 #: Cells in columns AAA and beyond (703+): rare enough to collect one by one.
-_WIDE_CELL = re.compile(rb'\br="([A-Z]{3})[0-9]')
+_WIDE_CELL = re.compile(rb'r="([A-Z]{3})[0-9]')
 
 
 @dataclass
@@ -127,6 +129,11 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str:
     raise KeyError("no worksheet")
 
 
+def _attribute(xml: bytes, match: re.Match) -> bool:
+    """The match is an attribute (whitespace before it), not the end of another name."""
+    return match.start() > 0 and xml[match.start() - 1] in b" \t\r\n"
+
+
 def _cell_start(xml: bytes, position: int) -> int:
     return xml.rfind(b"<c ", 0, position + 1)
 
@@ -146,6 +153,8 @@ def _unreadable_cells(xml: bytes, name: str) -> list[tuple[int, int, str, str]]:
     searches first (an error type, a formula at all), so a sheet without them costs one pass."""
     out = []
     for match in _ERROR_TYPE.finditer(xml):
+        if not _attribute(xml, match):
+            continue
         start = _cell_start(xml, match.start())
         if start < 0 or xml.find(b">", start) < match.start():
             continue  # t="e" outside a cell tag
@@ -178,7 +187,8 @@ def _refuse_sparse(xml: bytes, name: str) -> None:
     last_row = int(found.group(2))
     rows = xml.count(b"<row ") + xml.count(b"<row>")
     cells = xml.count(b"<v>") + xml.count(b"<is>")
-    width = max((column_number(m.group(1).decode("ascii")) for m in _WIDE_CELL.finditer(xml)), default=0)
+    width = max((column_number(m.group(1).decode("ascii")) for m in _WIDE_CELL.finditer(xml) if _attribute(xml, m)),
+                default=0)
     far_down = last_row > SPARSE_RATIO * rows + SPARSE_MARGIN // 100
     if not far_down and last_row * width <= SPARSE_RATIO * cells + SPARSE_MARGIN:
         return
@@ -200,3 +210,14 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return str(value)
+
+
+def column_text(values: tuple) -> list[str | None]:
+    """:func:`cell_text` of a whole column; a column of text cells (the template's text format)
+    or of numbers takes a shortcut, since per-cell type checks dominate large sheets."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return [v or None for v in values]
+    if kinds <= {str, float}:
+        return [(str(int(v)) if v.is_integer() else repr(v)) if type(v) is float else (v or None) for v in values]
+    return [cell_text(v) for v in values]
