@@ -11,15 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-sys.path.insert(0, str(Path(__file__).parent))
-from fuzz_corpus import (  # noqa: E402
+from fuzz_corpus import (
     STRANGE_VALUES,
     cell_mismatches,
     expected_cells,
@@ -32,15 +26,17 @@ from fuzz_corpus import (  # noqa: E402
     violations,
     write_rows,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from lumbung.imports.readers import (  # noqa: E402
+from lumbung.imports.readers import (
     header_names,
     quotes_are_plain,
     read_csv_exact,
     read_csv_fast,
     tidy,
 )
-from lumbung.vocabulary import TEMPLATE_COLUMNS  # noqa: E402
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 #: Inputs of the seeded corpus in the normal test run (the script runs many more).
 CORPUS_INPUTS = 150

@@ -10,11 +10,16 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from fuzz_corpus import run, violations, write_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from imports_samples import row
 
+from lumbung.imports.pipeline import check
 from lumbung.imports.readers import LINE, read_path, record_layout
 from lumbung.imports.results import UnusableFile
+from lumbung.imports.sidt import COLUMNS as SIDT_COLUMNS
+from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
 
 
 def _cells(path):
@@ -144,17 +149,6 @@ def test_parquet_typed_columns_become_text(tmp_path):
 
 
 # -- issue 8.3: every column entirely empty in turn, header only, one row: every format -----------
-
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).parent))
-from fuzz_corpus import run, violations, write_rows  # noqa: E402
-from imports_samples import row  # noqa: E402
-
-from lumbung.imports.pipeline import check  # noqa: E402
-from lumbung.imports.sidt import COLUMNS as SIDT_COLUMNS  # noqa: E402
-from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS  # noqa: E402
 
 FORMAT_SUFFIXES = (".csv", ".xlsx", ".parquet")
 REQUIRED = {f.name for f in TEMPLATE_FIELDS if f.required}
