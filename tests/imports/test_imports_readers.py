@@ -474,3 +474,18 @@ def test_imported_and_rejected_add_up_to_what_was_stored_and_reported(tmp_path, 
     stored = AnnualReport.objects.count()
     assert (result.imported, result.rejected) == (stored, 3) == (4, 3)
     assert set(AnnualReport.objects.values_list("workers", flat=True)) == {3}
+
+
+def test_a_nik_typed_into_an_excel_number_cell_is_reported_not_stored_rounded(tmp_path):
+    path = tmp_path / "n.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(TEMPLATE_COLUMNS))
+    for values in _template_rows(2):
+        sheet.append(values)
+    sheet.cell(row=2, column=TEMPLATE_COLUMNS.index("owner_nik") + 1).value = 3204015507900001
+    sheet.cell(row=3, column=TEMPLATE_COLUMNS.index("sales") + 1).value = 120000000.0  # a number is fine
+    book.save(path)
+    outcome = _accounted(path, lines=[2, 3])
+    assert outcome.reported == {2} and outcome.stored[3]["sales"] == 120_000_000
+    assert check(read_path(path)).errors.select("line", "column").rows() == [(2, "owner_nik")]

@@ -316,8 +316,13 @@ def read_xlsx(path: Path) -> RawTable:
     names = header_names(header, path.name, lambda index: xlsx.column_letters(index + sheet.first_column - 1))
     body = sheet.rows[1:]
     lines = list(range(sheet.first_row + 1, sheet.first_row + 1 + len(body)))
-    columns = [xlsx.column_text(column) for column in zip(*body, strict=True)] if body else [()] * len(names)
-    problems = []
+    columns, problems = [], []
+    for name, values in zip(names, zip(*body, strict=True) if body else [()] * len(names), strict=True):
+        text = xlsx.column_text(values)
+        for offset in xlsx.rounded_numbers(values):
+            problems.append((lines[offset], name, text[offset], xlsx.rounded_reason()))
+            text[offset] = None
+        columns.append(text)
     for row, column, value, reason in sheet.unreadable:
         index = column - sheet.first_column
         if row > sheet.first_row and 0 <= index < len(names):

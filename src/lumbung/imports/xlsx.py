@@ -221,3 +221,20 @@ def column_text(values: tuple) -> list[str | None]:
     if kinds <= {str, float}:
         return [(str(int(v)) if v.is_integer() else repr(v)) if type(v) is float else (v or None) for v in values]
     return [cell_text(v) for v in values]
+
+
+#: Excel keeps 15 significant digits of a number: a 16-digit NIK typed into a number cell has
+#: already lost its last digit (3204015507900001 becomes 3204015507900000).
+EXCEL_DIGITS_LIMIT = 1e15
+
+
+def rounded_reason() -> str:
+    return _("the number has more digits than a spreadsheet keeps (15), so its last digits may be lost; format "
+             "the column as text and type it again")
+
+
+def rounded_numbers(values: tuple) -> list[int]:
+    """Positions of number cells too long for a spreadsheet to have kept exactly."""
+    if float not in set(map(type, values)):
+        return []
+    return [i for i, v in enumerate(values) if type(v) is float and abs(v) >= EXCEL_DIGITS_LIMIT]
