@@ -51,10 +51,11 @@ def main() -> int:
     kinds: collections.Counter[str] = collections.Counter()
     started = time.perf_counter()
     store = _Store() if args.store_every else None
+    tally: dict[str, int] = {}
     for number in range(args.inputs):
         path, fmt, expected = corpus.generate(rng, work, number)
         kinds[f"{fmt}{path.suffix}"] += 1
-        problems = corpus.findings(path, fmt, expected)
+        problems = corpus.findings(path, fmt, expected, tally)
         if store and number % args.store_every == 0:
             problems += store.check(path, fmt, number)
         _record(problems, path, keep, found, examples)
@@ -72,6 +73,8 @@ def main() -> int:
     total = args.inputs + args.published
     print(f"{total} inputs ({', '.join(f'{k}: {v}' for k, v in sorted(kinds.items()))}) in {elapsed:.0f} s "
           f"({1000 * elapsed / max(total, 1):.0f} ms each), seed {args.seed}")
+    print(f"template and SIDT inputs: {tally.get('unusable', 0)} refused with one sentence (UserError); "
+          f"{tally.get('stored', 0)} rows to store and {tally.get('reported', 0)} rows reported with their line")
     if store:
         print(f"{store.imports} imported into the registry: {store.rows} rows stored or rejected")
     print(f"{sum(found.values())} findings in {len(found)} kinds" + (f"; examples in {keep}" if found else ""))

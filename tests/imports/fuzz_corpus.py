@@ -368,12 +368,17 @@ def generate(rng: random.Random, folder: Path, number: int) -> tuple[Path, str, 
     return path, fmt, expected_cells(columns, rows, False)
 
 
-def findings(path: Path, fmt: str, expected: dict | None) -> list[str]:
-    """Everything that breaks the invariant for one input (a traceback is a finding too)."""
+def findings(path: Path, fmt: str, expected: dict | None, tally: dict | None = None) -> list[str]:
+    """Everything that breaks the invariant for one input (a traceback is a finding too);
+    ``tally`` counts unusable files and rows stored and reported."""
     try:
         outcome = run(path, fmt)
     except Exception as error:  # noqa: BLE001 - any exception but a UserError is what the fuzzer looks for
         return [f"traceback: {type(error).__name__}: {str(error)[:200]}"]
+    if tally is not None:
+        tally["unusable"] = tally.get("unusable", 0) + (outcome.unusable is not None)
+        tally["stored"] = tally.get("stored", 0) + len(outcome.stored)
+        tally["reported"] = tally.get("reported", 0) + len(outcome.reported)
     found = violations(outcome, format=fmt)
     if expected is not None:
         found += cell_mismatches(outcome, expected)
