@@ -489,3 +489,31 @@ def test_a_nik_typed_into_an_excel_number_cell_is_reported_not_stored_rounded(tm
     outcome = _accounted(path, lines=[2, 3])
     assert outcome.reported == {2} and outcome.stored[3]["sales"] == 120_000_000
     assert check(read_path(path)).errors.select("line", "column").rows() == [(2, "owner_nik")]
+
+
+def test_a_workbook_with_a_gap_between_blocks_of_rows_is_read(tmp_path):
+    import xlsxwriter  # noqa: PLC0415
+
+    path = tmp_path / "gap.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["name", "kbli"])
+    sheet.write_row(1, 0, ["Tahu", "10792"])
+    sheet.write_row(50_000, 0, ["Tempe", "10793"])
+    book.close()
+    assert [(r[LINE], r["name"]) for r in read_path(path).frame.to_dicts()] == [(2, "Tahu"), (50_001, "Tempe")]
+
+
+def test_a_value_in_a_far_column_is_refused(tmp_path):
+    import xlsxwriter  # noqa: PLC0415
+
+    path = tmp_path / "wide.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, list(TEMPLATE_COLUMNS))
+    for number in range(1, 200):
+        sheet.write_row(number, 0, _template_rows(1)[0])
+    sheet.write_string(5, 16_383, "x")
+    book.close()
+    with pytest.raises(UnusableFile, match="reaches cell XFD"):
+        read_path(path)

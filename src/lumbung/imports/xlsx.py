@@ -33,11 +33,14 @@ from lumbung.imports.results import UnusableFile
 #: Refuse a worksheet whose XML is larger than this uncompressed (a "zip bomb" guard; Excel's own
 #: limit of 1,048,576 rows x 16,384 columns is far beyond what an import template holds).
 MAX_SHEET_BYTES = 2 << 30
-#: A sheet counts as sparse (stray far-away cells) when its last value lies beyond this many times
-#: the rows it lists (plus 10,000), or when its rectangle reaches past column ZZ and would be this
-#: many times the cells holding values (plus a margin).
+#: A sheet counts as sparse (stray far-away cells) when its last value lies more than this margin
+#: of rows beyond SPARSE_RATIO times the rows it lists, or when its rectangle reaches past column
+#: ZZ and would hold more than SPARSE_RATIO times its values plus SPARSE_CELLS_MARGIN cells. A
+#: hundred thousand empty rows cost calamine about 100 MB for a 32-column template; a sheet of
+#: blocks with gaps stays readable.
 SPARSE_RATIO = 16
-SPARSE_MARGIN = 1_000_000
+SPARSE_ROWS_MARGIN = 100_000
+SPARSE_CELLS_MARGIN = 1_000_000
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -189,8 +192,8 @@ def _refuse_sparse(xml: bytes, name: str) -> None:
     cells = xml.count(b"<v>") + xml.count(b"<is>")
     width = max((column_number(m.group(1).decode("ascii")) for m in _WIDE_CELL.finditer(xml) if _attribute(xml, m)),
                 default=0)
-    far_down = last_row > SPARSE_RATIO * rows + SPARSE_MARGIN // 100
-    if not far_down and last_row * width <= SPARSE_RATIO * cells + SPARSE_MARGIN:
+    far_down = last_row > SPARSE_RATIO * rows + SPARSE_ROWS_MARGIN
+    if not far_down and last_row * width <= SPARSE_RATIO * cells + SPARSE_CELLS_MARGIN:
         return
     cell = found.group(1).decode("ascii") + found.group(2).decode("ascii") if far_down else column_letters(width)
     raise UnusableFile(_("{name}: the first worksheet reaches cell {cell} but only {cells:,} cells hold values; delete "
