@@ -127,3 +127,47 @@ def test_a_file_that_is_not_a_sidt_export_is_unusable(tmp_path):
     with pytest.raises(UnusableFile, match="required columns missing: id_data_badan_usaha, prov_usaha, "
                                            "updated_at or pulled_at"):
         import_file(path, format="sidt")
+
+
+@pytest.mark.parametrize("updated,pulled,year", [
+    ("2024-03-05 10:00:00", "", 2024), ("2024-03-05T10:00:00Z", "", 2024), ("05/03/2024", "", 2024),
+    ("12/31/2023", "", 2023), ("5-3-2024", "", 2024), ("05.03.2024 10:00", "", 2024), ("20240305", "", 2024),
+    ("5 Maret 2024", "", 2024), ("", "2023-12-01", 2023), ("belum", "2023-12-01", 2023),
+    ("２０２４-０３-０５", "", 2024), ("٢٠٢٤-٠٣-٠٥", "", 2024),
+])
+def test_report_years_from_dates_in_many_formats(tmp_path, updated, pulled, year):
+    from lumbung.registry.models import AnnualReport
+
+    result = import_file(_write(tmp_path / "d.csv", {2: sidt_row(updated_at=updated, pulled_at=pulled)}), format="sidt")
+    assert (result.imported, result.rejected) == (1, 0)
+    assert AnnualReport.objects.get().year == year
+
+
+@pytest.mark.parametrize("updated,pulled,column", [
+    ("2024-13-45", "2023-12-01", "updated_at"), ("2023-02-30 10:00", "", "updated_at"), ("31/31/2024", "", "updated_at"),
+    ("20241399", "", "updated_at"), ("", "2023-00-10", "pulled_at"), ("", "", "updated_at"), ("belum", "", "updated_at"),
+])
+def test_impossible_or_missing_dates_are_reported_not_read_as_a_year(tmp_path, updated, pulled, column):
+    result = import_file(_write(tmp_path / "d.csv", {2: sidt_row(updated_at=updated, pulled_at=pulled)}), format="sidt")
+    assert (result.imported, result.rejected) == (0, 1)
+    assert [(e.line, e.column) for e in result.errors] == [(2, column)]
+
+
+def test_unicode_digits_in_sidt_counts_and_money(tmp_path):
+    from lumbung.registry.models import AnnualReport
+
+    row = sidt_row(tk_dibayar_laki="３", tk_dibayar_perempuan="٢", omzet_tahunan="５００００", nik_pengusaha="３２０４０１５５０７９００００１")
+    result = import_file(_write(tmp_path / "u.csv", {2: row}), format="sidt")
+    assert (result.imported, result.rejected) == (1, 0)
+    report = AnnualReport.objects.get()
+    assert (report.workers, report.workers_paid, report.sales) == (3 + 2 + 1 + 0, 5, 50_000)
+
+
+@pytest.mark.parametrize("empty", [("kec_usaha", "kel_usaha"), ("kab_usaha", "kec_usaha", "kel_usaha")])
+def test_rows_without_district_and_village_are_stored_at_the_deepest_level_given(tmp_path, empty):
+    from lumbung.registry.models import Enterprise
+
+    rows = {line: sidt_row(id_data_badan_usaha=f"S{line}", nib="", **dict.fromkeys(empty, "")) for line in (2, 3)}
+    result = import_file(_write(tmp_path / "r.csv", rows), format="sidt")
+    assert (result.imported, result.rejected) == (2, 0)
+    assert set(Enterprise.objects.values_list("region_code", flat=True)) == {"32.04" if len(empty) == 2 else "32"}

@@ -13,10 +13,11 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
+from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.imports import sidt
 from lumbung.imports import spellings as V
-from lumbung.imports.readers import LINE, RawTable, frame_from_table, read_path, tidy
+from lumbung.imports.readers import LINE, RawTable, ascii_digits, read_path, table_raw, tidy
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
 from lumbung.imports.store import KEY, enterprise_key, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
@@ -29,6 +30,9 @@ FORMATS = ("template", "sidt")
 #: region and KBLI indexes take scattered keys), so fewer, larger batches wrote a million-row file
 #: about 1.5 s faster (BENCHMARKS.md, "Import").
 BATCH_SIZE = 50_000
+#: Columns that hold digits (numbers, years, codes, NIB, NIK): their Unicode digits are read as ASCII.
+DIGIT_COLUMNS = tuple(f.name for f in F.TEMPLATE_FIELDS
+                      if f.kind != "text" or f.name in ("nib", "owner_nik", "region_code", "kbli"))
 
 
 def import_file(path, format: str = "template", dry_run: bool = False, errors_path=None, source: str | None = None,
@@ -48,7 +52,8 @@ def import_table(table: pa.Table, format: str = "template", dry_run: bool = Fals
                  name: str = "table") -> ImportResult:
     """Import an Arrow table (e.g. ``lumbung.synthetic.generate``) through the same path."""
     _check_format(format)
-    result = _run(RawTable(tidy(frame_from_table(table))), format, dry_run, errors_path, source, progress,
+    raw = table_raw(table, name)
+    result = _run(RawTable(tidy(raw.frame), problems=raw.problems), format, dry_run, errors_path, source, progress,
                   batch_size, name)
     result.timings.pop("_start")
     return result
@@ -61,7 +66,7 @@ def _check_format(format: str) -> None:
 
 def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
     timings = {"_start": time.perf_counter()}
-    checked = _check(raw, format, name)
+    checked = check(raw, format, name)
     timings["check"] = time.perf_counter() - timings["_start"]
     outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
                     lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
@@ -75,6 +80,7 @@ def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_si
     result = ImportResult(imported=raw.frame.height - _rejected_in_frame(errors, raw),
                           rejected=errors["line"].n_unique(), counts=outcome.counts, summary=summary,
                           dry_run=dry_run, timings=timings)
+    result.summary = checked.ignored + result.summary
     result.errors = (_as_row_errors(errors, checked.headers, note=False)
                      + _as_row_errors(notes, checked.headers, note=True))
     if errors_path:
@@ -83,33 +89,70 @@ def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_si
 
 
 @dataclass
-class _Checked:
+class Checked:
     rows: pl.DataFrame  # valid typed rows with _key, ready to write
     present: list[str]  # template columns the file gave
     errors: pl.DataFrame
     notes: pl.DataFrame
     headers: dict[str, str]  # template column -> the file's own column name, for messages
     mapped: sidt.Mapped | None
+    ignored: list[str]  # summary lines: columns of the file that were not read
 
 
-def _check(raw: RawTable, format: str, name: str) -> _Checked:
-    """Everything before writing: column names, the SIDT mapping, validation, clashes in the file."""
+def check(raw: RawTable, format: str = "template", name: str = "table") -> Checked:
+    """Everything before writing, without the database: column names, the SIDT mapping, validation,
+    clashes in the file. Every row of ``raw`` ends up in ``rows`` (to write) or ``errors``."""
     frame, headers = _name_columns(raw.frame, format, name)
-    errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
+    unread = _problem_errors(raw, headers)
+    errors, notes, mapped = [_ragged_errors(raw.ragged), unread], [], None
+    ignored = _ignored_columns(raw.frame, headers)
     if format == "sidt":
         mapped = sidt.to_template(frame)
         frame, headers = mapped.frame, sidt.ERROR_COLUMN
         errors.append(mapped.errors)
         notes.append(mapped.notes)
+    frame = ascii_digits(frame, DIGIT_COLUMNS)
     present = [c for c in F.TEMPLATE_COLUMNS if c in frame.columns]
     validated = validate(frame)
-    errors = _stack([*errors, _not_twice(validated.errors, mapped)])
+    # A cell the reader could not read is reported once, not again as "required" by the validator.
+    checked = _not_twice(validated.errors, mapped).join(unread.select("line", "column"), on=["line", "column"],
+                                                         how="anti")
+    errors = _stack([*errors, checked])
     rows = validated.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
     rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in ("source_id", "nib")
                               if c not in rows.columns])
     rows = rows.with_columns(enterprise_key().alias(KEY))
     rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
-    return _Checked(rows, present, _stack([errors, clash_errors]), _stack([*notes, clash_notes]), headers, mapped)
+    errors = _stack([errors, clash_errors])
+    errors = _stack([errors, _unaccounted(frame, rows, errors)])
+    return Checked(rows, present, errors, _stack([*notes, clash_notes]), headers, mapped, ignored)
+
+
+def _problem_errors(raw: RawTable, headers: dict[str, str]) -> pl.DataFrame:
+    """Cells the reader could not read, in columns the import uses, and whole lines it could not read."""
+    used = {header: target for target, header in headers.items()}
+    return _frame([(line, used.get(column, ""), value, reason) for line, column, value, reason in raw.problems
+                   if not column or column in used])
+
+
+def _ignored_columns(frame: pl.DataFrame, headers: dict[str, str]) -> list[str]:
+    """A summary line naming the file's columns that hold values but are not read, so that no
+    value is left out without a word."""
+    used = set(headers.values())
+    unread = [c for c in frame.columns if c != LINE and c not in used and frame[c].null_count() < frame.height]
+    if not unread:
+        return []
+    return [_("columns not imported (not template columns): {columns}").format(columns=", ".join(unread))]
+
+
+def _unaccounted(frame: pl.DataFrame, rows: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    """The last guard of "every row is stored or reported": a row of the file that is neither about
+    to be written nor rejected is rejected here, so the counts always add up."""
+    missing = frame.select(LINE).filter(~pl.col(LINE).is_in(rows[LINE].implode())
+                                        & ~pl.col(LINE).is_in(errors["line"].unique().implode()))
+    return missing.select(pl.col(LINE).alias("line"), pl.lit("").alias("column"), pl.lit(None, dtype=pl.String)
+                          .alias("value"), pl.lit(_("the row could not be matched to one enterprise and year; "
+                                                    "please report this file")).alias("reason"))
 
 
 def _not_twice(errors: pl.DataFrame, mapped) -> pl.DataFrame:
@@ -121,9 +164,9 @@ def _not_twice(errors: pl.DataFrame, mapped) -> pl.DataFrame:
 
 
 def _rejected_in_frame(errors: pl.DataFrame, raw: RawTable) -> int:
-    """Rejected rows that are in the frame (ragged CSV lines are left out of it by the reader)."""
-    ragged = {line for line, _n, _w in raw.ragged}
-    return sum(1 for line in errors["line"].unique().to_list() if line not in ragged)
+    """Rejected rows that are in the frame (the reader leaves ragged and undecodable lines out of it)."""
+    outside = raw.lines_outside()
+    return sum(1 for line in errors["line"].unique().to_list() if line not in outside)
 
 
 # -- columns ---------------------------------------------------------------------------------------

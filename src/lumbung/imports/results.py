@@ -6,6 +6,8 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lumbung.errors import UserError
+
 #: Columns of the errors file (the issue's wording: line, column, value, reason).
 ERROR_COLUMNS = ("line", "column", "value", "reason")
 #: Notes describe rows that were stored but changed on the way (e.g. a shared NIB left out);
@@ -13,7 +15,7 @@ ERROR_COLUMNS = ("line", "column", "value", "reason")
 NOTE_PREFIX = "stored, but "
 
 
-class UnusableFile(Exception):
+class UnusableFile(UserError):
     """The file cannot be used at all (unknown format, undecodable, required columns missing).
     Nothing was written. The CLI turns this into exit code 2 with the message."""
 

@@ -20,13 +20,16 @@ Decisions (docs/import.md explains each):
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
 from lumbung import geography
 from lumbung.i18n import _
-from lumbung.imports.readers import LINE
+from lumbung.imports.readers import LINE, ascii_digits
 from lumbung.imports.validate import ERROR_SCHEMA, message
 
 SOURCE = "sidt"
@@ -68,6 +71,9 @@ DISABILITY = {
     "tk_not_dibayar_disabil_perempua": "tk_not_dibayar_perempuan",
 }
 WORKFORCE = PAID + UNPAID + tuple(DISABILITY)
+#: Columns holding numbers, codes or dates: their Unicode digits (３, ٣) are read as ASCII digits.
+DIGIT_COLUMNS = ("nik_pengusaha", "nib", "kode_kbli", "modal_pendirian", "bulan_mulai_operasi", "tahun_mulai_operasi",
+                 "omzet_tahunan", "asset", *WORKFORCE, *DATE_COLUMNS)
 
 #: status_badan_usaha (normalised) -> (legal_form, legal_status). PT (UU 40/2007), koperasi
 #: (UU 25/1992 Art. 9), yayasan (UU 16/2001) and PT perorangan (UU 11/2020) are legal entities
@@ -107,6 +113,7 @@ def missing_columns(columns: list[str]) -> list[str]:
 def to_template(frame: pl.DataFrame) -> Mapped:
     """``frame``: text cells under normalised SIDT headers, plus ``_line``."""
     frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in frame.columns])
+    frame = ascii_digits(frame, DIGIT_COLUMNS)
     errors: list[pl.DataFrame] = []
     notes: list[pl.DataFrame] = []
     out = frame.select(pl.col(LINE), *[pl.col(s).alias(t) for s, t in DIRECT.items()])
@@ -165,7 +172,7 @@ _LEVELS = (("prov_usaha", 1, _("province")), ("kab_usaha", 2, _("regency or city
 def match_region(names: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
     """(code, None, None), or (None, column, reason) for the first name that matches nothing."""
     code = None
-    for (column, level, word), name in zip(_LEVELS, names):
+    for (column, level, word), name in zip(_LEVELS, names, strict=True):
         if name is None:
             if level == 1:
                 return None, column, _("the province is required")
@@ -189,11 +196,14 @@ def _regions(frame: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
         if code is None:
             bad_rows.append((*names, column, reason))
     keyed = frame.select(pl.col(LINE), *columns)
-    table = pl.DataFrame([(*k, v) for k, v in codes.items()], schema=[*columns, "region"], orient="row")
+    # Typed schemas: a column that is empty everywhere (no district given) must stay String, not
+    # Polars' Null type, or the join below fails on mismatched key types.
+    text = dict.fromkeys(columns, pl.String)
+    table = pl.DataFrame([(*k, v) for k, v in codes.items()], schema={**text, "region": pl.String}, orient="row")
     joined = keyed.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left")
     if not bad_rows:
         return joined["region"], pl.DataFrame(schema=ERROR_SCHEMA)
-    bad = pl.DataFrame(bad_rows, schema=[*columns, "column", "reason"], orient="row")
+    bad = pl.DataFrame(bad_rows, schema={**text, "column": pl.String, "reason": pl.String}, orient="row")
     hits = keyed.join(bad, on=columns, how="inner", nulls_equal=True)
     errors = hits.select(pl.col(LINE).alias("line"), pl.col("column"),
                          pl.coalesce([pl.when(pl.col("column") == c).then(pl.col(c)) for c in columns]).alias("value"),
@@ -203,15 +213,59 @@ def _regions(frame: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
 
 # -- report year and workforce ----------------------------------------------------------------------
 
+#: Numeric date shapes whose month and day are checked, as (pattern, group of year, month, day):
+#: ISO (2024-03-05, with a time or not), day/month/year (05/03/2024, 5-3-2024, 05.03.2024; read
+#: as month/day/year when only that is possible) and 20240305. Other spellings ("5 Maret 2024")
+#: give their first 19xx/20xx year.
+_DATE_SHAPES = ((re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])"), (1, 2, 3), False),
+                (re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:$|\s)"), (3, 2, 1), True),
+                (re.compile(r"(\d{4})(\d{2})(\d{2})$"), (1, 2, 3), False))
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@lru_cache(maxsize=200_000)
+def date_year(text: str) -> tuple[int | None, bool]:
+    """(year or None, whether the date is possible): 2024-13-45 and 2023-02-30 are impossible and
+    reported rather than read as their year."""
+    for pattern, (year, month, day), either_order in _DATE_SHAPES:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        y, m, d = (int(found.group(g)) for g in (year, month, day))
+        return (y, True) if _possible(y, m, d) or (either_order and _possible(y, d, m)) else (None, False)
+    found = _ANY_YEAR.search(text)
+    return (int(found.group()) if found else None), True
+
+
+def _possible(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _year(frame: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
-    found = [frame[c].str.extract(r"((?:19|20)\d\d)", 1) for c in DATE_COLUMNS]
-    year = pl.select(pl.coalesce(found)).to_series()
-    bad = year.is_null()
-    errors = frame.filter(bad).select(pl.col(LINE).alias("line"), pl.lit("updated_at").alias("column"),
-                                      pl.col("updated_at").alias("value"),
-                                      pl.lit(_("the report year is unknown: neither updated_at nor pulled_at "
-                                               "holds a date")).alias("reason"))
-    return year, errors
+    """The year of updated_at, else of pulled_at. An impossible date is reported, naming its column,
+    and not replaced by the other column."""
+    rows, errors = [], []
+    for line, updated, pulled in frame.select(LINE, *DATE_COLUMNS).iter_rows():
+        year, impossible = None, False
+        for column, text in zip(DATE_COLUMNS, (updated, pulled), strict=True):
+            if text is None:
+                continue
+            year, possible = date_year(text)
+            if not possible:
+                impossible = True
+                errors.append((line, column, text, _("{column} {value} is not a possible date").format(
+                    column=column, value=text)))
+            if year is not None or impossible:
+                break
+        if year is None and not impossible:
+            errors.append((line, "updated_at", updated, _("the report year is unknown: neither updated_at nor "
+                                                          "pulled_at holds a date")))
+        rows.append(None if year is None else str(year))
+    return pl.Series("year", rows, dtype=pl.String), pl.DataFrame(errors, schema=ERROR_SCHEMA, orient="row")
 
 
 def _workforce(frame: pl.DataFrame):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import xlsxwriter
+
+from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.imports import spellings as V
-from lumbung import vocabulary as F
 
 #: Identifier columns kept as text in Excel: it would drop leading zeros and round 16-digit NIKs.
 TEXT_COLUMNS = ("source_id", "nib", "owner_nik", "region_code", "kbli")
@@ -37,8 +39,6 @@ def write_template(path) -> Path:
 
 
 def _write_workbook(path: Path) -> None:
-    import xlsxwriter
-
     book = xlsxwriter.Workbook(str(path))
     try:
         header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1,
