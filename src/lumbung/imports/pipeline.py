@@ -21,7 +21,6 @@ from lumbung.imports.readers import LINE, RawTable, ascii_digits, read_path, tab
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
 from lumbung.imports.store import KEY, enterprise_key, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
-from lumbung import vocabulary as F
 from lumbung.rules import mask_personal
 
 FORMATS = ("template", "sidt")
