@@ -13,7 +13,6 @@ import importlib
 import sys
 
 import click
-from click.utils import make_default_short_help
 
 from lumbung import __version__, conf
 from lumbung.cli import failures
@@ -46,6 +45,14 @@ def discover() -> dict[str, click.Command]:
     return found
 
 
+def shorten(text: str, limit: int) -> str:
+    """The first sentence of ``text``, cut at a word to at most ``limit`` characters."""
+    first = " ".join(text.split()).split(". ")[0]
+    if len(first) <= limit:
+        return first
+    return first[: max(limit - 3, 1)].rsplit(" ", 1)[0] + "..."
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use, with the error handling of
     :mod:`lumbung.cli.failures` around every run."""
@@ -66,7 +73,7 @@ class LazyGroup(click.Group):
         """The command list from the table, without importing the commands."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [(name, make_default_short_help(self._short_help(name), limit)) for name in names]
+        rows = [(name, shorten(self._short_help(name), limit)) for name in names]
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 

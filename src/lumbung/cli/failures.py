@@ -55,24 +55,39 @@ def _loaded_classes(names) -> tuple[type, ...]:
     return tuple(found)
 
 
+#: errno of the OSError subclasses that some libraries (Polars) raise without one
+_ERRNO_OF_CLASS = {FileNotFoundError: errno.ENOENT, PermissionError: errno.EACCES, IsADirectoryError: errno.EISDIR,
+                   NotADirectoryError: errno.ENOTDIR, FileExistsError: errno.EEXIST}
+
+
+def _errno(error: OSError) -> int | None:
+    if error.errno is not None:
+        return error.errno
+    return next((number for cls, number in _ERRNO_OF_CLASS.items() if isinstance(error, cls)), None)
+
+
 def _os_sentence(error: OSError) -> str:
     """One sentence for an operating-system error, by its errno."""
-    where = error.filename if error.filename is not None else ""
-    if error.errno == errno.EADDRINUSE:
+    if error.filename is not None:
+        where = str(error.filename)
+    else:  # "No such file or directory (os error 2): /path" (Polars) -> the path
+        where = str(error).rpartition(": ")[2] if ": " in str(error) else ""
+    number = _errno(error)
+    if number == errno.EADDRINUSE:
         return _("The address is already in use: another program listens on that port; choose another with --port.")
-    if error.errno == errno.EADDRNOTAVAIL:
+    if number == errno.EADDRNOTAVAIL:
         return _("The address cannot be used on this machine; check --host.")
-    if error.errno == errno.ENOENT:
+    if number == errno.ENOENT:
         return _("No such file or folder: {path}.").format(path=where)
-    if error.errno in (errno.EACCES, errno.EPERM):
+    if number in (errno.EACCES, errno.EPERM):
         return _("Permission denied: {path}.").format(path=where)
-    if error.errno == errno.ENOSPC:
+    if number == errno.ENOSPC:
         return _("The disk is full: {path}.").format(path=where)
-    if error.errno == errno.EISDIR:
+    if number == errno.EISDIR:
         return _("A folder was given where a file is expected: {path}.").format(path=where)
-    if error.errno == errno.ENOTDIR:
+    if number == errno.ENOTDIR:
         return _("A file was given where a folder is expected: {path}.").format(path=where)
-    if error.errno == errno.EEXIST:
+    if number == errno.EEXIST:
         return _("It already exists: {path}.").format(path=where)
     return _("The operating system refused: {reason} {path}").format(reason=error.strerror or error, path=where).strip()
 
@@ -94,7 +109,7 @@ def expected_sentence(error: BaseException) -> str | None:
         return str(error) or type(error).__name__
     if isinstance(error, (KeyboardInterrupt, click.Abort)):
         return _("Interrupted.")
-    if isinstance(error, OSError) and error.errno is not None:
+    if isinstance(error, OSError) and _errno(error) is not None:
         return _os_sentence(error)
     return _database_sentence(error) if isinstance(error, Exception) else None
 
