@@ -136,6 +136,18 @@ def ensure_key_file(name: str) -> bool:
     return True
 
 
+def ensure_key_files() -> list[str]:
+    """Write the key files that are missing and not replaced by a setting; their names.
+
+    Before Django starts (``lumbung init`` in production needs the secret key to start it)."""
+    written = []
+    if not get("LUMBUNG_SECRET_KEY") and ensure_key_file(SECRET_KEY_FILE):
+        written.append(SECRET_KEY_FILE)
+    if not get("LUMBUNG_NIK_KEY") and ensure_key_file(NIK_KEYS_FILE):
+        written.append(NIK_KEYS_FILE)
+    return written
+
+
 # -- weak settings -------------------------------------------------------------------------------
 
 def _is_weak_secret(value: str, length: int) -> bool:
