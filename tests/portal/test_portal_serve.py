@@ -11,7 +11,6 @@ import time
 import urllib.error
 import urllib.request
 
-
 #: The `lumbung` command itself (its error handling included); commands load lazily, so this imports
 #: only the registry's and the portal's command modules.
 LUMBUNG = "from lumbung.cli import main; main()"

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from lumbung.cli import main
 
-
 #: The `lumbung` command itself (its error handling included); commands load lazily, so this imports
 #: only the registry's and the portal's command modules.
 LUMBUNG = "from lumbung.cli import main; main()"
