@@ -92,7 +92,7 @@ def createuser_command(username, role, regions, enterprises, email, password_std
 
 @click.command("rotate-nik-key")
 def rotate_nik_key_command() -> None:
-    """Re-encrypt every stored NIK under a new NIK key (docs/registry.md, "NIK keys")."""
+    """Re-encrypt every stored NIK under a new NIK key (docs/settings.md, "NIK keys")."""
     import lumbung
 
     lumbung.setup_django()
