@@ -27,9 +27,8 @@ def generate() -> str:
 def _help_text(path: list[str]) -> str:
     from click.testing import CliRunner  # noqa: PLC0415 - documentation generation only
 
-    from lumbung.cli import main  # noqa: PLC0415 - the group imports this module's sibling table
-
     from lumbung import conf  # noqa: PLC0415 - see above
+    from lumbung.cli import main  # noqa: PLC0415 - the group imports this module's sibling table
 
     # English and default settings, whatever the caller's environment (no weak-setting warnings).
     clean = {name: None for name in conf.SETTINGS if name != "LUMBUNG_HOME"} | {"LUMBUNG_LANGUAGE": "en"}
