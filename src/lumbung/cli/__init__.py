@@ -46,8 +46,15 @@ def discover() -> dict[str, click.Command]:
 
 
 def shorten(text: str, limit: int) -> str:
-    """The first sentence of ``text``, cut at a word to at most ``limit`` characters."""
+    """The first sentence of ``text``, cut at a word to at most ``limit`` characters.
+
+    >>> shorten("Write the empty import template. Then fill it in.", 60)
+    'Write the empty import template.'
+    >>> shorten("Run a policy-lab scenario as an ensemble", 24)
+    'Run a policy-lab...'
+    """
     first = " ".join(text.split()).split(". ")[0]
+    first = first if first.endswith(".") or first == " ".join(text.split()) else first + "."
     if len(first) <= limit:
         return first
     return first[: max(limit - 3, 1)].rsplit(" ", 1)[0] + "..."

@@ -2,4 +2,5 @@
 
 from lumbung.cli import main
 
-main(prog_name="lumbung")
+if __name__ == "__main__":
+    main(prog_name="lumbung")

@@ -63,7 +63,11 @@ def is_valid(nik: object) -> bool:
 
 
 def mask(nik: str) -> str:
-    """"3204011234560001" -> "3204********0001"; shows the region prefix and the sequence only."""
+    """The region prefix and the sequence only.
+
+    >>> mask("3204 0112 3456 0001")
+    '3204********0001'
+    """
     text = normalize(nik)
     return text[:4] + "*" * (NIK_LENGTH - 8) + text[-4:]
 

@@ -27,7 +27,11 @@ HEADER = "Content-Security-Policy"
 
 
 def policy_text(policy: dict[str, str] = POLICY) -> str:
-    """The header value: ``default-src 'self'; script-src 'self'; ...``."""
+    """The header value.
+
+    >>> policy_text({"default-src": "'self'", "object-src": "'none'"})
+    "default-src 'self'; object-src 'none'"
+    """
     return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
 
 

@@ -28,7 +28,12 @@ BACKENDS = {
 
 
 def email_settings(url: str | None) -> dict[str, object]:
-    """Django's EMAIL_* settings for a mail URL (empty for None: no mail server)."""
+    """Django's EMAIL_* settings for a mail URL (the dummy backend for None: no mail server).
+
+    >>> settings = email_settings("smtps://lumbung:rahasia@mail.example.org")
+    >>> settings["EMAIL_HOST"], settings["EMAIL_PORT"], settings["EMAIL_USE_SSL"]
+    ('mail.example.org', 465, True)
+    """
     if not url:
         return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     parts = urlsplit(url)
