@@ -11,9 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import tempfile
-import traceback
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 
 import click
@@ -121,12 +119,16 @@ def log_folder() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     except OSError:
+        import tempfile  # noqa: PLC0415 - only when the data folder is unusable (start-up time)
+
         return Path(tempfile.gettempdir())
 
 
 def write_log(error: BaseException, argv: list[str]) -> Path:
     """Write the traceback of a defect to a new file and return its path."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    import traceback  # noqa: PLC0415 - only a defect needs it (start-up time of every command)
+
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = log_folder() / f"lumbung-{stamp}-{os.getpid()}.log"
     text = "".join(traceback.format_exception(error))
     # argv may hold a password or a NIK only through stdin, never on the command line (--password prompts).
