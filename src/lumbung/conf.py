@@ -13,6 +13,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from lumbung.i18n import _
+
 #: name -> (default, meaning). The single list of settings; docs/settings.md documents each.
 SETTINGS: dict[str, tuple[str | None, str]] = {
     "LUMBUNG_HOME": ("./.lumbung", "data folder: database, analytics tables, lab runs"),
@@ -183,23 +185,27 @@ def weak_settings() -> list[str]:
     warnings = []
     secret = get("LUMBUNG_SECRET_KEY")
     if secret and _is_weak_secret(secret, MIN_SECRET_LENGTH):
-        warnings.append(f"LUMBUNG_SECRET_KEY is weak ({len(secret)} characters, {len(set(secret))} distinct); "
-                        f"use {MIN_SECRET_LENGTH} or more random characters, or unset it and run `lumbung init`.")
+        warnings.append(_("LUMBUNG_SECRET_KEY is weak ({length} characters, {distinct} distinct); use {minimum} or "
+                          "more random characters, or unset it and run `lumbung init`.").format(
+            length=len(secret), distinct=len(set(secret)), minimum=MIN_SECRET_LENGTH))
     nik_key = get("LUMBUNG_NIK_KEY")
     if nik_key and _is_weak_secret(nik_key, MIN_NIK_KEY_LENGTH):
-        warnings.append(f"LUMBUNG_NIK_KEY is weak ({len(nik_key)} characters); use {MIN_NIK_KEY_LENGTH} or more "
-                        "random characters (then `lumbung rotate-nik-key`).")
+        warnings.append(_("LUMBUNG_NIK_KEY is weak ({length} characters); use {minimum} or more random characters "
+                          "(then `lumbung rotate-nik-key`).").format(length=len(nik_key), minimum=MIN_NIK_KEY_LENGTH))
     if nik_key and secret and nik_key == secret:
-        warnings.append("LUMBUNG_NIK_KEY equals LUMBUNG_SECRET_KEY; the NIK key must be a separate secret.")
+        warnings.append(_("LUMBUNG_NIK_KEY equals LUMBUNG_SECRET_KEY; the NIK key must be a separate secret."))
     public = [host for host in listing("LUMBUNG_ALLOWED_HOSTS") if not _is_local(host)]
     if debug() and public:
-        warnings.append(f"LUMBUNG_DEBUG is on while the web app answers {', '.join(public)}: debug pages show "
-                        "settings and data to anyone; set LUMBUNG_DEBUG=0.")
+        warnings.append(_("LUMBUNG_DEBUG is on while the web app answers {hosts}: debug pages show settings and "
+                          "data to anyone; set LUMBUNG_DEBUG=0.").format(hosts=", ".join(public)))
     if not debug() and not secret_key():
-        warnings.append("LUMBUNG_DEBUG is off and there is no secret key: set LUMBUNG_SECRET_KEY or run `lumbung init`.")
+        warnings.append(_("LUMBUNG_DEBUG is off and there is no secret key: set LUMBUNG_SECRET_KEY or run "
+                          "`lumbung init`."))
     for name in _loose_key_files():
-        warnings.append(f"the key file {name} in LUMBUNG_HOME can be read by other users; `chmod 600` it.")
+        warnings.append(_("the key file {name} in LUMBUNG_HOME can be read by other users; `chmod 600` it.").format(
+            name=name))
     for name in ("LUMBUNG_LOGIN_ATTEMPTS", "LUMBUNG_LOGIN_LOCK_MINUTES"):
         if not (get(name) or "").strip().isdigit():
-            warnings.append(f"{name} is not a whole number; the default {SETTINGS[name][0]} applies.")
+            warnings.append(_("{name} is not a whole number; the default {default} applies.").format(
+                name=name, default=SETTINGS[name][0]))
     return warnings
