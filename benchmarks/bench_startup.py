@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,14 +30,21 @@ COMMANDS = {
 LAUNCH = "import sys; from lumbung.cli import main; sys.argv[0] = 'lumbung'; main()"
 
 
-def _run(args: list[str], env: dict, importtime: bool = False) -> tuple[float, str]:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(args: list[str], env: dict, importtime: bool = False) -> tuple[float, str, float]:
+    """(wall seconds, stderr, CPU seconds) of one run in a fresh interpreter. CPU time (user +
+    system) barely depends on what else the machine runs; wall time does."""
     flags = ["-X", "importtime"] if importtime else []
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     done = subprocess.run([sys.executable, *flags, "-c", LAUNCH, *args], env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"lumbung {' '.join(args)} failed ({done.returncode}): {done.stderr[-500:]}")
-    return elapsed, done.stderr
+    return elapsed, done.stderr, cpu
 
 
 def _slowest_imports(stderr: str, count: int = 10) -> list[tuple[int, str]]:
@@ -58,10 +66,11 @@ def main() -> None:
     env = dict(os.environ, LUMBUNG_HOME=tempfile.mkdtemp(prefix="lumbung-bench-"))
     for label, (args, target) in COMMANDS.items():
         _run(args, env)  # warm the file cache
-        times = [_run(args, env)[0] for _ in range(options.repeat)]
+        runs = [_run(args, env) for _ in range(options.repeat)]
+        times, cpus = [r[0] for r in runs], [r[2] for r in runs]
         verdict = "" if target is None else (f"  target < {target} s: " + ("met" if statistics.median(times) < target else "NOT met"))
-        print(f"{label}: median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
-              f"n={len(times)}; load average {os.getloadavg()[0]:.1f}){verdict}")
+        print(f"{label}: median {statistics.median(times):.2f} s wall (min {min(times):.2f}, max {max(times):.2f}), "
+              f"{statistics.median(cpus):.2f} s CPU; n={len(times)}; load average {os.getloadavg()[0]:.1f}{verdict}")
         if options.importtime:
             for cumulative, name in _slowest_imports(_run(args, env, importtime=True)[1]):
                 print(f"    {cumulative / 1e6:6.2f} s  {name.strip()}")
