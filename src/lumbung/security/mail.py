@@ -76,6 +76,8 @@ class PasswordResetGateMiddleware:
 
 
 def _is_reset_page(path: str) -> bool:
+    if "reset" not in path:  # django.contrib.auth's reset URLs all contain "reset": skip resolving
+        return False
     try:
         return resolve(path).url_name in RESET_URL_NAMES
     except Resolver404:
