@@ -171,3 +171,24 @@ def test_busy_port_is_one_sentence(tmp_path):
                               capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "already in use" in done.stderr
+
+
+def test_a_nik_in_a_message_is_masked(monkeypatch, lumbung_home):
+    from lumbung.errors import UserError
+
+    command = main.get_command(None, "template")
+
+    def refuses(**_values):
+        raise UserError("column nib holds 3204011234560001, not a NIB")
+
+    monkeypatch.setattr(command, "callback", refuses)
+    result = CliRunner().invoke(main, ["template", "--out", str(lumbung_home / "t.csv")], catch_exceptions=False)
+    assert result.exit_code == 2 and "3204011234560001" not in result.output and "3204********0001" in result.output
+
+    def crashes(**_values):
+        raise RuntimeError("row 3204011234560001")
+
+    monkeypatch.setattr(command, "callback", crashes)
+    CliRunner().invoke(main, ["template", "--out", str(lumbung_home / "t.csv")], catch_exceptions=False)
+    [log] = (lumbung_home / "logs").glob("*.log")
+    assert "3204011234560001" not in log.read_text() and "3204********0001" in log.read_text()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,19 @@ EXPECTED_ELSEWHERE = (
     "lumbung.imports.results.UnusableFile",
     "django.core.exceptions.ImproperlyConfigured",
 )
+
+
+#: 16 digits in a row, alone: it may be a NIK typed into any field (issue 8 point 11).
+_NIK_LIKE = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+
+
+def mask_niks(text: str) -> str:
+    """Mask every run of 16 digits the way a NIK is masked, wherever it appears.
+
+    >>> mask_niks("bad nib 3204011234560001 on line 7")
+    'bad nib 3204********0001 on line 7'
+    """
+    return _NIK_LIKE.sub(r"\1********\2", text)
 
 
 def _loaded_classes(names) -> tuple[type, ...]:
@@ -132,18 +146,19 @@ def write_log(error: BaseException, argv: list[str]) -> Path:
     path = log_folder() / f"lumbung-{stamp}-{os.getpid()}.log"
     text = "".join(traceback.format_exception(error))
     # argv may hold a password or a NIK only through stdin, never on the command line (--password prompts).
-    path.write_text(f"lumbung {' '.join(argv)}\n{text}", encoding="utf-8")
+    path.write_text(mask_niks(f"lumbung {' '.join(argv)}\n{text}"), encoding="utf-8")
     return path
 
 
 def report(error: BaseException, argv: list[str]) -> int:
     """Print what went wrong for the user and return the exit status."""
     if isinstance(error, click.ClickException):
+        error.message = mask_niks(error.message)
         error.show()
         return EXIT_EXPECTED
     sentence = expected_sentence(error)
     if sentence is not None:
-        click.echo(_("Error: {message}").format(message=sentence), err=True)
+        click.echo(_("Error: {message}").format(message=mask_niks(sentence)), err=True)
         return EXIT_EXPECTED
     path = write_log(error, argv)
     click.echo(_("Unexpected error ({kind}); this is a defect in Lumbung. The details are in {path}: "
