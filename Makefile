@@ -16,12 +16,25 @@ demo: install
 	$(BIN)/lumbung demo
 	$(BIN)/lumbung serve --host 127.0.0.1 --port 8000
 
-# The suite runs on SQLite; with LUMBUNG_TEST_DATABASE_URL set, the database tests run again there.
-test: install
+# Lint (ruff, configured in pyproject.toml), the generated files (cog: the CLI's command table and
+# docs/cli.md; `make cog` rewrites them), then the suite on SQLite; with LUMBUNG_TEST_DATABASE_URL
+# set, the database tests run again there.
+test: install lint
 	$(BIN)/pytest
 	@if [ -n "$$LUMBUNG_TEST_DATABASE_URL" ]; then \
 		echo "== database tests on $$LUMBUNG_TEST_DATABASE_URL =="; \
 		LUMBUNG_DATABASE_URL="$$LUMBUNG_TEST_DATABASE_URL" $(BIN)/pytest -m django_db; \
 	fi
 
-.PHONY: install demo test
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/cog --check src/lumbung/cli/table.py docs/cli.md
+
+cog: install
+	$(BIN)/cog -r src/lumbung/cli/table.py docs/cli.md
+
+# Known vulnerabilities in the installed dependencies (pip-audit); without network it says so and passes.
+audit: install
+	BIN=$(BIN) scripts/audit.sh
+
+.PHONY: install demo test lint cog audit

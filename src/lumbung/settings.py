@@ -9,14 +9,17 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from lumbung import conf
+from lumbung.security.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DEBUG = conf.debug()
 
-SECRET_KEY = conf.get("LUMBUNG_SECRET_KEY") or ""
-if not SECRET_KEY:
-    # Development only: a key derived from the data folder, stable across restarts.
-    # Production (LUMBUNG_DEBUG=0) refuses to start without LUMBUNG_SECRET_KEY (system check).
+# LUMBUNG_SECRET_KEY, else the key file that `lumbung init` writes (mode 0600) into the data folder.
+SECRET_KEY = conf.secret_key() or ""
+if not SECRET_KEY and DEBUG:
+    # Development before `lumbung init` only: a key derived from the data folder, stable across
+    # restarts; it protects sessions, not NIKs (those have their own key, registry.nik).
+    # Production refuses to start without a key (system check lumbung.E001).
     SECRET_KEY = "dev-insecure-" + hashlib.sha256(str(conf.home()).encode()).hexdigest()
 
 ALLOWED_HOSTS = [h.strip() for h in (conf.get("LUMBUNG_ALLOWED_HOSTS") or "").split(",") if h.strip()]
@@ -37,12 +40,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lumbung.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lumbung.security.logins.LoginThrottleMiddleware",
+    "lumbung.security.mail.PasswordResetGateMiddleware",
     "lumbung.registry.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -62,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lumbung.security.mail.account_features",
             ],
         },
     },
@@ -100,6 +107,29 @@ WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
+# Every password set through Django (createuser, the admin, account forms) passes these. The
+# minimum of 8 characters is NIST SP 800-63B section 5.1.1.2 (memorised secrets chosen by the user);
+# the common-password list is Django's (20,000 most common passwords).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Failed-login counts (lumbung.security.logins) and anything else cached: a file cache, shared by
+# the server's threads and processes on one machine.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(conf.home() / "cache")}}
+
+# Outgoing mail (password reset) from LUMBUNG_EMAIL_URL; without it the reset pages are hidden.
+globals().update(email_settings(conf.get("LUMBUNG_EMAIL_URL")))
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = conf.get("LUMBUNG_EMAIL_FROM")
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -107,7 +137,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: a client could send X-Forwarded-Proto itself. Waitress believes
+    # the header only from LUMBUNG_TRUSTED_PROXY and then sets the request's scheme (portal.server).
 
 LOGGING = {
     "version": 1,

@@ -23,11 +23,46 @@ def _django(home, *args, **values):
                           env=_env(home, **values), capture_output=True, text=True, timeout=120)
 
 
+#: Production as docs/web.md describes it: behind an HTTPS proxy on the same machine.
+PRODUCTION = {"LUMBUNG_DEBUG": "0", "LUMBUNG_TRUSTED_PROXY": "127.0.0.1", "LUMBUNG_ALLOWED_HOSTS": "ikm.example.go.id"}
+
+
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _django(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-                     LUMBUNG_DEBUG="0", LUMBUNG_SECRET_KEY=secrets.token_urlsafe(50))
+                     LUMBUNG_SECRET_KEY=secrets.token_urlsafe(50), LUMBUNG_NIK_KEY=secrets.token_urlsafe(40),
+                     **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_with_key_files_from_init_passes_check_deploy(tmp_path):
+    init = subprocess.run([sys.executable, "-c", "from lumbung.cli import main; main()", "init"],
+                          env=_env(tmp_path, **PRODUCTION), capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    result = _django(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ssl_redirect_without_trusted_proxy_is_a_deploy_error(tmp_path):
+    result = _django(tmp_path, "check", "--deploy", LUMBUNG_DEBUG="0", LUMBUNG_SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode != 0 and "lumbung.E003" in result.stderr
+
+
+def test_no_proxy_and_no_redirect_warns_that_hsts_is_never_sent(tmp_path):
+    result = _django(tmp_path, "check", "--deploy", LUMBUNG_DEBUG="0", LUMBUNG_SSL_REDIRECT="0",
+                     LUMBUNG_SECRET_KEY=secrets.token_urlsafe(50))
+    assert "lumbung.W005" in result.stderr + result.stdout
+
+
+def test_trusted_proxy_without_forwarded_proto_warns(tmp_path):
+    result = _django(tmp_path, "check", "--deploy", LUMBUNG_SECRET_KEY=secrets.token_urlsafe(50),
+                     **PRODUCTION, LUMBUNG_TRUSTED_PROXY_HEADERS="x-forwarded-for")
+    assert "lumbung.W004" in result.stderr + result.stdout
+
+
+def test_a_weak_secret_key_is_a_warning_in_check(tmp_path):
+    result = _django(tmp_path, "check", "--deploy", LUMBUNG_SECRET_KEY="abc", **PRODUCTION)
+    assert "lumbung.W003" in result.stderr + result.stdout
 
 
 def test_production_without_secret_key_is_an_error(tmp_path):

@@ -13,15 +13,10 @@ import click
               help="Worker threads of the waitress server (requests served at the same time).")
 def serve_command(host: str, port: int, threads: int) -> None:
     """Run the web app (waitress WSGI server, static files by whitenoise, no CDN)."""
-    import lumbung
+    from lumbung.portal.server import serve
 
-    lumbung.setup_django()
-    from lumbung.portal.server import ServeError, serve
-
-    try:
-        serve(host, port, threads, echo=lambda line: click.echo(line, err=True))
-    except ServeError as error:
-        raise click.ClickException(str(error)) from None
+    # ServeError (a UserError) and a busy port (OSError) become one sentence in lumbung.cli.
+    serve(host, port, threads, echo=lambda line: click.echo(line, err=True))
 
 
 commands = [serve_command]

@@ -1,20 +1,28 @@
-"""User accounts with a role (``lumbung createuser``)."""
+"""User accounts with a role (``lumbung createuser``). A Django module: import it after
+``lumbung.setup_django()``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lumbung import geography
+from lumbung.errors import UserError
+from lumbung.registry.models import Enterprise, EnterpriseOwner, RegionScope
 from lumbung.registry.roles import ROLES
 
 
-class AccountError(ValueError):
-    """Bad input for an account: unknown role, unknown region, existing user name."""
+class AccountError(UserError):
+    """Bad input for an account: unknown role, unknown region, existing user name, weak password."""
 
 
 def normalize_region(code: str) -> str:
     """Dotted, existing Kemendagri region code, or :class:`AccountError`."""
-    from lumbung import geography
-
     try:
         dotted = geography.normalize_code(code)
     except ValueError as error:
@@ -24,20 +32,19 @@ def normalize_region(code: str) -> str:
     return dotted
 
 
+def check_password(password: str, user=None) -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), as an :class:`AccountError`."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise AccountError("the password is refused: " + " ".join(error.messages)) from None
+
+
 def create_user(username: str, role: str, regions: Iterable[str] = (), password: str | None = None,
                 enterprises: Iterable[int] = (), email: str = ""):
     """Create an account in one of the roles. ``regions`` become RegionScope rows (what an officer
     sees); ``enterprises`` (ids) become EnterpriseOwner links (an owner's own firms). Without a
     password the account cannot log in until one is set."""
-    import lumbung
-
-    lumbung.setup_django()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.db import transaction
-
-    from lumbung.registry.models import Enterprise, EnterpriseOwner, RegionScope
-
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
     codes = sorted({normalize_region(code) for code in regions})
@@ -50,6 +57,8 @@ def create_user(username: str, role: str, regions: Iterable[str] = (), password:
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise AccountError(f"user {username!r} already exists")
+    if password is not None:
+        check_password(password, User(username=username, email=email))
     with transaction.atomic():
         user = User.objects.create_user(username=username, email=email, password=password)
         user.is_staff = ROLES[role].staff

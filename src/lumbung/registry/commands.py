@@ -12,10 +12,28 @@ from lumbung.registry.roles import ROLE_NAMES
 
 @click.command("init")
 def init_command() -> None:
-    """Create the registry database, or migrate it to the latest schema (safe to repeat)."""
-    from lumbung.registry.database import init_database
+    """Create the registry database, or migrate it to the latest schema (safe to repeat); write random
+    keys into the data folder when the settings do not give them."""
+    import lumbung
+    from lumbung import conf
+    from lumbung.errors import UserError
 
+    written = conf.ensure_key_files()  # before Django starts: it needs the secret key
+    lumbung.setup_django()
+    from lumbung.registry.checks import data_file_errors
+    from lumbung.registry.database import init_database
+    from lumbung.registry.keys import reencrypt
+
+    broken = data_file_errors()
+    if broken:
+        raise UserError(_("This installation is broken: {problems}.").format(problems="; ".join(broken)))
+    for name in written:
+        click.echo(_("Wrote a new random key to {name} in the data folder (readable by you only); back it up "
+                     "apart from the database.").format(name=name))
     info = init_database()
+    moved = reencrypt()
+    if moved.reencrypted:
+        click.echo(_("Re-encrypted {n} stored NIKs under the NIK key.").format(n=moved.reencrypted))
     click.echo(_("Database: {location} ({vendor})").format(location=info.location, vendor=info.vendor))
     if info.journal_mode:
         click.echo(_("SQLite journal mode: {mode}").format(mode=info.journal_mode))
@@ -61,17 +79,34 @@ def createuser_command(username, role, regions, enterprises, email, password_std
     import lumbung
 
     lumbung.setup_django()
-    from lumbung.registry.accounts import AccountError, create_user
+    from lumbung.registry.accounts import create_user
 
     password = _read_password(password_stdin, prompt_password)
-    try:
-        user = create_user(username, role, regions=regions, password=password, enterprises=enterprises,
-                           email=email)
-    except AccountError as error:
-        raise click.UsageError(str(error)) from None
+    # AccountError (a UserError: unknown role or region, a password the validators refuse) becomes one
+    # sentence in lumbung.cli.
+    user = create_user(username, role, regions=regions, password=password, enterprises=enterprises, email=email)
     scopes = ", ".join(user.region_scopes.values_list("region_code", flat=True)) or "-"
     click.echo(_("Created {user} with role {role}; regions: {regions}.").format(
         user=user.get_username(), role=role, regions=scopes))
 
 
-commands = [init_command, createuser_command]
+@click.command("rotate-nik-key")
+def rotate_nik_key_command() -> None:
+    """Re-encrypt every stored NIK under a new NIK key (docs/settings.md, "NIK keys")."""
+    import lumbung
+
+    lumbung.setup_django()
+    from lumbung.registry.keys import rotate
+
+    result, rewrote = rotate()
+    click.echo(_("{n} of {total} stored NIKs re-encrypted.").format(n=result.reencrypted, total=result.tokens))
+    if rewrote:
+        click.echo(_("The new NIK key is in the key file nik_keys; back it up apart from the database."))
+    else:
+        click.echo(_("Stored NIKs are under LUMBUNG_NIK_KEY; LUMBUNG_NIK_OLD_KEYS can now be removed."))
+    if result.unreadable:
+        click.echo(_("Warning: {n} stored NIKs open with no known key; they stay as they are.").format(
+            n=result.unreadable), err=True)
+
+
+commands = [init_command, createuser_command, rotate_nik_key_command]

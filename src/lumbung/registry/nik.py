@@ -6,9 +6,14 @@ and matched through a keyed HMAC-SHA256 digest, so the database never holds it i
 and equal NIKs can still be found without decrypting every row. Outside the owner's own view it
 is shown masked (first 4 and last 4 digits).
 
-Keys: from ``LUMBUNG_NIK_KEY`` when set, otherwise derived from Django's ``SECRET_KEY``. Two
-separate keys are derived (HKDF-SHA256) for encryption and for the digest. Changing the key
-makes stored NIKs unreadable, so set ``LUMBUNG_NIK_KEY`` once in production and keep it.
+Keys (issue 8 point 11): the NIK key is separate from Django's secret key. It is a key ring:
+``LUMBUNG_NIK_KEY`` (the current key) with ``LUMBUNG_NIK_OLD_KEYS`` (previous keys, comma-separated),
+or else the file ``nik_keys`` in the data folder (mode 0600, one key a line, current first), which
+``lumbung init`` writes and which is written on first use when nothing is configured. New tokens
+and digests use the current key; a token is opened with whichever key of the ring made it, so pages
+keep working during a rotation, and ``lumbung rotate-nik-key`` (:mod:`lumbung.registry.keys`)
+re-encrypts every stored NIK under the current key. Two keys are derived from each (HKDF-SHA256):
+one for encryption, one for the digest.
 """
 
 from __future__ import annotations
@@ -58,14 +63,18 @@ def is_valid(nik: object) -> bool:
 
 
 def mask(nik: str) -> str:
-    """"3204011234560001" -> "3204********0001"; shows the region prefix and the sequence only."""
+    """The region prefix and the sequence only.
+
+    >>> mask("3204 0112 3456 0001")
+    '3204********0001'
+    """
     text = normalize(nik)
     return text[:4] + "*" * (NIK_LENGTH - 8) + text[-4:]
 
 
 def mask_token(token: str | None) -> str | None:
-    """The masked NIK behind a stored token; ``"****"`` when the current key cannot open it
-    (a change is still audited after a key rotation)."""
+    """The masked NIK behind a stored token; ``"****"`` when no key of the ring opens it
+    (a change is still audited after a key is lost)."""
     if not token:
         return None
     try:
@@ -74,22 +83,50 @@ def mask_token(token: str | None) -> str | None:
         return "****"
 
 
-def _key_material() -> str:
-    explicit = conf.get("LUMBUNG_NIK_KEY")
+class KeyRingError(NIKError):
+    """No usable NIK key (a key file that cannot be read or written)."""
+
+
+def _ring_source() -> tuple[str | None, str | None, str | None]:
+    """What the ring is read from: the two settings and the data folder (the cache key)."""
+    return conf.get("LUMBUNG_NIK_KEY"), conf.get("LUMBUNG_NIK_OLD_KEYS"), conf.get("LUMBUNG_HOME")
+
+
+@lru_cache(maxsize=8)
+def _ring_for(explicit: str | None, old: str | None, home: str | None) -> tuple[str, ...]:
     if explicit:
-        return explicit
-    from django.conf import settings  # registry is a Django app; settings are configured here
+        return (explicit, *[key.strip() for key in (old or "").split(",") if key.strip()])
+    try:
+        conf.ensure_key_file(conf.NIK_KEYS_FILE)
+        keys = conf.read_keys(conf.NIK_KEYS_FILE)
+    except OSError as error:
+        raise KeyRingError(f"the NIK key file {conf.NIK_KEYS_FILE} in LUMBUNG_HOME cannot be used: {error}") from None
+    if not keys:
+        raise KeyRingError(f"the NIK key file {conf.NIK_KEYS_FILE} in LUMBUNG_HOME is empty")
+    return tuple(keys)
 
-    return settings.SECRET_KEY
+
+def key_ring() -> tuple[str, ...]:
+    """The NIK keys, current first (see the module's docstring)."""
+    return _ring_for(*_ring_source())
 
 
-@lru_cache(maxsize=4)
+def forget_keys() -> None:
+    """Re-read the key ring on next use (after a rotation rewrote it)."""
+    _ring_for.cache_clear()
+
+
+def _key_material() -> str:
+    return key_ring()[0]
+
+
+@lru_cache(maxsize=16)
 def _keys(material: str) -> tuple[Fernet, bytes]:
     fernet_key, mac_key = _raw_keys(material)
     return Fernet(base64.urlsafe_b64encode(fernet_key)), mac_key
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _raw_keys(material: str) -> tuple[bytes, bytes]:
     """The 32-byte Fernet key (signing key, then AES key) and the 32-byte digest key."""
     def derive(purpose: bytes) -> bytes:
@@ -139,7 +176,7 @@ def protect_many(niks: list[str]) -> list[tuple[str, str]]:
     header = np.frombuffer(b"\x80" + struct.pack(">Q", int(time.time())), dtype=np.uint8)
     signed = np.hstack([np.broadcast_to(header, (count, header.size)), ivs, first, second])
     out = []
-    for text, row in zip(texts, signed):
+    for text, row in zip(texts, signed, strict=True):
         body = row.tobytes()
         token = base64.urlsafe_b64encode(body + hmac.digest(signing_key, body, "sha256")).decode("ascii")
         out.append((token, hmac.digest(mac_key, text, "sha256").hex()))
@@ -152,9 +189,27 @@ def _is_plain(nik: object) -> bool:
 
 
 def reveal(token: str) -> str:
-    """Decrypt a token made by :func:`protect` (raises ``NIKError`` with a wrong key)."""
-    fernet, _ = _keys(_key_material())
+    """Decrypt a token made by :func:`protect` with any key of the ring (raises ``NIKError`` when
+    none opens it)."""
+    return reveal_with_index(token)[0]
+
+
+def reveal_with_index(token: str) -> tuple[str, int]:
+    """The NIK behind ``token`` and the position in the ring of the key that opened it (0: current)."""
+    data = token.encode("ascii")
+    for index, material in enumerate(key_ring()):
+        fernet, _ = _keys(material)
+        try:
+            return fernet.decrypt(data).decode("ascii"), index
+        except InvalidToken:
+            continue
+    raise NIKError("the NIK token cannot be decrypted with any key of the NIK key ring")
+
+
+def reveal_with_material(token: str, material: str) -> str:
+    """Decrypt with one given key, outside the ring (key rotation reads legacy tokens so)."""
+    fernet, _ = _keys(material)
     try:
         return fernet.decrypt(token.encode("ascii")).decode("ascii")
     except InvalidToken as error:
-        raise NIKError("the NIK token cannot be decrypted with the current key") from error
+        raise NIKError("the NIK token cannot be decrypted with that key") from error
