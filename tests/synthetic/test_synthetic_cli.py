@@ -39,7 +39,7 @@ def test_synth_same_seed_same_csv(tmp_path):
 )
 def test_synth_bad_input_exits_2(tmp_path, args):
     base = {"--firms": "10", "--years": "1", "--seed": "1", "--out": str(tmp_path / "p.csv")}
-    for flag, value in zip(args[::2], args[1::2]):
+    for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value if flag != "--out" else str(tmp_path / value)
     result = CliRunner().invoke(main, ["synth", *[x for pair in base.items() for x in pair]])
     assert result.exit_code == 2, result.output

@@ -14,7 +14,7 @@ import click
 
 from lumbung import conf
 from lumbung.i18n import _, language
-from lumbung.lab.ensemble import EXECUTORS
+from lumbung.lab.executors import EXECUTORS
 
 DEFAULT_FIRMS = 100_000
 #: report languages (lumbung.lab.report.LANGS; not imported here, since the report module loads
@@ -75,11 +75,30 @@ def _population(firms: int | None, from_registry: bool, seed: int, folder: Path)
     from lumbung.lab import population
 
     try:
-        firms_table = population.from_registry(seed=seed)
+        firms_table = population.from_reports(_registry_reports(), seed=seed)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     # saved once and read by every worker, instead of pickling the arrays into every task
     return PopulationSpec(path=str(save_population(firms_table, folder / "population.npz")))
+
+
+def _registry_reports():
+    """The registry's reports joined to their enterprises, as an Arrow table."""
+    # replaced by registry.rows at merge: `return lumbung.registry.rows.reports_table()`
+    import pyarrow as pa
+
+    import lumbung
+
+    lumbung.setup_django()
+    from lumbung.registry.models import AnnualReport
+    from lumbung.vocabulary import ENTERPRISE_COLUMNS, REPORT_COLUMNS
+
+    enterprise = [c for c in ENTERPRISE_COLUMNS if c != "owner_nik"]
+    rows = list(AnnualReport.objects.order_by("year", "enterprise_id").values(
+        "enterprise_id", *[f"enterprise__{c}" for c in enterprise], *REPORT_COLUMNS))
+    names = {f"enterprise__{c}": c for c in enterprise}
+    return pa.table({names.get(k, k): [row[k] for row in rows] for k in
+                     ["enterprise_id", *names, *REPORT_COLUMNS]})
 
 
 @click.command("simulate")

@@ -16,7 +16,8 @@ matplotlib.use("Agg")  # no display: charts are files (must precede pyplot's imp
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
-from lumbung.lab.model import PERIODS_PER_YEAR  # noqa: E402
+from lumbung.lab import outputs  # noqa: E402
+from lumbung.lab.codes import PERIODS_PER_YEAR  # noqa: E402
 from lumbung.lab.outputs import ALL  # noqa: E402
 
 LANGS = ("id", "en")
@@ -142,7 +143,7 @@ def by_size_chart(bands: pl.DataFrame, indicator: str, scenarios: list[str], run
     fig, axes = plt.subplots(1, max(len(classes), 1), figsize=(3.2 * max(len(classes), 1), 3.4),
                              squeeze=False)
     colors = _colors(scenarios)
-    for ax, size_class in zip(axes[0], classes):
+    for ax, size_class in zip(axes[0], classes, strict=False):
         for scenario in scenarios:
             _draw_band(ax, _series(bands, scenario, indicator, size_class), scenario, colors[scenario])
         ax.set_title(label(size_class, lang), fontsize=10)
@@ -179,7 +180,7 @@ def comparison_chart(comparison: pl.DataFrame, lang: str, path: Path,
     fig, axes = plt.subplots(1, len(COMPARISON_CHART), figsize=(3.0 * len(COMPARISON_CHART), height),
                              squeeze=False)
     colors = _colors(palette or scenarios)
-    for i, (ax, indicator) in enumerate(zip(axes[0], COMPARISON_CHART)):
+    for i, (ax, indicator) in enumerate(zip(axes[0], COMPARISON_CHART, strict=True)):
         rows = {r["scenario"]: r for r in comparison.filter(pl.col("indicator") == indicator).iter_rows(named=True)}
         _comparison_panel(ax, rows, scenarios, colors, names=i == 0)
         ax.set_title(label(indicator, lang), fontsize=9)
@@ -289,8 +290,6 @@ def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str,
 def write_all(ensemble, out: Path, lang: str = "id", baseline: str | None = None) -> dict[str, Path]:
     """Write every output of an ensemble into ``out``: the tables (lumbung.lab.outputs), the
     charts and the HTML report. Returns name -> path (tables, "report", "chart:<name>")."""
-    from lumbung.lab import outputs
-
     _check_lang(lang)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

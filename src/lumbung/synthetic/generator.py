@@ -9,9 +9,9 @@ import numpy as np
 import pyarrow as pa
 
 from lumbung.i18n import _
-from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
 from lumbung.synthetic import calibration as cal
 from lumbung.synthetic import enterprises, panel, reports
+from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
 
 _ARROW_TYPES = {
     "text": pa.string(),
@@ -42,7 +42,7 @@ def _birth_capital(p: panel.Panel, traits: enterprises.Traits) -> np.ndarray:
     """Business capital in a firm's first year without the yearly shock: what the owner declared
     at NIB registration (used for the reported scale)."""
     f = p.firms
-    t = reports._tables()  # noqa: SLF001 - same package
+    t = reports.tables()
     c = cal.raw()
     growth = (1 + c["productivity"]["nominal_growth"]) ** f.entry_year
     output = f.birth_workers * t["output_per_worker"][f.province, f.birth_class] * traits.productivity * growth
