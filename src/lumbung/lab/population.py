@@ -25,7 +25,7 @@ from lumbung.i18n import _
 from lumbung.lab.codes import DIVISIONS, FORMALITY, PROVINCES, size_class_of
 from lumbung.lab.production import potential_value_added_typical
 from lumbung.lab.scenarios import baseline_parameters
-from lumbung.synthetic import generate
+from lumbung.synthetic.generator import generate
 
 # Documented distributions for what the registry does not observe (see docs/lab.md).
 IMPUTATION = {

@@ -1,6 +1,7 @@
 """CLI commands of lumbung.synthetic: ``lumbung synth`` and ``lumbung demo`` (docs/synthetic.md).
 
-Thin wrappers over ``lumbung.synthetic.generate`` / ``write`` and the importer's ``import_table``.
+Thin wrappers over ``lumbung.synthetic.generate`` / ``write`` and ``lumbung.synthetic.demo.load_demo``
+(to which ``demo`` hands the registry's importer): they parse and print.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from lumbung.i18n import _
 from lumbung.progress import TerminalBar
 
+#: lumbung.synthetic.demo.DEMO_FIRMS / DEMO_YEARS (not imported: the module loads NumPy and Arrow)
 DEMO_FIRMS = 20_000
 DEMO_YEARS = 3
 
@@ -74,6 +76,28 @@ def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path)
         rows=table.num_rows, firms=firms, years=years, path=out, seconds=seconds))
 
 
+class _TerminalDemo:
+    """Bars on stderr while generating and storing (only on a terminal), and the line between."""
+
+    def __init__(self) -> None:
+        self.generating = TerminalBar(_("Generating"))
+        self.storing = TerminalBar(_("Loading"))
+
+    def generated(self, done: int, total: int) -> None:
+        self.generating(done, total)
+
+    def loading(self, rows: int) -> None:
+        self.generating.close()
+        click.echo(_("Loading {rows} rows into the registry ...").format(rows=rows), err=True)
+
+    def stored(self, done: int, total: int) -> None:
+        self.storing(done, total)
+
+    def close(self) -> None:
+        self.generating.close()
+        self.storing.close()
+
+
 @click.command("demo")
 @click.option("--firms", type=click.IntRange(1, 5_000_000), default=DEMO_FIRMS, show_default=True,
               help="Number of enterprises in the first year.")
@@ -83,32 +107,23 @@ def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path)
               help="Random seed; loading the same seed again changes nothing.")
 def demo_command(firms: int, years: int, seed: int) -> None:
     """Create the database if needed and load a synthetic population into it (safe to repeat)."""
+    from lumbung.imports import import_table  # the registry's importer (registry.store at merge)
     from lumbung.imports.commands import echo_counts
+    from lumbung.registry.database import init_database
+    from lumbung.synthetic.demo import load_demo
 
-    bar = TerminalBar(_("Loading"))
+    init_database()
+    progress = _TerminalDemo()
     try:
-        result = load_demo(firms=firms, years=years, seed=seed, progress=bar)
+        result = load_demo(import_table, firms=firms, years=years, seed=seed, progress=progress)
     finally:
-        bar.close()
+        progress.close()
     counts = getattr(result, "counts", None) or {}
     if counts:
         echo_counts(counts)
     click.echo(_("{imported} imported, {rejected} rejected").format(imported=result.imported, rejected=result.rejected))
     if result.rejected:
         sys.exit(1)
-
-
-def load_demo(firms: int = DEMO_FIRMS, years: int = DEMO_YEARS, seed: int = 1, start_year: int = 2021,
-              progress: Callable[[int, int], None] | None = None):
-    """Migrate the registry database, then import a synthetic population through the importer
-    (``source="synthetic"``). Source ids are fixed by the seed, so a second run updates nothing."""
-    from lumbung.imports import import_table
-    from lumbung.registry.database import init_database
-
-    init_database()
-    table = _generate(firms, years, seed, start_year)
-    click.echo(_("Loading {rows} rows into the registry ...").format(rows=table.num_rows), err=True)
-    return import_table(table, format="template", source="synthetic", progress=progress)
 
 
 commands: list = [synth_command, demo_command]
