@@ -42,16 +42,15 @@ def _generate(firms: int, years: int, seed: int, start_year: int):
             raise click.UsageError(str(error)) from error
 
 
-def _check_out(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+def _check_out(value: Path, partition_by: str | None) -> None:
     from lumbung.synthetic.output import FORMATS
 
-    if value.suffix.lower() not in FORMATS:
-        raise click.BadParameter(_("the file name must end in .csv, .parquet or .xlsx"), ctx, param)
-    return value
+    if partition_by is None and value.suffix.lower() not in FORMATS:
+        raise click.BadParameter(_("the file name must end in .csv, .parquet or .xlsx"), param_hint="'--out'")
 
 
 @click.command("synth")
-@click.option("--firms", type=click.IntRange(1, 50_000_000), default=10_000, show_default=True,
+@click.option("--firms", type=click.IntRange(1, 100_000_000), default=10_000, show_default=True,
               help="Number of enterprises in the first year (entrants come on top in later years).")
 @click.option("--years", type=click.IntRange(1, 50), default=5, show_default=True,
               help="Number of yearly reports (years observed).")
@@ -59,13 +58,21 @@ def _check_out(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
               help="Random seed; the same seed gives the same file, byte for byte.")
 @click.option("--start-year", type=click.IntRange(1900, 2100), default=2021, show_default=True,
               help="Calendar year of the first report.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, callback=_check_out,
-              help="Output file: .csv, .parquet or .xlsx (the import template format).")
-def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path) -> None:
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output file: .csv, .parquet or .xlsx (the import template format); with "
+                   "--partition-by, a new folder.")
+@click.option("--partition-by", type=click.Choice(["province"]), default=None,
+              help="Write Parquet partitioned by province into the --out folder, in bounded memory "
+                   "(blocks of 250,000 firms).")
+def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path, partition_by: str | None) -> None:
     """Write a synthetic, calibrated population of manufacturing firms in the import template format."""
     from lumbung.synthetic import write
 
+    _check_out(out, partition_by)
     started = time.perf_counter()
+    if partition_by:
+        _write_partitioned(firms, years, seed, start_year, out, partition_by, started)
+        return
     table = _generate(firms, years, seed, start_year)
     try:
         write(table, out)
@@ -74,6 +81,22 @@ def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path)
     seconds = time.perf_counter() - started
     click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
         rows=table.num_rows, firms=firms, years=years, path=out, seconds=seconds))
+
+
+def _write_partitioned(firms, years, seed, start_year, out, partition_by, started) -> None:
+    from lumbung.errors import UserError
+    from lumbung.synthetic.partitioned import write_partitioned
+
+    bar = TerminalBar(_("Generating"))
+    try:
+        written = write_partitioned(firms, years, seed, out, start_year=start_year, partition_by=partition_by,
+                                    progress=bar)
+    except UserError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        bar.close()
+    click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
+        rows=written.rows, firms=firms, years=years, path=out, seconds=time.perf_counter() - started))
 
 
 class _TerminalDemo:
