@@ -55,11 +55,13 @@ def one(args) -> dict:
         seconds = time.perf_counter() - start
         peaks = [resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]
         return {"seconds": seconds, "cpu": _children_cpu() - cpu, "peak_mib": peaks, "digest": _digest(ensemble)}
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
+
+    from lumbung.lab.executors import WORKER_CONFIG, local_cluster
 
     begin = time.perf_counter()
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(args.workers, {} if args.dask_defaults else WORKER_CONFIG) as cluster, \
+            Client(cluster) as client:
         client.wait_for_workers(args.workers)
         started = time.perf_counter() - begin
 
@@ -88,6 +90,8 @@ def main() -> None:
     parser.add_argument("--executors", nargs="+", default=["pool", "dask"], choices=["pool", "dask"])
     parser.add_argument("--scenario", default="baseline")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dask-defaults", action="store_true",
+                        help="start Dask workers with Dask's MALLOC_TRIM_THRESHOLD_=65536 (lumbung unsets it)")
     parser.add_argument("--one", choices=["pool", "dask"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -103,7 +107,7 @@ def main() -> None:
     results = {}
     for executor in args.executors:
         for workers in args.workers:
-            command = [sys.executable, __file__, "--one", executor, "--workers", str(workers), "--firms",
+            command = [sys.executable, __file__, *(["--dask-defaults"] if args.dask_defaults else []), "--one", executor, "--workers", str(workers), "--firms",
                        str(args.firms), "--runs", str(args.runs), "--years", str(args.years), "--scenario",
                        args.scenario, "--seed", str(args.seed)]
             done = subprocess.run(command, capture_output=True, text=True, check=True)

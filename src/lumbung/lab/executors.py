@@ -24,6 +24,12 @@ CONNECT_TIMEOUT = 30
 
 Progress = Callable[[int, int], None]
 
+#: Dask's nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which switches off glibc's
+#: adaptive mmap threshold: every large NumPy temporary of a run is then mapped and unmapped
+#: afresh, and a run took 15x the page faults and 1.6x the CPU time (benchmarks/
+#: bench_ensemble_dask.py; docs/lab-runs.md). The lab's local clusters keep glibc's default.
+WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
 
 def serially(fn: Callable, items: Sequence, progress: Progress | None = None) -> list:
     results = []
@@ -87,10 +93,19 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         return
     except ValueError:  # no client is running
         pass
-    with distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                  processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with local_cluster(workers) as cluster, distributed.Client(cluster) as client:
         yield client
+
+
+def local_cluster(workers: int | None = None, config: dict | None = None):
+    """A ``dask.distributed.LocalCluster`` of ``workers`` (default: all cores) single-threaded
+    worker processes, under Dask ``config`` (default WORKER_CONFIG: glibc's default allocation)."""
+    distributed = _distributed()
+    import dask.config  # noqa: PLC0415 - loaded with dask.distributed above (the scale extra)
+
+    with dask.config.set(WORKER_CONFIG if config is None else config):  # read when the nannies are made
+        return distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
 
 
 def on_dask(fn: Callable, items: Sequence, shared: Any = None, workers: int | None = None,
