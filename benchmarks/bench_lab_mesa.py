@@ -23,8 +23,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import mesa_model  # noqa: E402
-
-from lumbung.lab import model, population, scenarios  # noqa: E402
+from lumbung.lab import population, scenarios  # noqa: E402
+from lumbung.lab.codes import PERIODS_PER_YEAR  # noqa: E402
+from lumbung.lab.run import simulate  # noqa: E402
 
 
 def national(summary: dict[str, np.ndarray], column: str) -> np.ndarray:
@@ -49,12 +50,12 @@ def main() -> None:
     scenario = scenarios.load(args.scenario)
     start = population.synthetic(args.firms, seed=args.seed)
     warm = population.synthetic(1_000, seed=args.seed)
-    model.simulate(scenario, warm, args.seed, 1)
+    simulate(scenario, warm, args.seed, 1)
     mesa_model.simulate(scenario, warm, args.seed, 1)
 
-    ours_time, ours = timed(model.simulate, scenario, start, args.seed, args.years)
+    ours_time, ours = timed(simulate, scenario, start, args.seed, args.years)
     mesa_time, theirs = timed(mesa_model.simulate, scenario, start, args.seed, mesa_years)
-    quarters = mesa_years * model.PERIODS_PER_YEAR
+    quarters = mesa_years * PERIODS_PER_YEAR
     print(f"scenario {args.scenario}, {args.firms:,} firms, seed {args.seed}")
     print(f"lumbung.lab (NumPy, vectorised): {args.years} years in {ours_time:.2f} s")
     if mesa_years == args.years:

@@ -19,7 +19,8 @@ import time
 
 import numpy as np
 
-from lumbung.lab import model, population, scenarios
+from lumbung.lab import population, scenarios
+from lumbung.lab.run import simulate
 
 
 def peak_memory_gib() -> float:
@@ -32,7 +33,7 @@ def timed_run(scenario, firms: int, years: int, seed: int) -> tuple[float, float
     start = time.perf_counter()
     start_population = population.synthetic(firms, seed)
     built = time.perf_counter()
-    result = model.simulate(scenario, start_population, seed, years)
+    result = simulate(scenario, start_population, seed, years)
     done = time.perf_counter()
     return built - start, done - built, result
 

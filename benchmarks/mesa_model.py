@@ -26,12 +26,19 @@ import math
 import mesa
 import numpy as np
 
-from lumbung.lab.model import (
-    _ENTRY, _EXIT, _PRODUCTIVITY, _PROGRAM, K_REF, PERIODS_PER_YEAR, SKILL_MEAN_OWNER,
-    SKILL_MEAN_WORKER, shock_paths, _stream,
+from lumbung.lab.codes import (
+    DIVISIONS,
+    FORMALITY,
+    PERIODS_PER_YEAR,
+    PROVINCES,
+    SIZE_BOUNDS,
+    SIZE_CLASSES,
+    TECHNIQUES,
 )
-from lumbung.lab.population import DIVISIONS, FORMALITY, PROVINCES, SIZE_BOUNDS, SIZE_CLASSES, TECHNIQUES
+from lumbung.lab.production import K_REF, SKILL_MEAN_OWNER, SKILL_MEAN_WORKER
 from lumbung.lab.scenarios import Scenario, TargetFields, evaluate_target, load
+from lumbung.lab.shocks import shock_paths
+from lumbung.lab.streams import ENTRY, EXIT, KUR_ACCESS, PRODUCTIVITY, PROGRAM, stream
 
 N_DIV, N_PROV = len(DIVISIONS), len(PROVINCES)
 PER_SIZE = N_DIV * N_PROV
@@ -299,7 +306,7 @@ class LabModel(mesa.Model):
     # -- set-up ------------------------------------------------------------------------------
     def _add_starting_firms(self, pop) -> None:
         p = self.p
-        access = (_stream(self.run_seed, 0, _ENTRY, 99).random(self.n0) < self.p64["kur_access"]) | (pop.debt_kur > 0)
+        access = (stream(self.run_seed, 0, ENTRY, KUR_ACCESS).random(self.n0) < self.p64["kur_access"]) | (pop.debt_kur > 0)
         columns = {name: getattr(pop, name).tolist() for name in pop.ARRAYS}
         log_z = np.log(np.maximum(pop.productivity, 1e-6)).astype(np.float32).tolist()
         for i in range(self.n0):
@@ -356,11 +363,11 @@ class LabModel(mesa.Model):
         out_ratio = (1 + paths.output_tariff[t + 1]) / (1 + paths.output_tariff[0])
         in_ratio = (1 + paths.input_tariff[t + 1]) / (1 + paths.input_tariff[0])
         domestic = [math.exp(math.log(r) * x + x * self.p["import_passthrough"] * math.log(e))
-                    for r, x in zip(out_ratio.tolist(), self.exposure)]
+                    for r, x in zip(out_ratio.tolist(), self.exposure, strict=True)]
         return {
             "t": t,
-            "eps": _stream(self.run_seed, t, _PRODUCTIVITY).random(self.capacity, dtype=np.float32).tolist(),
-            "exit_u": _stream(self.run_seed, t, _EXIT).random(self.capacity, dtype=np.float32).tolist(),
+            "eps": stream(self.run_seed, t, PRODUCTIVITY).random(self.capacity, dtype=np.float32).tolist(),
+            "exit_u": stream(self.run_seed, t, EXIT).random(self.capacity, dtype=np.float32).tolist(),
             "input_tariff_fall": fall.tolist() if np.any(fall != 0) else None,
             "demand": demand, "domestic": domestic,
             "export_price": float(paths.export_demand[t]) * e ** p64["export_passthrough"],
@@ -409,7 +416,7 @@ class LabModel(mesa.Model):
         slots = [heapq.heappop(self.free) for _ in range(k)]
 
         def draw(sub):
-            return _stream(self.run_seed, t, _ENTRY, sub)
+            return stream(self.run_seed, t, ENTRY, sub)
 
         src = draw(1).integers(0, self.n0, k).tolist()
         divisions = [self.slot_division[s] for s in src]
@@ -495,7 +502,7 @@ class LabModel(mesa.Model):
 
     def _programs(self, t: int) -> None:
         self._end_orphaned_partnerships()
-        for k, iv in enumerate(self.interventions):
+        for iv in self.interventions:
             if t == iv.start:
                 self._enroll(iv, t)
             elif t == iv.end and iv.name in self.enrolled:
@@ -522,7 +529,7 @@ class LabModel(mesa.Model):
             "province": (a["province"].astype(np.int16), PROVINCES),
             "formality": (a["formality"].astype(np.int8), FORMALITY), "partner": (a["partner"].astype(bool), (False, True))})
         eligible = evaluate_target(iv.target, fields) & a["alive"].astype(bool)
-        u = _stream(self.run_seed, iv.start, _PROGRAM).random(self.capacity)
+        u = stream(self.run_seed, iv.start, PROGRAM).random(self.capacity)
         takers = np.flatnonzero(eligible & (u < iv.take_up))
         if iv.budget is not None and iv.cost_per_firm > 0:
             most = int(iv.budget // iv.cost_per_firm)
@@ -545,7 +552,7 @@ class LabModel(mesa.Model):
         counts = np.bincount(division[big], minlength=N_DIV)
         first = np.concatenate([[0], np.cumsum(counts)[:-1]])
         wanted = division[takers]
-        u = _stream(self.run_seed, start, _PROGRAM, 1).random(self.capacity)[takers]
+        u = stream(self.run_seed, start, PROGRAM, 1).random(self.capacity)[takers]
         pick = first[wanted] + np.floor(u * counts[wanted]).astype(np.int64)
         if not big.size:
             return np.full(takers.size, -1)
@@ -561,7 +568,7 @@ class LabModel(mesa.Model):
 
 
 def simulate(scenario, population, seed: int, years: int) -> dict[str, np.ndarray]:
-    """Run the Mesa version; returns the summary table (lumbung.lab.model.simulate's columns)."""
+    """Run the Mesa version; returns the summary table (lumbung.lab.run.simulate's columns)."""
     model = LabModel(scenario, population, seed, years)
     model.run()
     return model.summary()

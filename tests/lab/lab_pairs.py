@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lumbung.lab import model, population
+from lumbung.lab import population
+from lumbung.lab.run import simulate
 
 
 @lru_cache(maxsize=4)
@@ -14,6 +15,6 @@ def paired_runs(scenario, firms: int, years: int, seeds: tuple[int, ...]) -> lis
     out = []
     for seed in seeds:
         pop = population.synthetic(firms, seed=seed)
-        out.append((model.simulate("baseline", pop, seed=seed, years=years),
-                    model.simulate(scenario, pop, seed=seed, years=years)))
+        out.append((simulate("baseline", pop, seed=seed, years=years),
+                    simulate(scenario, pop, seed=seed, years=years)))
     return out

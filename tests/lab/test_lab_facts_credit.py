@@ -16,7 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from lumbung.lab import model, population
+from lumbung.lab import population
+from lumbung.lab.run import simulate
 
 FIRMS, SEEDS = 20_000, (1, 2, 3)
 SCENARIOS = ("baseline", "credit", "training", "credit-training")
@@ -27,7 +28,7 @@ def _runs(years: int):
     out = []
     for seed in SEEDS:
         pop = population.synthetic(FIRMS, seed=seed)
-        out.append({name: model.simulate(name, pop, seed=seed, years=years).firms for name in SCENARIOS})
+        out.append({name: simulate(name, pop, seed=seed, years=years).firms for name in SCENARIOS})
     return out
 
 

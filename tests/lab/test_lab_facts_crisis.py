@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 from lab_pairs import paired_runs
 
-
 FIRMS, YEARS, SEEDS = 20_000, 10, (1, 2, 3, 4, 5)
 SHOCK = 4
 

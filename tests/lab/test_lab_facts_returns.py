@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from lumbung.lab import model, population, scenarios
+from lumbung.lab import population, scenarios
+from lumbung.lab.run import simulate
 
 FIRMS, YEARS, SEEDS = 20_000, 2, (1, 2, 3)
 GRANT = scenarios.from_dict({"name": "grant", "inherits": "baseline", "interventions": [
@@ -31,8 +32,8 @@ def _runs():
     out = []
     for seed in SEEDS:
         pop = population.synthetic(FIRMS, seed=seed)
-        out.append((model.simulate(GRANT, pop, seed=seed, years=YEARS).firms,
-                    model.simulate("baseline", pop, seed=seed, years=YEARS).firms))
+        out.append((simulate(GRANT, pop, seed=seed, years=YEARS).firms,
+                    simulate("baseline", pop, seed=seed, years=YEARS).firms))
     return out
 
 

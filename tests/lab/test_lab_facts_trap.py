@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from lumbung.lab import model, population
+from lumbung.lab import population
+from lumbung.lab.run import simulate
 
 FIRMS, YEARS, SEEDS = 20_000, 10, (1, 2, 3)
 
@@ -21,7 +22,7 @@ def _runs():
     out = []
     for seed in SEEDS:
         pop = population.synthetic(FIRMS, seed=seed)
-        out.append((pop, model.simulate("baseline", pop, seed=seed, years=YEARS)))
+        out.append((pop, simulate("baseline", pop, seed=seed, years=YEARS)))
     return out
 
 
@@ -35,7 +36,7 @@ def _hill(sizes: np.ndarray, top: float = 0.02) -> float:
 def test_firms_that_start_poor_and_unskilled_stay_traditional():
     """Tolerance: at least 90% of such firms, per seed, are still traditional (or have closed)
     after 10 years; fewer than 5% of all traditional firms upgrade in 10 years."""
-    for pop, run in _runs():
+    for _pop, run in _runs():
         f = run.firms
         trapped = (f["capital_start"] < 25e6) & (f["owner_skill_start"] < 0.4) & (f["technique_start"] == 0)
         assert trapped.sum() > 0.25 * FIRMS
@@ -61,7 +62,7 @@ def test_size_distribution_stays_heavy_tailed():
     """Tolerance per seed: the top 1% of surviving firms produce at least half of output after
     10 years; the Hill tail index of persons engaged (top 2%) lies in [0.6, 2.0] (Zipf-like,
     Axtell 2001) at the start and the end and moves by less than 0.5."""
-    for pop, run in _runs():
+    for _pop, run in _runs():
         f = run.firms
         out = np.sort(f["output_end"][f["alive_end"]])[::-1]
         top = out[: out.size // 100].sum() / out.sum()

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lumbung.lab import model, population, scenarios
+from lumbung.lab import population, scenarios
+from lumbung.lab.run import simulate
 
 MESA_MODEL = Path(__file__).resolve().parents[2] / "benchmarks" / "mesa_model.py"
 COUNTS = ("firms", "entries", "exits", "upgrades", "graduations")
@@ -45,7 +46,7 @@ def _by_period_and_size(summary: dict[str, np.ndarray], column: str) -> np.ndarr
 def _runs(scenario: str, firms: int, years: int):
     start = population.synthetic(firms, seed=4)
     chosen = scenarios.load(scenario)
-    ours = model.simulate(chosen, start, seed=7, years=years).summary
+    ours = simulate(chosen, start, seed=7, years=years).summary
     theirs = _mesa_model().simulate(chosen, start, seed=7, years=years)
     assert set(theirs) == set(ours)
     # the runs are not trivial: firms enter, exit and move between classes

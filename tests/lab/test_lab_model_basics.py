@@ -8,8 +8,9 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from lumbung.lab import SUMMARY_COLUMNS, model, population, scenarios
-from lumbung.lab.population import SIZE_CLASSES
+from lumbung.lab import SUMMARY_COLUMNS, population, scenarios
+from lumbung.lab.codes import SIZE_CLASSES
+from lumbung.lab.run import simulate
 
 FIRMS, YEARS = 3000, 3
 
@@ -21,7 +22,7 @@ def _pop(seed: int = 7):
 
 @lru_cache(maxsize=16)
 def _run(name: str, seed: int = 7, pop_seed: int = 7):
-    return model.simulate(name, _pop(pop_seed), seed=seed, years=YEARS)
+    return simulate(name, _pop(pop_seed), seed=seed, years=YEARS)
 
 
 def _by_period(result, column: str) -> np.ndarray:
@@ -36,7 +37,7 @@ def test_summary_has_the_agreed_columns_and_one_row_per_group():
     assert all(len(v) == n for v in s.values())
     assert set(np.unique(s["period"])) == set(range(YEARS * 4))
     assert set(np.unique(s["size_class"])) <= set(SIZE_CLASSES)
-    keys = list(zip(s["period"], s["size_class"], s["kbli_division"], s["province"]))
+    keys = list(zip(s["period"], s["size_class"], s["kbli_division"], s["province"], strict=True))
     assert len(keys) == len(set(keys)), "a group appears twice in one quarter"
     assert all(len(d) == 2 and 10 <= int(d) <= 33 for d in np.unique(s["kbli_division"]))
 
@@ -63,8 +64,8 @@ def test_firm_count_moves_only_by_entries_and_exits():
 
 def test_same_seed_gives_identical_results():
     pop = _pop()
-    a = model.simulate("crisis-1998", pop, seed=3, years=2)
-    b = model.simulate("crisis-1998", pop, seed=3, years=2)
+    a = simulate("crisis-1998", pop, seed=3, years=2)
+    b = simulate("crisis-1998", pop, seed=3, years=2)
     for column in SUMMARY_COLUMNS:
         np.testing.assert_array_equal(a.summary[column], b.summary[column])
     for name in a.firms:
@@ -98,7 +99,7 @@ def test_programs_reach_the_same_firms_in_every_scenario_that_runs_them():
 
 def test_progress_is_reported_every_quarter():
     calls = []
-    model.simulate("baseline", _pop(), seed=1, years=1, progress=lambda done, total: calls.append((done, total)))
+    simulate("baseline", _pop(), seed=1, years=1, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(q, 4) for q in range(1, 5)]
 
 
@@ -110,18 +111,18 @@ def test_metrics_report_firm_periods_per_second():
 
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="backend"):
-        model.simulate("baseline", _pop(), seed=1, years=1, backend="fortran")
+        simulate("baseline", _pop(), seed=1, years=1, backend="fortran")
     with pytest.raises(ValueError, match="years"):
-        model.simulate("baseline", _pop(), seed=1, years=0)
+        simulate("baseline", _pop(), seed=1, years=0)
     with pytest.raises(scenarios.ScenarioError, match="unknown scenario"):
-        model.simulate("no-such-scenario", _pop(), seed=1, years=1)
+        simulate("no-such-scenario", _pop(), seed=1, years=1)
 
 
 def test_budget_caps_enrolment():
     sc = scenarios.from_dict({"name": "capped", "inherits": "baseline", "interventions": [
         {"name": "machines", "kind": "equipment", "target": 'size_class == "micro"', "dose": 10e6,
          "take_up": 1.0, "start": 1, "budget": 100 * 10e6}]})
-    r = model.simulate(sc, _pop(), seed=1, years=1)
+    r = simulate(sc, _pop(), seed=1, years=1)
     assert r.programs["machines"]["enrolled"] == 100
     assert r.programs["machines"]["cost"] == pytest.approx(100 * 10e6)
     assert r.programs["machines"]["eligible"] > 1000
@@ -133,8 +134,8 @@ def test_equipment_raises_the_capital_of_exactly_the_enrolled_firms():
         {"name": "machines", "kind": "equipment", "target": 'capital < 20e6', "dose": 10e6,
          "take_up": 0.5, "start": 0}]})
     pop = _pop()
-    with_program = model.simulate(sc, pop, seed=2, years=1).firms
-    without = model.simulate("baseline", pop, seed=2, years=1).firms
+    with_program = simulate(sc, pop, seed=2, years=1).firms
+    without = simulate("baseline", pop, seed=2, years=1).firms
     enrolled = with_program["enrolled:machines"]
     assert (pop.capital[enrolled] < 20e6).all()
     assert 0.4 < enrolled.sum() / (pop.capital < 20e6).sum() < 0.6
@@ -146,7 +147,7 @@ def test_equipment_raises_the_capital_of_exactly_the_enrolled_firms():
 
 def test_partners_are_linked_to_a_big_firm_of_their_own_division_until_it_exits():
     pop = population.synthetic(FIRMS, seed=7)
-    f = model.simulate("partnership", pop, seed=5, years=YEARS).firms
+    f = simulate("partnership", pop, seed=5, years=YEARS).firms
     enrolled = f["enrolled:bapak-angkat"]
     assert enrolled.sum() > 100
     linked = enrolled & (f["nucleus_end"] >= 0)

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from lumbung.lab import population
-from lumbung.lab.population import DIVISIONS, FORMALITY, PROVINCES
+from lumbung.lab.codes import DIVISIONS, FORMALITY, PROVINCES
 from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 

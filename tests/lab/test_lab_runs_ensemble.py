@@ -12,9 +12,15 @@ import numpy as np
 import polars as pl
 import pytest
 
+from lumbung.errors import UserError
 from lumbung.lab import scenarios
 from lumbung.lab.ensemble import (
-    PopulationSpec, draw_parameters, load_population, run_ensemble, run_seed, save_population,
+    PopulationSpec,
+    draw_parameters,
+    load_population,
+    run_ensemble,
+    run_seed,
+    save_population,
 )
 from lumbung.lab.outputs import comparison, runs_frame, summary_frame
 
@@ -133,7 +139,7 @@ def test_saved_population_gives_the_same_runs(tmp_path):
 def test_dask_executor_without_dask_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask", None)
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
-    with pytest.raises(RuntimeError, match="needs Dask"):
+    with pytest.raises(UserError, match="needs Dask"):
         run_ensemble("baseline", SPEC, runs=1, seed=1, years=1, executor="dask")
 
 

@@ -9,8 +9,15 @@ import pytest
 
 from lumbung.lab.ensemble import EnsembleResult, RunOutput
 from lumbung.lab.outputs import (
-    BAND_COLUMNS, COMPARISON_COLUMNS, SUMMARY_COLUMNS, at_horizon, bands, comparison,
-    runs_frame, summary_frame, tables,
+    BAND_COLUMNS,
+    COMPARISON_COLUMNS,
+    SUMMARY_COLUMNS,
+    at_horizon,
+    bands,
+    comparison,
+    runs_frame,
+    summary_frame,
+    tables,
 )
 
 RUNS = 4

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -66,7 +65,7 @@ def test_province_codes_are_kemendagri_provinces():
 def test_province_shares_of_micro_and_small_firms_within_1pp(micro_small):
     """Target: BPS IMK 2025 firms by province; tolerance 1 percentage point per province."""
     p = cal.provinces()
-    expected = dict(zip(p.codes, p.firms.sum(axis=1) / p.firms.sum()))
+    expected = dict(zip(p.codes, p.firms.sum(axis=1) / p.firms.sum(), strict=True))
     counts = dict(micro_small.group_by("province").len().iter_rows())
     worst = max(abs(counts.get(code, 0) / micro_small.height - share) for code, share in expected.items())
     assert worst < 0.01
@@ -87,7 +86,7 @@ def test_workers_per_firm_micro_and_small_within_3_percent(first_year):
 def test_workers_per_firm_by_province_within_10_percent(first_year):
     """Per province (where the sample has at least 1,000 micro firms), micro workers per firm."""
     p = cal.provinces()
-    expected = dict(zip(p.codes, p.workers[:, 0] / p.firms[:, 0]))
+    expected = dict(zip(p.codes, p.workers[:, 0] / p.firms[:, 0], strict=True))
     by_province = first_year.filter(pl.col("size") == "micro").group_by("province").agg(pl.len(), pl.col("workers").mean())
     checked = 0
     for code, n, mean in by_province.iter_rows():
@@ -243,7 +242,7 @@ def test_training_is_rare_among_micro_firms(first_year):
 def test_exit_and_entry_about_ten_percent_a_year(population):
     """Target: about 10% exit and 10% entry a year (issue 3); tolerance 8-12%."""
     ids = [set(population.filter(pl.col("year") == START + i)["source_id"]) for i in range(YEARS)]
-    for before, after in zip(ids, ids[1:]):
+    for before, after in zip(ids, ids[1:], strict=False):
         assert 0.08 <= len(before - after) / len(before) <= 0.12
         assert 0.08 <= len(after - before) / len(before) <= 0.12
 

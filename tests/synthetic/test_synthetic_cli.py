@@ -7,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from lumbung.cli import main
+from lumbung.synthetic import commands, demo, generate
+from lumbung.synthetic.demo import DemoProgress, load_demo
 from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 
@@ -39,7 +41,7 @@ def test_synth_same_seed_same_csv(tmp_path):
 )
 def test_synth_bad_input_exits_2(tmp_path, args):
     base = {"--firms": "10", "--years": "1", "--seed": "1", "--out": str(tmp_path / "p.csv")}
-    for flag, value in zip(args[::2], args[1::2]):
+    for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value if flag != "--out" else str(tmp_path / value)
     result = CliRunner().invoke(main, ["synth", *[x for pair in base.items() for x in pair]])
     assert result.exit_code == 2, result.output
@@ -50,19 +52,54 @@ def test_synth_requires_out():
     assert CliRunner().invoke(main, ["synth", "--firms", "10"]).exit_code == 2
 
 
+class Recorder(DemoProgress):
+    def __init__(self):
+        self.events = []
+
+    def generated(self, done, total):
+        self.events.append(("generated", done, total))
+
+    def loading(self, rows):
+        self.events.append(("loading", rows))
+
+    def stored(self, done, total):
+        self.events.append(("stored", done, total))
+
+
+def test_load_demo_hands_the_population_to_the_store_and_reports_progress():
+    calls = []
+
+    def store(table, *, format, source, progress):
+        calls.append((table, format, source))
+        progress(table.num_rows, table.num_rows)
+        return "stored"
+
+    recorder = Recorder()
+    assert load_demo(store, firms=120, years=2, seed=5, progress=recorder) == "stored"
+    (table, format, source), = calls
+    assert (format, source) == ("template", "synthetic")
+    assert table.equals(generate(120, 2, 5))  # the same seed, the same rows (hence idempotent)
+    assert recorder.events == [("generated", 1, 3), ("generated", 2, 3), ("generated", 3, 3),
+                               ("loading", table.num_rows), ("stored", table.num_rows, table.num_rows)]
+
+
+def test_the_command_defaults_are_the_demo_defaults():
+    assert (commands.DEMO_FIRMS, commands.DEMO_YEARS) == (demo.DEMO_FIRMS, demo.DEMO_YEARS)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_demo_loads_and_is_idempotent():
+    from lumbung.imports import import_table
     from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
-    from lumbung.synthetic.commands import load_demo
 
-    first = load_demo(firms=400, years=2, seed=3)
+    first = load_demo(import_table, firms=400, years=2, seed=3)
     assert first.rejected == 0
     enterprises, reports = Enterprise.objects.count(), AnnualReport.objects.count()
     assert enterprises > 400 and reports == first.imported
     assert set(Enterprise.objects.values_list("source", flat=True)) == {"synthetic"}
     audits = AuditEntry.objects.count()
 
-    again = load_demo(firms=400, years=2, seed=3)
+    again = load_demo(import_table, firms=400, years=2, seed=3)
     assert again.rejected == 0
     assert (Enterprise.objects.count(), AnnualReport.objects.count()) == (enterprises, reports)
     assert AuditEntry.objects.count() == audits  # nothing changed, nothing recorded

@@ -13,8 +13,8 @@ import pyarrow as pa
 import pytest
 
 from lumbung import geography, sectors
-from lumbung.vocabulary import TEMPLATE_COLUMNS
 from lumbung.synthetic import SCHEMA, generate, write
+from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_every_kbli_is_a_manufacturing_subclass(frame):
 
 def test_nik_structure_matches_region_gender_and_is_marked_synthetic(frame):
     rows = frame.filter(pl.col("owner_nik").is_not_null() & pl.col("owner_gender").is_not_null()).head(20_000)
-    for nik, region, gender, founded in rows.select("owner_nik", "region_code", "owner_gender", "founded_year").iter_rows():
+    for nik, region, gender, _founded in rows.select("owner_nik", "region_code", "owner_gender", "founded_year").iter_rows():
         assert re.fullmatch(r"\d{16}", nik)
         assert nik[:6] == region.replace(".", "")[:6]
         day, month = int(nik[6:8]), int(nik[8:10])

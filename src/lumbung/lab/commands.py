@@ -1,25 +1,31 @@
 """CLI commands of lumbung.lab (see docs/lab-runs.md): ``lumbung simulate``.
 
-The command is a thin wrapper: ``ensemble.run_ensemble`` runs, ``report.write_all`` writes.
+The command parses and prints; :func:`lumbung.lab.experiment.run_experiment` does the work. This
+is the only lab module that touches the registry (``--from-registry``), and it imports the model
+only inside the command, so that ``lumbung --help`` does not load it.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from lumbung import conf
-from lumbung.i18n import _, language
-from lumbung.lab.ensemble import EXECUTORS
+from lumbung.errors import UserError
+from lumbung.i18n import _
+from lumbung.lab.executors import EXECUTORS
 
 DEFAULT_FIRMS = 100_000
 #: report languages (lumbung.lab.report.LANGS; not imported here, since the report module loads
 #: matplotlib, which would slow down every `lumbung` command)
 LANGS = ("id", "en")
+
+
+class Refused(click.ClickException):
+    """An expected failure (lumbung.errors.UserError): one sentence, exit 2."""
+
+    exit_code = 2
 
 
 def _scenario_list() -> list[tuple[str, str]]:
@@ -34,22 +40,8 @@ def _scenario_list() -> list[tuple[str, str]]:
     return rows
 
 
-def _load(name: str):
-    from lumbung.lab import scenarios
-
-    try:
-        return scenarios.load(name)
-    except (FileNotFoundError, ValueError) as error:  # ScenarioError is a ValueError
-        raise click.UsageError(str(error)) from error
-
-
 def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-def _default_out(scenario: str) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return conf.home() / "lab" / f"{stamp}-{Path(scenario).stem}"
 
 
 def _progress_bar(description: str, total: int):
@@ -65,21 +57,32 @@ def _progress_bar(description: str, total: int):
     return bar, (lambda done, total: bar.update(task, completed=done, total=total))
 
 
-def _population(firms: int | None, from_registry: bool, seed: int, folder: Path):
-    from lumbung.lab.ensemble import PopulationSpec, save_population
+def registry_reports():
+    """The registry's reports joined to their enterprises, as an Arrow table."""
+    # replaced by registry.rows at merge: `lumbung.setup_django(); return registry.rows.reports_table()`
+    import pyarrow as pa
 
+    import lumbung
+
+    lumbung.setup_django()
+    from lumbung.registry.models import AnnualReport
+    from lumbung.vocabulary import ENTERPRISE_COLUMNS, REPORT_COLUMNS
+
+    enterprise = [c for c in ENTERPRISE_COLUMNS if c != "owner_nik"]
+    rows = list(AnnualReport.objects.order_by("year", "enterprise_id").values(
+        "enterprise_id", *[f"enterprise__{c}" for c in enterprise], *REPORT_COLUMNS))
+    names = {f"enterprise__{c}": c for c in enterprise}
+    return pa.table({names.get(k, k): [row[k] for row in rows] for k in ["enterprise_id", *names, *REPORT_COLUMNS]})
+
+
+def _population(firms: int | None, from_registry: bool, seed: int):
     if firms is not None and from_registry:
         raise click.UsageError(_("give --firms or --from-registry, not both"))
     if not from_registry:
-        return PopulationSpec(firms=firms or DEFAULT_FIRMS, seed=seed)
+        return firms or DEFAULT_FIRMS
     from lumbung.lab import population
 
-    try:
-        firms_table = population.from_registry(seed=seed)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
-    # saved once and read by every worker, instead of pickling the arrays into every task
-    return PopulationSpec(path=str(save_population(firms_table, folder / "population.npz")))
+    return population.from_reports(registry_reports(), seed=seed)
 
 
 @click.command("simulate")
@@ -99,11 +102,14 @@ def _population(firms: int | None, from_registry: bool, seed: int, folder: Path)
 @click.option("--executor", type=click.Choice(EXECUTORS), default="process", show_default=True,
               help="Where runs execute: a process pool, this process, or Dask (the scale extra).")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: the Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 "
+                   "[default: a local cluster of --workers processes].")
 @click.option("--lang", type=click.Choice(LANGS), default=None,
               help="Report language: id or en [default: LUMBUNG_LANGUAGE].")
 @click.option("--list", "list_scenarios", is_flag=True, help="List the scenarios and exit.")
 def simulate_command(scenario, compare, baseline, firms, from_registry, years, runs, seed, out,
-                     executor, workers, lang, list_scenarios):
+                     executor, workers, scheduler, lang, list_scenarios):
     """Run a policy-lab scenario (and others to compare) as an ensemble; write tables and a report.
 
     Writes summary.csv, bands.csv, comparison.csv, runs.csv, report.html and charts/*.png.
@@ -114,40 +120,25 @@ def simulate_command(scenario, compare, baseline, firms, from_registry, years, r
         return
     if not scenario:
         raise click.UsageError(_("name a scenario (see lumbung simulate --list)"))
-    names = list(dict.fromkeys([scenario, *_split(compare), baseline]))
-    loaded = [_load(name) for name in names]
-    out = out or _default_out(scenario)
-    lang = lang or (language() if language() in LANGS else "en")
-    with tempfile.TemporaryDirectory(prefix="lumbung-lab-") as scratch:
-        spec = _population(firms, from_registry, seed, Path(scratch))
-        ensemble = _run(loaded, spec, runs, seed, years, executor, workers)
-    from lumbung.lab.report import write_all
+    if scheduler and executor != "dask":
+        raise click.UsageError(_("--scheduler needs --executor dask"))
+    from lumbung.lab.experiment import run_experiment
 
-    paths = write_all(ensemble, out, lang=lang, baseline=_scenario_name(loaded[names.index(baseline)]))
-    click.echo(_("wrote {count} files to {folder}").format(count=len(paths), folder=out))
-    click.echo(str(paths["report"]))
-
-
-def _scenario_name(scenario) -> str:
-    from lumbung.lab.ensemble import scenario_name
-
-    return scenario_name(scenario)
-
-
-def _run(loaded, spec, runs, seed, years, executor, workers):
-    from lumbung.lab.ensemble import run_ensemble
-
-    bar, progress = _progress_bar(_("simulating"), runs * len(loaded))
+    bar, progress = _progress_bar(_("simulating"), runs * (len(_split(compare)) + 2))
     try:
+        start = _population(firms, from_registry, seed)
         if bar is not None:
             bar.start()
-        return run_ensemble(loaded, spec, runs=runs, seed=seed, years=years, executor=executor,
-                            workers=workers, progress=progress)
-    except RuntimeError as error:  # e.g. the dask executor without Dask installed
-        raise click.ClickException(str(error)) from error
+        done = run_experiment(scenario, compare=_split(compare), baseline=baseline, population=start, runs=runs,
+                              years=years, seed=seed, out=out, executor=executor, workers=workers,
+                              scheduler=scheduler, lang=lang, progress=progress)
+    except UserError as error:  # one sentence, exit 2 (lumbung.cli.main does this for every command)
+        raise Refused(str(error)) from error
     finally:
         if bar is not None:
             bar.stop()
+    click.echo(_("wrote {count} files to {folder}").format(count=len(done.paths), folder=done.folder))
+    click.echo(str(done.paths["report"]))
 
 
 commands = [simulate_command]

@@ -20,20 +20,27 @@ number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import tempfile
 import zlib
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
+from lumbung.errors import UserError
 from lumbung.i18n import _
+from lumbung.lab import population as populations
+from lumbung.lab.executors import EXECUTORS, Progress, on_dask, on_executor, on_processes, serially
+from lumbung.lab.population import Population
+from lumbung.lab.run import RunResult, simulate
+from lumbung.lab.scenarios import load as load_scenario
 
-EXECUTORS = ("process", "serial", "dask")
 SAMPLINGS = ("lhs", "uniform")
 
 #: spawn_key tags that keep the streams of one run apart
@@ -42,7 +49,6 @@ _PARAMETER_STREAM = 1
 #: spawn_key tag of the Latin hypercube's stratum order (shared by all runs)
 _LHS_ORDER = 2**31 - 1
 
-Progress = Callable[[int, int], None]
 
 
 # --------------------------------------------------------------------------- population
@@ -63,19 +69,17 @@ class PopulationSpec:
 
     def __post_init__(self) -> None:
         if (self.firms is None) == (self.path is None):
-            raise ValueError(_("give either a number of firms or a population file, not both"))
+            raise UserError(_("give either a number of firms or a population file, not both"))
         if self.firms is not None and self.firms < 1:
-            raise ValueError(_("the number of firms must be at least 1"))
+            raise UserError(_("the number of firms must be at least 1"))
 
-    def build(self):
+    def build(self) -> Population:
         """The Population this spec describes (cached per process: see ``_cached_population``)."""
-        from lumbung.lab import population
-
         if self.path is not None and self.path.endswith(".npz"):
             return load_population(self.path)
         if self.path is not None:
-            return population.from_table(_read_table(Path(self.path)), seed=self.seed)
-        return population.synthetic(self.firms, self.seed)
+            return populations.from_table(_read_table(Path(self.path)), seed=self.seed)
+        return populations.synthetic(self.firms, self.seed)
 
 
 def save_population(firms, path: Path) -> Path:
@@ -86,9 +90,7 @@ def save_population(firms, path: Path) -> Path:
     return Path(path)
 
 
-def load_population(path: str | Path):
-    from lumbung.lab.population import Population
-
+def load_population(path: str | Path) -> Population:
     with np.load(path) as data:
         arrays = {name: data[name] for name in Population.ARRAYS}
         labels = {name: tuple(str(v) for v in data[name]) for name in ("region_code", "division_code")}
@@ -96,15 +98,13 @@ def load_population(path: str | Path):
 
 
 def _read_table(path: Path):
+    if not path.is_file():
+        raise UserError(_("population file {path} does not exist").format(path=path))
     if path.suffix.lower() == ".parquet":
-        import pyarrow.parquet as pq
-
         return pq.read_table(path)
     if path.suffix.lower() == ".csv":
-        import pyarrow.csv as pacsv
-
         return pacsv.read_csv(path)
-    raise ValueError(_("population file must be .parquet or .csv: {path}").format(path=path))
+    raise UserError(_("population file must be .parquet or .csv: {path}").format(path=path))
 
 
 @lru_cache(maxsize=2)
@@ -160,7 +160,7 @@ def draw_parameters(
 ) -> dict[str, float]:
     """Run ``run``'s value of every uncertain parameter (``ranges``: name -> (low, high))."""
     if sampling not in SAMPLINGS:
-        raise ValueError(_("unknown sampling {name!r}; choose one of: {choices}").format(
+        raise UserError(_("unknown sampling {name!r}; choose one of: {choices}").format(
             name=sampling, choices=", ".join(SAMPLINGS)))
     values = {}
     for name in sorted(ranges):
@@ -175,9 +175,7 @@ def draw_parameters(
 def resolve_scenario(scenario: Any):
     """A Scenario object from a name, a TOML path or a Scenario."""
     if isinstance(scenario, (str, Path)):
-        from lumbung.lab import scenarios
-
-        return scenarios.load(scenario)
+        return load_scenario(scenario)
     return scenario
 
 
@@ -221,12 +219,12 @@ class RunOutput:
     cost: float
 
 
-def run_task(task: RunTask) -> RunOutput:
-    """Run one task. Top-level so that spawned worker processes can import it."""
-    from lumbung.lab import model
-
+def run_task(task: RunTask, population: Population | None = None) -> RunOutput:
+    """Run one task (on ``population`` when given, else the task's). Top-level so that spawned
+    worker processes can import it."""
     scenario = with_parameters(task.scenario, task.parameters)
-    result = model.simulate(scenario, _population(task.population), task.seed, task.years)
+    start = population if population is not None else _population(task.population)
+    result = simulate(scenario, start, task.seed, task.years)
     summary = {name: np.asarray(values) for name, values in result.summary.items()}
     return RunOutput(
         scenario=scenario_name(task.scenario),
@@ -238,7 +236,7 @@ def run_task(task: RunTask) -> RunOutput:
     )
 
 
-def programme_cost(result) -> float:
+def programme_cost(result: RunResult) -> float:
     """Rupiah the run's interventions spent: the sum of the model's per-programme ``cost``
     (firms enrolled x cost per firm, within the budget; lumbung.lab.model)."""
     return float(sum(float(stats.get("cost", 0.0)) for stats in getattr(result, "programs", {}).values()))
@@ -285,107 +283,64 @@ def run_ensemble(
     workers: int | None = None,
     progress: Progress | None = None,
     sampling: str = "lhs",
+    scheduler: str | None = None,
 ) -> EnsembleResult:
     """Run ``runs`` runs of every scenario and return them in (scenario, run) order.
 
     ``scenarios``: names, TOML paths or Scenario objects. ``population_spec``: a PopulationSpec,
     a number of synthetic firms (drawn with ``seed``), a table file, or a Population.
     ``executor``: "process" (a process pool of ``workers``, default all cores; a single run
-    runs in this process), "serial",
-    "dask" (needs the ``scale`` extra) or any ``concurrent.futures.Executor``, which is used
-    as it is and not shut down. ``progress(done, total)`` is called after every run.
+    runs in this process), "serial", "dask" (needs the ``scale`` extra; on the cluster whose
+    scheduler is at ``scheduler``, else on a local cluster of ``workers`` processes) or any
+    ``concurrent.futures.Executor``, which is used as it is and not shut down.
+    ``progress(done, total)`` is called after every run.
+
+    How the population reaches the workers: a PopulationSpec (firms and seed, or a file) is
+    built once per worker process and reused for its runs; a Population object is saved once to
+    a temporary file that process workers read, or scattered once to every Dask worker.
     """
     if isinstance(scenarios, (str, Path)) or not isinstance(scenarios, Sequence):
         scenarios = [scenarios]
     if not scenarios:
-        raise ValueError(_("give at least one scenario"))
+        raise UserError(_("give at least one scenario"))
     _check_counts(runs, years, workers)
+    if not isinstance(executor, Executor) and executor not in EXECUTORS:
+        raise UserError(_("unknown executor {name!r}; choose one of: {choices}").format(
+            name=executor, choices=", ".join(EXECUTORS)))
     resolved = [resolve_scenario(s) for s in scenarios]
     names = [scenario_name(s) for s in resolved]
     if len(set(names)) != len(names):
-        raise ValueError(_("a scenario is listed twice: {names}").format(names=", ".join(names)))
+        raise UserError(_("a scenario is listed twice: {names}").format(names=", ".join(names)))
     population = as_population_spec(population_spec, seed)
-    tasks = make_tasks(resolved, population, runs, seed, years, sampling)
-    outputs = _execute(tasks, executor, workers, progress)
+    with tempfile.TemporaryDirectory(prefix="lumbung-lab-") as scratch:
+        if executor == "process" and isinstance(population, Population):
+            # saved once and read by every worker, instead of pickling the arrays into every task
+            population = PopulationSpec(path=str(save_population(population, Path(scratch) / "population.npz")))
+        tasks = make_tasks(resolved, population, runs, seed, years, sampling)
+        outputs = _execute(tasks, executor, workers, scheduler, progress)
     return EnsembleResult(names, runs, seed, years, outputs, sampling)
 
 
 def _check_counts(runs: int, years: int, workers: int | None) -> None:
     if runs < 1:
-        raise ValueError(_("the number of runs must be at least 1"))
+        raise UserError(_("the number of runs must be at least 1"))
     if years < 1:
-        raise ValueError(_("the number of years must be at least 1"))
+        raise UserError(_("the number of years must be at least 1"))
     if workers is not None and workers < 1:
-        raise ValueError(_("the number of workers must be at least 1"))
+        raise UserError(_("the number of workers must be at least 1"))
 
 
-def _execute(tasks: list[RunTask], executor: str | Executor, workers: int | None,
+def _execute(tasks: list[RunTask], executor: str | Executor, workers: int | None, scheduler: str | None,
              progress: Progress | None) -> list[RunOutput]:
     if isinstance(executor, Executor):
-        return _on_executor(tasks, executor, progress)
+        return on_executor(run_task, tasks, executor, progress)
     if executor == "serial" or (executor == "process" and len(tasks) == 1):
         # one task: starting a process would only add its start-up time
-        return _serially(tasks, progress)
+        return serially(run_task, tasks, progress)
     if executor == "process":
-        with process_pool(workers) as pool:
-            return _on_executor(tasks, pool, progress)
-    if executor == "dask":
-        close, pool = dask_executor(workers)
-        try:
-            return _on_executor(tasks, pool, progress)
-        finally:
-            close()
-    raise ValueError(_("unknown executor {name!r}; choose one of: {choices}").format(
-        name=executor, choices=", ".join(EXECUTORS)))
-
-
-def _serially(tasks: list[RunTask], progress: Progress | None) -> list[RunOutput]:
-    outputs = []
-    for done, task in enumerate(tasks, start=1):
-        outputs.append(run_task(task))
-        if progress:
-            progress(done, len(tasks))
-    return outputs
-
-
-def _on_executor(tasks: list[RunTask], pool: Executor, progress: Progress | None) -> list[RunOutput]:
-    futures = {pool.submit(run_task, task): index for index, task in enumerate(tasks)}
-    outputs: list[RunOutput | None] = [None] * len(tasks)
-    for done, future in enumerate(as_completed(futures), start=1):
-        outputs[futures[future]] = future.result()
-        if progress:
-            progress(done, len(tasks))
-    return outputs  # type: ignore[return-value]
-
-
-def process_pool(workers: int | None) -> ProcessPoolExecutor:
-    """A pool of spawned processes (spawn, not fork: the same on Linux, macOS and Windows, and
-    safe when the caller runs threads, e.g. a web server or a progress bar)."""
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
-                               mp_context=multiprocessing.get_context("spawn"))
-
-
-def dask_executor(workers: int | None):
-    """(function that releases what was started, concurrent.futures Executor) on Dask.
-
-    Uses the current Dask client if one is running (e.g. a cluster the national-scale job set up);
-    otherwise starts a local cluster of ``workers`` single-threaded processes.
-    """
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as error:
-        raise RuntimeError(_(
-            "the dask executor needs Dask: pip install 'lumbung[scale]' "
-            "(or use --executor process)")) from error
-    try:
-        return (lambda: None), Client.current().get_executor()
-    except ValueError:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
-        client = Client(cluster)
-
-        def close() -> None:
-            client.close()
-            cluster.close()
-
-        return close, client.get_executor()
+        return on_processes(run_task, tasks, workers, progress)
+    shared = tasks[0].population
+    if isinstance(shared, PopulationSpec):
+        return on_dask(run_task, tasks, None, workers, scheduler, progress)
+    # an in-memory Population: sent to each worker once, not with every task
+    return on_dask(run_task, [replace(t, population=None) for t in tasks], shared, workers, scheduler, progress)

@@ -19,11 +19,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from lumbung.errors import UserError
+from lumbung.i18n import _
 from lumbung.lab.ensemble import EnsembleResult
 
 KEY_COLUMNS = ["period", "size_class", "kbli_division", "province"]
@@ -205,7 +211,7 @@ def baseline_of(ensemble: EnsembleResult, baseline: str | None = None) -> str:
     first scenario."""
     if baseline is not None:
         if baseline not in ensemble.scenarios:
-            raise ValueError(f"baseline {baseline!r} is not among the scenarios run")
+            raise UserError(_("the baseline {name!r} is not among the scenarios run").format(name=baseline))
         return baseline
     return "baseline" if "baseline" in ensemble.scenarios else ensemble.scenarios[0]
 
@@ -231,3 +237,64 @@ def write_tables(frames: dict[str, pl.DataFrame], out: Path) -> dict[str, Path]:
 def write_outputs(ensemble: EnsembleResult, out: Path, baseline: str | None = None) -> dict[str, Path]:
     """Write summary.csv, bands.csv, comparison.csv and runs.csv into ``out``; return their paths."""
     return write_tables(tables(ensemble, baseline), out)
+
+
+# --------------------------------------------------------------------------- publishing
+
+PARTIAL = ".partial-"
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder next to ``out`` to write into; published as ``out`` on success.
+
+    Nothing appears under the final name half-written: a new ``out`` appears whole, by one
+    rename; into an existing ``out`` each file is moved whole (``os.replace``). A failure or a
+    kill leaves at most the temporary ``.<name>.partial-<pid>`` folder, which the next run into
+    the same ``out`` removes. Creating it first also proves early that ``out`` can be written.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UserError(_("{folder} exists and is not a folder").format(folder=out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(out)
+        staging = out.parent / f".{out.name}{PARTIAL}{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    except OSError as error:
+        raise UserError(_("cannot write to the folder {folder}: {reason}").format(
+            folder=out, reason=error.strerror or error)) from error
+    try:
+        yield staging
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove the temporary folders of runs into ``out`` whose process no longer exists."""
+    for folder in out.parent.glob(f".{out.name}{PARTIAL}*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _publish(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = out / path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)

@@ -3,7 +3,9 @@
 Money is rupiah in float32 (seven significant digits are plenty for a simulation state; totals
 are summed in float64). Categorical attributes are small integer codes into label lists.
 A population is built from registry-template rows (:func:`from_table`), from the synthetic
-population (:func:`synthetic`) or from the registry database (:func:`from_registry`).
+population (:func:`synthetic`) or from the registry's reports as an Arrow table
+(:func:`from_reports`; ``lumbung simulate --from-registry`` reads them, this module never touches
+the database).
 
 States that the registry does not observe (skill, input quality, technique, foreign-currency
 debt, productivity) are imputed from the documented distributions in ``IMPUTATION`` below;
@@ -15,26 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from lumbung.errors import UserError
 from lumbung.i18n import _
-
-# KBLI 2020 section C (manufacturing) divisions: the lab models industry (IKM) only.
-DIVISIONS = tuple(str(d) for d in range(10, 34))
-
-# Province codes (Kemendagri, 38 provinces since the 2022 Papua split).
-PROVINCES = (
-    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36",
-    "51", "52", "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82",
-    "91", "92", "93", "94", "95", "96",
-)
-
-# Size classes by persons engaged: BPS (cited by Kuncoro 2007; DIMENSIA 2011): household/craft
-# ("micro") 1-4, small 5-19, medium 20-99, large 100+. The lab reports by this regime because it
-# is the one defined on a state the model moves every period (workers).
-SIZE_CLASSES = ("micro", "small", "medium", "large")
-SIZE_BOUNDS = np.array([5, 20, 100], dtype=np.float32)
-TECHNIQUES = ("traditional", "modern")
-FORMALITY = ("none", "notary_deed", "legal_entity")  # registry LEGAL_STATUSES
+from lumbung.lab.codes import DIVISIONS, FORMALITY, PROVINCES, size_class_of
+from lumbung.lab.production import potential_value_added_typical
+from lumbung.lab.scenarios import baseline_parameters
+from lumbung.synthetic.generator import generate
 
 # Documented distributions for what the registry does not observe (see docs/lab.md).
 IMPUTATION = {
@@ -110,10 +101,6 @@ class Population:
         return sum(a.nbytes for a in self.arrays().values())
 
 
-def size_class_of(workers: np.ndarray) -> np.ndarray:
-    return np.searchsorted(SIZE_BOUNDS, np.floor(workers + 0.5), side="right").astype(np.int8)
-
-
 # ----------------------------------------------------------------------------- from rows
 
 def _column(table, name: str, dtype=np.float64) -> np.ndarray:
@@ -123,9 +110,6 @@ def _column(table, name: str, dtype=np.float64) -> np.ndarray:
     col = table.column(name)
     if dtype is object:
         return np.array(col.to_pylist(), dtype=object)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if pa.types.is_boolean(col.type):
         col = pc.cast(col, pa.float64())
     return col.to_numpy(zero_copy_only=False).astype(np.float64)
@@ -144,7 +128,7 @@ def _latest_rows(table):
     if keys is None:
         parts = [_column(table, c, object).astype(str) for c in ("name", "region_code", "kbli")
                  if c in table.column_names]
-        keys = np.array(["|".join(p) for p in zip(*parts)]) if parts else np.arange(n).astype(str)
+        keys = np.array(["|".join(p) for p in zip(*parts, strict=True)]) if parts else np.arange(n).astype(str)
     year = np.nan_to_num(_column(table, "year"), nan=-1)
     order = np.lexsort((year, keys))
     sorted_keys = keys[order]
@@ -221,7 +205,7 @@ def from_columns(c: dict[str, np.ndarray], seed: int = 0) -> Population:
     # Reported credit is taken as outstanding debt, capped at what collateral supports: formal
     # credit (bank + KUR) at the firm's capital, moneylender debt at the moneylender's cap. Larger
     # figures are read as loan flows over the year rather than balances.
-    p = _baseline()
+    p = baseline_parameters()
     debt_bank = np.minimum(np.nan_to_num(c["credit_bank"]), capital)
     debt_kur = np.minimum(np.nan_to_num(c["credit_kur"]), np.maximum(capital - debt_bank, 0))
     debt_ml = np.minimum(np.nan_to_num(c["credit_informal"]), p["moneylender_cap"])
@@ -229,8 +213,6 @@ def from_columns(c: dict[str, np.ndarray], seed: int = 0) -> Population:
     # Productivity: where output and inputs are reported, the firm's value added relative to the
     # typical firm of its capital and workers (shrunk half-way to 1 and clipped, since one year of
     # reported figures is noisy); otherwise lognormal(0, sd).
-    from lumbung.lab.model import potential_value_added_typical  # local: avoids an import cycle
-
     # Technique: modern where the firm passes the model's upgrade thresholds, and in medium and
     # large firms (BPS IBS establishments work with machines).
     technique = (((capital >= p["upgrade_capital"]) & (owner_skill >= p["upgrade_skill"])) | (workers >= 20)).astype(np.int8)
@@ -257,13 +239,11 @@ def from_columns(c: dict[str, np.ndarray], seed: int = 0) -> Population:
     )
 
 
-def _baseline() -> dict[str, float]:
-    from lumbung.lab.scenarios import load
-
-    return load("baseline").params
-
-
 # ----------------------------------------------------------------------------- synthetic
+
+#: Largest population :func:`synthetic` builds through the template rows by default; larger ones
+#: are drawn as arrays directly (building a national table only to read it back would dominate).
+TEMPLATE_LIMIT = 200_000
 
 # Division weights: about one third food, beverages and tobacco, then non-metal minerals,
 # textiles, and wood/bamboo/rattan (Kuncoro 2007, DIMENSIA 2011); the rest are assumptions.
@@ -317,44 +297,39 @@ def draw_columns(firms: int, seed: int) -> dict[str, np.ndarray]:
 def synthetic(firms: int, seed: int = 0, via_template: bool | None = None) -> Population:
     """A synthetic population of `firms` firms.
 
-    With `via_template` (default for up to 200,000 firms when lumbung.synthetic is available),
-    rows come from ``lumbung.synthetic.generate(firms, years=1, seed=seed)`` and go through
-    :func:`from_table`, the same path as registry data; otherwise columns are drawn directly.
+    With `via_template` (default for up to 200,000 firms), rows come from
+    ``lumbung.synthetic.generate(firms, years=1, seed=seed)`` and go through :func:`from_table`,
+    the same path as registry data; otherwise columns are drawn directly (:func:`draw_columns`).
     """
     if firms < 1:
-        raise ValueError(_("firms must be at least 1"))
-    generate = None
-    try:
-        from lumbung.synthetic import generate  # type: ignore[attr-defined]
-    except ImportError:
-        generate = None
+        raise UserError(_("firms must be at least 1"))
     if via_template is None:
-        via_template = generate is not None and firms <= 200_000
-    if via_template and generate is not None:
+        via_template = firms <= TEMPLATE_LIMIT
+    if via_template:
         return from_table(generate(firms, years=1, seed=seed), seed=seed)
     return from_columns(draw_columns(firms, seed), seed=seed)
 
 
-def from_registry(year: int | None = None, seed: int = 0) -> Population:
-    """Population from the registry database: each enterprise's latest report (up to `year`)."""
-    import lumbung
+#: Registry columns that identify a firm: its enterprise id (registry.rows), else the template's.
+REGISTRY_KEY = "enterprise_id"
 
-    lumbung.setup_django()
-    import pyarrow as pa
-    from lumbung.vocabulary import ENTERPRISE_COLUMNS, REPORT_COLUMNS
-    from lumbung.registry.models import AnnualReport
 
-    reports = AnnualReport.objects.all()
-    if year is not None:
-        reports = reports.filter(year__lte=year)
-    ent = [c for c in ENTERPRISE_COLUMNS if c not in ("owner_name", "owner_nik", "name")]
-    values = list(reports.values("enterprise_id", *REPORT_COLUMNS, *[f"enterprise__{c}" for c in ent]))
-    if not values:
-        raise ValueError(_("the registry holds no annual reports"))
-    data = {"source_id": [str(v["enterprise_id"]) for v in values]}
-    for c in REPORT_COLUMNS:
-        data[c] = [v[c] for v in values]
-    for c in ent:
-        if c != "source_id":
-            data[c] = [v[f"enterprise__{c}"] for v in values]
-    return from_table(pa.table(data), seed=seed)
+def from_reports(table: pa.Table, year: int | None = None, seed: int = 0) -> Population:
+    """Population from the registry's reports joined to their enterprises (the table that
+    ``lumbung.registry.rows.reports_table()`` returns: ``enterprise_id`` and the vocabulary's
+    columns): each enterprise's latest report (up to `year`), firms in enterprise-id order.
+    """
+    if year is not None and table.num_rows:
+        table = table.filter(pc.less_equal(table.column("year"), year))
+    if table.num_rows == 0:
+        raise UserError(_("the registry holds no annual reports"))
+    if REGISTRY_KEY in table.column_names:
+        table = table.sort_by([(REGISTRY_KEY, "ascending"), ("year", "ascending")])
+        key = pc.cast(table.column(REGISTRY_KEY), pa.string())
+        names = [c for c in table.column_names if c != REGISTRY_KEY]
+        table = table.select(names)
+        if "source_id" in names:
+            table = table.set_column(names.index("source_id"), "source_id", key)
+        else:
+            table = table.append_column("source_id", key)
+    return from_table(table, seed=seed)

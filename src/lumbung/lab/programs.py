@@ -1,31 +1,43 @@
 """Interventions inside a run: enrolment by targeting rule, take-up and budget; program effects.
 
-Mixed into the quarterly run (lumbung.lab.quarter); the run holds the firm state ``self.s``.
-Kinds and their effects are documented in docs/lab.md (Interventions).
+The run calls :meth:`Programs.start_quarter` before each quarter's rules; programs act on the
+firm state only. Kinds and their effects are documented in docs/lab.md (Interventions).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lumbung.lab.model import _PROGRAM, PERIODS_PER_YEAR, _np, _stream
-from lumbung.lab.population import DIVISIONS, FORMALITY, PROVINCES, SIZE_CLASSES, TECHNIQUES
+from lumbung.lab.backend import to_numpy
+from lumbung.lab.codes import DIVISIONS, FORMALITY, PERIODS_PER_YEAR, PROVINCES, SIZE_CLASSES, TECHNIQUES
+from lumbung.lab.scenarios import TargetFields, evaluate_target
+from lumbung.lab.state import State
+from lumbung.lab.streams import PROGRAM, stream
 
 
 class Programs:
-    """Enrolment and effects of a scenario's interventions."""
+    """Enrolment and effects of a scenario's interventions over a run's firm state ``s``.
+
+    ``enrolled``: intervention name -> slots enrolled; ``stats``: name -> eligible, enrolled,
+    cost (Rp), start and end quarter.
+    """
+
+    def __init__(self, s: State, p: dict[str, float], interventions, seed: int, xp):
+        self.s, self.p, self.interventions, self.seed, self.xp = s, p, interventions, seed, xp
+        self.enrolled: dict[str, np.ndarray] = {}
+        self.stats: dict[str, dict[str, float]] = {}
 
     def _pick_nuclei(self, takers: np.ndarray, start: int) -> np.ndarray:
         """A live medium or large firm of the partner's own division as its nucleus (random, drawn
         from its own stream); -1 where the division has none (the firm is not enrolled then)."""
         s = self.s
-        division = _np(s.division)
-        big = np.flatnonzero(_np(s.alive) & (_np(s.size) >= 2))
+        division = to_numpy(s.division)
+        big = np.flatnonzero(to_numpy(s.alive) & (to_numpy(s.size) >= 2))
         big = big[np.argsort(division[big], kind="stable")]
-        counts = np.bincount(division[big], minlength=self.n_div)
+        counts = np.bincount(division[big], minlength=len(DIVISIONS))
         first = np.concatenate([[0], np.cumsum(counts)[:-1]])
         wanted = division[takers]
-        u = _stream(self.seed, start, _PROGRAM, 1).random(s.capacity)[takers]
+        u = stream(self.seed, start, PROGRAM, 1).random(s.capacity)[takers]
         pick = first[wanted] + np.floor(u * counts[wanted]).astype(np.int64)
         nuclei = np.where(counts[wanted] > 0, big[np.minimum(pick, max(big.size - 1, 0))] if big.size else -1, -1)
         return self.xp.asarray(nuclei.astype(np.int32))
@@ -39,17 +51,16 @@ class Programs:
             s.partner[idx[gone]] = False
             s.nucleus[idx[gone]] = -1
 
-    def _programs(self, t: int) -> None:
+    def start_quarter(self, t: int) -> None:
+        """Quarter ``t`` begins: partnerships whose nucleus left end; programs start and end."""
         self._end_orphaned_partnerships()
-        for k, iv in enumerate(self.interventions):
+        for iv in self.interventions:
             if t == iv.start:
-                self._enroll(k, iv, t)
+                self._enroll(iv, t)
             elif t == iv.end and iv.name in self.enrolled:
                 self._withdraw(iv)
 
-    def _target_fields(self):
-        from lumbung.lab.scenarios import TargetFields
-
+    def _target_fields(self) -> TargetFields:
         s = self.s
         n = s.capacity
         numeric = {
@@ -64,28 +75,26 @@ class Programs:
             "kbli_division": (s.division, DIVISIONS), "province": (s.province, PROVINCES),
             "formality": (s.formality, FORMALITY), "partner": (s.partner, (False, True)),
         }
-        return TargetFields(n, {k: _np(v) for k, v in numeric.items()},
-                            {k: (_np(v[0]), v[1]) for k, v in categorical.items()})
+        return TargetFields(n, {k: to_numpy(v) for k, v in numeric.items()},
+                            {k: (to_numpy(v[0]), v[1]) for k, v in categorical.items()})
 
-    def _enroll(self, k: int, iv, t: int) -> None:
-        from lumbung.lab.scenarios import evaluate_target
-
+    def _enroll(self, iv, t: int) -> None:
         s, xp = self.s, self.xp
-        eligible = evaluate_target(iv.target, self._target_fields()) & _np(s.alive)
+        eligible = evaluate_target(iv.target, self._target_fields()) & to_numpy(s.alive)
         # One take-up draw per firm and start quarter, shared by all programs: programs with the
         # same target and take-up reach the same firms (a bundle), and a program reaches the same
         # firms in every scenario that runs it with this seed (common random numbers).
-        u = _stream(self.seed, iv.start, _PROGRAM).random(s.capacity)
+        u = stream(self.seed, iv.start, PROGRAM).random(s.capacity)
         takers = np.flatnonzero(eligible & (u < iv.take_up))
         if iv.budget is not None and iv.cost_per_firm > 0:
             most = int(iv.budget // iv.cost_per_firm)
             if takers.size > most:
                 takers = np.sort(takers[np.argsort(u[takers], kind="stable")[:most]])
         if iv.kind == "partnership":
-            nuclei = _np(self._pick_nuclei(takers, iv.start))
+            nuclei = to_numpy(self._pick_nuclei(takers, iv.start))
             takers, nuclei = takers[nuclei >= 0], nuclei[nuclei >= 0]
         self.enrolled[iv.name] = takers
-        self.program_stats[iv.name] = {"eligible": float(eligible.sum()), "enrolled": float(takers.size),
+        self.stats[iv.name] = {"eligible": float(eligible.sum()), "enrolled": float(takers.size),
                                        "cost": float(takers.size * iv.cost_per_firm), "start": iv.start, "end": iv.end}
         idx = xp.asarray(takers)
         dose = np.float32(iv.dose)

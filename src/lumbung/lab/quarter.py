@@ -1,51 +1,46 @@
-"""One quarter of the model, rule by rule, for all firms at once (see lumbung.lab.model and
-docs/lab.md, "One quarter, rule by rule"; rule numbers below follow the docs).
+"""One quarter of the model, rule by rule, for all firms at once (docs/lab.md, "One quarter,
+rule by rule"; rule numbers below follow the docs).
 
 Every rule is a short method over whole arrays; the quarter's intermediate arrays travel in a
-:class:`Quarter` so that each rule names what it reads and writes. No Python loop over firms.
+:class:`Quarter` so that each rule names what it reads and writes, and the run's bookkeeping
+(lumbung.lab.records) reads the finished quarter. No Python loop over firms.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lumbung.lab.model import (
-    _ENTRY, _EXIT, _PRODUCTIVITY, K_REF, Paths, State, _np, _size_class, _stream, log_productivity,
-)
-from lumbung.lab.population import DIVISIONS, PROVINCES, SIZE_CLASSES
-from lumbung.lab.programs import Programs
-from lumbung.lab.records import Records
+from lumbung.lab.backend import to_numpy
+from lumbung.lab.codes import CELLS, DIVISIONS, size_class_of
+from lumbung.lab.production import K_REF, log_productivity
+from lumbung.lab.shocks import Paths
+from lumbung.lab.state import State
+from lumbung.lab.streams import ENTRY, EXIT, PRODUCTIVITY, stream
 
 ZERO, ONE = np.float32(0.0), np.float32(1.0)
 
 
 class Quarter:
-    """The arrays one quarter computes and later rules read (dropped at the end of the step)."""
+    """The arrays one quarter computes: later rules read them, then the run's records."""
 
     def __init__(self, t: int, alive, size_before):
         self.t, self.alive, self.size_before = t, alive, size_before
 
 
-class Run(Programs, Records):
-    """A run in progress: firm state, scenario parameters and paths, bookkeeping."""
+class Rules:
+    """The model's rules over a run's firm state, with the scenario's parameters and paths."""
 
-    def __init__(self, s: State, p: dict, paths: Paths, exposure: np.ndarray, seed: int, xp, interventions):
+    def __init__(self, s: State, p: dict, paths: Paths, exposure: np.ndarray, seed: int, xp):
         self.s, self.p, self.paths, self.seed, self.xp = s, p, paths, seed, xp
         self.exposure = xp.asarray(exposure)
-        self.interventions = interventions
         self.f = {k: np.float32(v) for k, v in p.items()}  # float32 scalars keep arrays float32
-        self.n_div, self.n_prov = len(DIVISIONS), len(PROVINCES)
-        self.groups = len(SIZE_CLASSES) * self.n_div * self.n_prov
-        self.firm_periods = 0
+        self.n_div = len(DIVISIONS)
         self.entries_dropped = 0
         self.workers_total = float(xp.sum(s.workers[: s.n0], dtype=np.float64))  # last quarter's
-        self.program_stats: dict[str, dict[str, float]] = {}
-        self.enrolled: dict[str, np.ndarray] = {}
-        self._start_records()
 
-    def step(self, t: int) -> None:
+    def step(self, t: int) -> Quarter:
+        """Quarter ``t``: rules 1-11 in order; returns the quarter's arrays."""
         s = self.s
-        self._programs(t)
         q = Quarter(t, s.alive, s.size.copy())
         self._productivity(q)       # 1
         self._produce(q)            # 2
@@ -60,15 +55,15 @@ class Run(Programs, Records):
         self._hire(q)               # 9
         self._exit(q)               # 10
         self._entry(q)              # 11
-        self._record(t, q.revenue, q.va, q.g_exit, q.new_idx, q.upgraded, q.graduated, q.profit, q.log_tfp)
-        self.firm_periods += int(self.xp.count_nonzero(s.alive))
+        self._tally(q)
+        return q
 
     # -- the rules ---------------------------------------------------------------------------
     def _productivity(self, q: Quarter) -> None:
         """1. AR(1) transitory shock. The innovation is uniform with mean 0 and the stated sd
         (bounded at +-1.73 sd): five times cheaper to draw than a normal at 4.4 million firms."""
         s, f, xp = self.s, self.f, self.xp
-        eps = xp.asarray(_stream(self.seed, q.t, _PRODUCTIVITY).random(s.capacity, dtype=np.float32))
+        eps = xp.asarray(stream(self.seed, q.t, PRODUCTIVITY).random(s.capacity, dtype=np.float32))
         eps -= np.float32(0.5)
         s.shock *= f["productivity_persistence"]
         s.shock += (f["productivity_shock_sd"] * np.float32(np.sqrt(12.0))) * eps
@@ -259,13 +254,15 @@ class Run(Programs, Records):
         failing |= (q.profit < f["reservation_income"]) & (s.formality < 2)
         s.loss_quarters = xp.where(failing, xp.minimum(s.loss_quarters, 100) + 1, 0).astype(np.int8)
         hazard = xp.where(s.size == 0, f["exit_hazard_micro"], f["exit_hazard_other"])
-        u = xp.asarray(_stream(self.seed, t, _EXIT).random(s.capacity, dtype=np.float32))
+        u = xp.asarray(stream(self.seed, t, EXIT).random(s.capacity, dtype=np.float32))
         failed = q.alive & (s.loss_quarters >= f["exit_after"])
         exit_idx = xp.flatnonzero(failed | (q.alive & (u < hazard)))
         q.layoffs += float(xp.sum(s.workers[exit_idx], dtype=np.float64))
-        q.g_exit = self._group(exit_idx, q.size_before)
+        q.exit_cells = s.cells_of(exit_idx, q.size_before)
+        exited = to_numpy(exit_idx)
+        first = exited[exited < s.n0]
+        q.starting_exits = first[to_numpy(s.born[first]) == 0]  # before entrants take the slots
         s.alive[exit_idx] = False
-        self._record_exits(_np(exit_idx), t)
         self._schedule_restarts(failed & (q.size_before >= 2), u, t)
 
     def _entry(self, q: Quarter) -> None:
@@ -275,9 +272,18 @@ class Run(Programs, Records):
         q.new_idx = self._enter(t, q.layoffs)
         if restarted.size:
             q.new_idx = xp.concatenate([restarted, q.new_idx])
-        s.size = _size_class(s.workers, xp)
+        s.size = size_class_of(s.workers, xp)
         graduated = xp.flatnonzero(s.alive & (s.size > q.size_before))
         q.graduated = graduated[s.born[graduated] <= t]  # entrants do not graduate in their first quarter
+
+    def _tally(self, q: Quarter) -> None:
+        """The quarter's end: every slot's summary cell and the live workforce per cell and in
+        total (rule 11 of the next quarter reads the total; summed per cell first, the order in
+        which the summary sums it, so both agree to the last bit)."""
+        s, xp = self.s, self.xp
+        q.cells = s.cells()
+        q.workers_by_cell = to_numpy(xp.bincount(q.cells, weights=s.workers, minlength=CELLS + 1))[:CELLS]
+        self.workers_total = float(q.workers_by_cell.sum())
 
     # -- parts of the rules -----------------------------------------------------------------
     def _set_wedges(self, q: Quarter) -> None:
@@ -302,7 +308,7 @@ class Run(Programs, Records):
         s.capital_wedge = xp.where(employer, xp.clip(kw, ONE, np.float32(500.0)), ONE).astype(np.float32)
 
     def _bank_room(self, t: int):
-        s, f, xp = self.s, self.f, self.xp
+        s, xp = self.s, self.xp
         limit = s.bank_ltv * s.capital * np.float32(self.paths.bank_supply[t])
         return xp.maximum(limit - s.debt_bank, np.float32(0.0))
 
@@ -327,7 +333,6 @@ class Run(Programs, Records):
         s.technique[idx] = 1
         s.market[idx] = f["traditional_market"] * f["modern_market"]
         return idx
-
 
     def _schedule_restarts(self, failed_big, u, t: int) -> None:
         """Failed medium and large plants: a share is sold and restarted by new owners.
@@ -369,7 +374,7 @@ class Run(Programs, Records):
             return idx
 
         def draw(sub):
-            return _stream(self.seed, t, _ENTRY, sub)
+            return stream(self.seed, t, ENTRY, sub)
 
         # Sector and province follow those of existing firm slots (new firms copy local trades).
         src = xp.asarray(draw(1).integers(0, s.n0, k))
@@ -395,5 +400,5 @@ class Run(Programs, Records):
         s.bank_ltv[idx] = f["bank_ltv_informal"]
         s.born[idx] = t + 1
         s.alive[idx] = True
-        s.divprov[idx] = s.division[idx].astype(np.int32) * self.n_prov + s.province[idx].astype(np.int32)
+        s.refresh_cells(idx)
         return idx

@@ -16,7 +16,10 @@ matplotlib.use("Agg")  # no display: charts are files (must precede pyplot's imp
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
-from lumbung.lab.model import PERIODS_PER_YEAR  # noqa: E402
+from lumbung.errors import UserError  # noqa: E402
+from lumbung.i18n import _  # noqa: E402
+from lumbung.lab import outputs  # noqa: E402
+from lumbung.lab.codes import PERIODS_PER_YEAR, SIZE_CLASSES  # noqa: E402
 from lumbung.lab.outputs import ALL  # noqa: E402
 
 LANGS = ("id", "en")
@@ -74,7 +77,7 @@ LABELS: dict[str, dict[str, str]] = {
 SIZE_LABELS = {"micro": {"id": "mikro", "en": "micro"}, "small": {"id": "kecil", "en": "small"},
                "medium": {"id": "menengah", "en": "medium"}, "large": {"id": "besar", "en": "large"},
                ALL: {"id": "semua", "en": "all"}}
-SIZE_ORDER = ["micro", "small", "medium", "large"]
+SIZE_ORDER = list(SIZE_CLASSES)
 
 CHARTS = ("workers", "output", "share_traditional", "entries_by_size", "exits_by_size", "comparison")
 COMPARISON_CHART = ["jobs", "output", "value_added", "graduations", "exits"]
@@ -86,9 +89,10 @@ def label(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def _check_lang(lang: str) -> None:
+def check_language(lang: str) -> None:
     if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+        raise UserError(_("unknown language {lang!r}; choose one of: {choices}").format(
+            lang=lang, choices=", ".join(LANGS)))
 
 
 # --------------------------------------------------------------------------- charts
@@ -142,7 +146,7 @@ def by_size_chart(bands: pl.DataFrame, indicator: str, scenarios: list[str], run
     fig, axes = plt.subplots(1, max(len(classes), 1), figsize=(3.2 * max(len(classes), 1), 3.4),
                              squeeze=False)
     colors = _colors(scenarios)
-    for ax, size_class in zip(axes[0], classes):
+    for ax, size_class in zip(axes[0], classes, strict=False):
         for scenario in scenarios:
             _draw_band(ax, _series(bands, scenario, indicator, size_class), scenario, colors[scenario])
         ax.set_title(label(size_class, lang), fontsize=10)
@@ -179,7 +183,7 @@ def comparison_chart(comparison: pl.DataFrame, lang: str, path: Path,
     fig, axes = plt.subplots(1, len(COMPARISON_CHART), figsize=(3.0 * len(COMPARISON_CHART), height),
                              squeeze=False)
     colors = _colors(palette or scenarios)
-    for i, (ax, indicator) in enumerate(zip(axes[0], COMPARISON_CHART)):
+    for i, (ax, indicator) in enumerate(zip(axes[0], COMPARISON_CHART, strict=True)):
         rows = {r["scenario"]: r for r in comparison.filter(pl.col("indicator") == indicator).iter_rows(named=True)}
         _comparison_panel(ax, rows, scenarios, colors, names=i == 0)
         ax.set_title(label(indicator, lang), fontsize=9)
@@ -263,7 +267,7 @@ def _horizon_by_size(bands: pl.DataFrame) -> pl.DataFrame:
 def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str, Path],
                 settings: dict[str, object], lang: str, folder: Path) -> str:
     """The report page; chart paths are made relative to ``folder``."""
-    _check_lang(lang)
+    check_language(lang)
     parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
              f"<title>{html.escape(label('title', lang))}</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(label('title', lang))}</h1>", f"<h2>{label('settings', lang)}</h2><dl>"]
@@ -289,9 +293,7 @@ def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str,
 def write_all(ensemble, out: Path, lang: str = "id", baseline: str | None = None) -> dict[str, Path]:
     """Write every output of an ensemble into ``out``: the tables (lumbung.lab.outputs), the
     charts and the HTML report. Returns name -> path (tables, "report", "chart:<name>")."""
-    from lumbung.lab import outputs
-
-    _check_lang(lang)
+    check_language(lang)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = outputs.tables(ensemble, baseline)

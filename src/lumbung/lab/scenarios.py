@@ -31,7 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from lumbung.errors import UserError
 from lumbung.i18n import _
+from lumbung.lab.codes import DIVISIONS
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 SHOCK_KINDS = {
@@ -48,8 +50,11 @@ INTERVENTION_KINDS = ("grant", "equipment", "training", "credit", "partnership",
 DEFAULT_COST = {"training": 3e6, "partnership": 2e6, "sentra": 10e6}
 
 
-class ScenarioError(ValueError):
-    """A scenario file is invalid; the message names the key and the bad value."""
+BASELINE = "baseline"
+
+
+class ScenarioError(UserError):
+    """A scenario file is invalid; the message names the file, the key and the bad value."""
 
 
 @dataclass(frozen=True)
@@ -161,26 +166,40 @@ def load(name_or_path: str | Path) -> Scenario:
     return copy.deepcopy(_load_shipped(str(name_or_path)))
 
 
+def baseline_parameters() -> dict[str, float]:
+    """Name -> value of every parameter the model reads, as the shipped baseline sets them."""
+    return _load_shipped(BASELINE).params
+
+
 @lru_cache(maxsize=64)
 def _load_shipped(name: str) -> Scenario:
     path = SCENARIO_DIR / f"{name}.toml"
     if not path.exists():
         raise ScenarioError(_("unknown scenario {n!r}; shipped scenarios: {k}").format(n=name, k=", ".join(names())))
-    return _load_file(path)
+    # the baseline declares the parameters; every other scenario must provide them all
+    return _load_file(path, required=() if name == BASELINE else None)
 
 
-def _load_file(path: Path) -> Scenario:
-    if not path.exists():
-        raise ScenarioError(_("scenario file {p} does not exist").format(p=path.name))
+def _load_file(path: Path, required: tuple[str, ...] | None = None) -> Scenario:
+    if not path.is_file():
+        raise ScenarioError(_("scenario file {p} does not exist").format(p=path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(_("scenario file {p}: {e}").format(p=path.name, e=exc)) from exc
-    return from_dict(data, source=path.name, default_name=path.stem)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ScenarioError(_("cannot read scenario file {p}: {e}").format(p=path, e=reason)) from exc
+    return from_dict(data, source=path.name, default_name=path.stem, required=required)
 
 
-def from_dict(data: dict[str, Any], source: str = "<dict>", default_name: str = "scenario") -> Scenario:
-    """Validate a parsed scenario document and build the Scenario."""
+def from_dict(data: dict[str, Any], source: str = "<dict>", default_name: str = "scenario",
+              required: tuple[str, ...] | None = None) -> Scenario:
+    """Validate a parsed scenario document and build the Scenario.
+
+    ``required``: the parameters a scenario must end up with (default: every parameter of the
+    shipped baseline, which is what the model reads).
+    """
     allowed = {"name", "title", "description", "inherits", "parameters", "sectors", "shocks", "interventions"}
     _no_unknown_keys(data, allowed, source, "top level")
     name = str(data.get("name", default_name))
@@ -190,6 +209,7 @@ def from_dict(data: dict[str, Any], source: str = "<dict>", default_name: str = 
             raise ScenarioError(_("{src}: a scenario cannot inherit from itself").format(src=source))
         parent = load(data["inherits"])
     params = _parameters(data.get("parameters", {}), parent, source)
+    _check_complete(params, baseline_parameters() if required is None else required, source)
     sectors = dict(parent.sectors) if parent else {}
     sectors.update(_sectors(data.get("sectors", {}), source))
     shocks = (parent.shocks if parent else ()) + tuple(_shock(s, i, source) for i, s in enumerate(data.get("shocks", [])))
@@ -202,6 +222,15 @@ def from_dict(data: dict[str, Any], source: str = "<dict>", default_name: str = 
         seen.add(iv.name)
     return Scenario(name=name, title=str(data.get("title", name)), description=str(data.get("description", "")),
                     parameters=params, shocks=shocks, interventions=interventions, sectors=sectors, source=source)
+
+
+def _check_complete(params: dict[str, Parameter], required, source: str) -> None:
+    missing = [name for name in required if name not in params]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        raise ScenarioError(_('{src}: {n} parameter(s) missing ({names}); declare them, or add '
+                              'inherits = "baseline" to take the baseline\'s values').format(
+            src=source, n=len(missing), names=shown))
 
 
 def _no_unknown_keys(d: dict, allowed: set[str], source: str, where: str) -> None:
@@ -270,8 +299,6 @@ def _parameters(raw: dict, parent: Scenario | None, source: str) -> dict[str, Pa
 
 
 def _divisions(value: Any, source: str, where: str) -> tuple[str, ...]:
-    from lumbung.lab.population import DIVISIONS
-
     if not isinstance(value, list) or not value:
         raise ScenarioError(_("{src}: {w} must be a non-empty list of KBLI divisions").format(src=source, w=where))
     for d in value:
@@ -447,7 +474,7 @@ def _eval(node: ast.AST, f: TargetFields, expr: str):
         return np.logical_not(value) if isinstance(node.op, ast.Not) else -value
     if isinstance(node, ast.Compare):
         out, left = True, node.left
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             out = np.logical_and(out, _compare(left, op, right, f, expr))
             left = right
         return out

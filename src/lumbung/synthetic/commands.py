@@ -1,6 +1,7 @@
 """CLI commands of lumbung.synthetic: ``lumbung synth`` and ``lumbung demo`` (docs/synthetic.md).
 
-Thin wrappers over ``lumbung.synthetic.generate`` / ``write`` and the importer's ``import_table``.
+Thin wrappers over ``lumbung.synthetic.generate`` / ``write`` and ``lumbung.synthetic.demo.load_demo``
+(to which ``demo`` hands the registry's importer): they parse and print.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from lumbung.i18n import _
 from lumbung.progress import TerminalBar
 
+#: lumbung.synthetic.demo.DEMO_FIRMS / DEMO_YEARS (not imported: the module loads NumPy and Arrow)
 DEMO_FIRMS = 20_000
 DEMO_YEARS = 3
 
@@ -40,16 +42,15 @@ def _generate(firms: int, years: int, seed: int, start_year: int):
             raise click.UsageError(str(error)) from error
 
 
-def _check_out(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+def _check_out(value: Path, partition_by: str | None) -> None:
     from lumbung.synthetic.output import FORMATS
 
-    if value.suffix.lower() not in FORMATS:
-        raise click.BadParameter(_("the file name must end in .csv, .parquet or .xlsx"), ctx, param)
-    return value
+    if partition_by is None and value.suffix.lower() not in FORMATS:
+        raise click.BadParameter(_("the file name must end in .csv, .parquet or .xlsx"), param_hint="'--out'")
 
 
 @click.command("synth")
-@click.option("--firms", type=click.IntRange(1, 50_000_000), default=10_000, show_default=True,
+@click.option("--firms", type=click.IntRange(1, 100_000_000), default=10_000, show_default=True,
               help="Number of enterprises in the first year (entrants come on top in later years).")
 @click.option("--years", type=click.IntRange(1, 50), default=5, show_default=True,
               help="Number of yearly reports (years observed).")
@@ -57,13 +58,21 @@ def _check_out(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
               help="Random seed; the same seed gives the same file, byte for byte.")
 @click.option("--start-year", type=click.IntRange(1900, 2100), default=2021, show_default=True,
               help="Calendar year of the first report.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, callback=_check_out,
-              help="Output file: .csv, .parquet or .xlsx (the import template format).")
-def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path) -> None:
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output file: .csv, .parquet or .xlsx (the import template format); with "
+                   "--partition-by, a new folder.")
+@click.option("--partition-by", type=click.Choice(["province"]), default=None,
+              help="Write Parquet partitioned by province into the --out folder, in bounded memory "
+                   "(blocks of 250,000 firms).")
+def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path, partition_by: str | None) -> None:
     """Write a synthetic, calibrated population of manufacturing firms in the import template format."""
     from lumbung.synthetic import write
 
+    _check_out(out, partition_by)
     started = time.perf_counter()
+    if partition_by:
+        _write_partitioned(firms, years, seed, start_year, out, partition_by, started)
+        return
     table = _generate(firms, years, seed, start_year)
     try:
         write(table, out)
@@ -72,6 +81,44 @@ def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path)
     seconds = time.perf_counter() - started
     click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
         rows=table.num_rows, firms=firms, years=years, path=out, seconds=seconds))
+
+
+def _write_partitioned(firms, years, seed, start_year, out, partition_by, started) -> None:
+    from lumbung.errors import UserError
+    from lumbung.synthetic.partitioned import write_partitioned
+
+    bar = TerminalBar(_("Generating"))
+    try:
+        written = write_partitioned(firms, years, seed, out, start_year=start_year, partition_by=partition_by,
+                                    progress=bar)
+    except UserError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        bar.close()
+    click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
+        rows=written.rows, firms=firms, years=years, path=out, seconds=time.perf_counter() - started))
+
+
+class _TerminalDemo:
+    """Bars on stderr while generating and storing (only on a terminal), and the line between."""
+
+    def __init__(self) -> None:
+        self.generating = TerminalBar(_("Generating"))
+        self.storing = TerminalBar(_("Loading"))
+
+    def generated(self, done: int, total: int) -> None:
+        self.generating(done, total)
+
+    def loading(self, rows: int) -> None:
+        self.generating.close()
+        click.echo(_("Loading {rows} rows into the registry ...").format(rows=rows), err=True)
+
+    def stored(self, done: int, total: int) -> None:
+        self.storing(done, total)
+
+    def close(self) -> None:
+        self.generating.close()
+        self.storing.close()
 
 
 @click.command("demo")
@@ -83,32 +130,23 @@ def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path)
               help="Random seed; loading the same seed again changes nothing.")
 def demo_command(firms: int, years: int, seed: int) -> None:
     """Create the database if needed and load a synthetic population into it (safe to repeat)."""
+    from lumbung.imports import import_table  # the registry's importer (registry.store at merge)
     from lumbung.imports.commands import echo_counts
+    from lumbung.registry.database import init_database
+    from lumbung.synthetic.demo import load_demo
 
-    bar = TerminalBar(_("Loading"))
+    init_database()
+    progress = _TerminalDemo()
     try:
-        result = load_demo(firms=firms, years=years, seed=seed, progress=bar)
+        result = load_demo(import_table, firms=firms, years=years, seed=seed, progress=progress)
     finally:
-        bar.close()
+        progress.close()
     counts = getattr(result, "counts", None) or {}
     if counts:
         echo_counts(counts)
     click.echo(_("{imported} imported, {rejected} rejected").format(imported=result.imported, rejected=result.rejected))
     if result.rejected:
         sys.exit(1)
-
-
-def load_demo(firms: int = DEMO_FIRMS, years: int = DEMO_YEARS, seed: int = 1, start_year: int = 2021,
-              progress: Callable[[int, int], None] | None = None):
-    """Migrate the registry database, then import a synthetic population through the importer
-    (``source="synthetic"``). Source ids are fixed by the seed, so a second run updates nothing."""
-    from lumbung.imports import import_table
-    from lumbung.registry.database import init_database
-
-    init_database()
-    table = _generate(firms, years, seed, start_year)
-    click.echo(_("Loading {rows} rows into the registry ...").format(rows=table.num_rows), err=True)
-    return import_table(table, format="template", source="synthetic", progress=progress)
 
 
 commands: list = [synth_command, demo_command]

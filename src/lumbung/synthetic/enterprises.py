@@ -143,9 +143,10 @@ def with_missing(rng: np.random.Generator, values: np.ndarray, key: str, type_: 
 
 
 def columns(
-    rng: np.random.Generator, panel: Panel, traits: Traits, seed: int, start_year: int, birth_capital: np.ndarray
+    rng: np.random.Generator, panel: Panel, traits: Traits, seed: int, start_year: int, birth_capital: np.ndarray,
+    ids: identity.IdBlock | None = None,
 ) -> dict[str, pa.Array]:
-    """The enterprise columns of the template, one entry per firm id."""
+    """The enterprise columns of the template, one entry per firm id (ids from ``ids`` when given)."""
     firms = panel.firms
     n = len(firms)
     birth = firms.birth_class
@@ -162,13 +163,13 @@ def columns(
     form = legal_forms(rng, status)
     is_entity = np.asarray(status.fill_null("").to_numpy(zero_copy_only=False), dtype=object) == "legal_entity"
     has_nib = is_entity | (rng.random(n) < np.array(legal["nib"])[birth])
-    nib_values = identity.nibs(rng, n)
+    nib_values = identity.nibs(rng, n) if ids is None else identity.nibs(rng, n, ids.first, ids.nib_offset)
     founded = founded_years(rng, panel, start_year)
     birth_year = owner_birth_years(rng, founded, start_year + firms.entry_year)
     female = traits.female_owner
 
     return {
-        "source_id": identity.source_ids(seed, n),
+        "source_id": identity.source_ids(seed, n) if ids is None else identity.source_ids(ids.seed, n, ids.first),
         "nib": pa.array(nib_values.to_numpy(zero_copy_only=False), pa.string(), mask=~has_nib),
         "name": identity.business_names(rng, traits.division, form, divisions),
         "owner_name": identity.owner_names(rng, female),

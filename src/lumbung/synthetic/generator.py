@@ -9,9 +9,10 @@ import numpy as np
 import pyarrow as pa
 
 from lumbung.i18n import _
-from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
 from lumbung.synthetic import calibration as cal
 from lumbung.synthetic import enterprises, panel, reports
+from lumbung.synthetic.identity import IdBlock
+from lumbung.vocabulary import TEMPLATE_COLUMNS, TEMPLATE_FIELDS
 
 _ARROW_TYPES = {
     "text": pa.string(),
@@ -42,7 +43,7 @@ def _birth_capital(p: panel.Panel, traits: enterprises.Traits) -> np.ndarray:
     """Business capital in a firm's first year without the yearly shock: what the owner declared
     at NIB registration (used for the reported scale)."""
     f = p.firms
-    t = reports._tables()  # noqa: SLF001 - same package
+    t = reports.tables()
     c = cal.raw()
     growth = (1 + c["productivity"]["nominal_growth"]) ** f.entry_year
     output = f.birth_workers * t["output_per_worker"][f.province, f.birth_class] * traits.productivity * growth
@@ -56,18 +57,20 @@ def generate(
     seed: int,
     start_year: int = 2021,
     progress: Callable[[int], None] | None = None,
+    ids: IdBlock | None = None,
 ) -> pa.Table:
     """A population of ``firms`` enterprises observed for ``years`` years from ``start_year``.
 
     One row per enterprise and year it is alive (about 10% exit and as many enter each year), in
     ``TEMPLATE_COLUMNS`` order. ``progress``, if given, is called with 1 after each of
-    ``years + 1`` steps (the panel, then each year's rows).
+    ``years + 1`` steps (the panel, then each year's rows). ``ids``: where source ids and NIBs
+    start, for a block of a larger population (lumbung.synthetic.partitioned).
     """
     _check(firms, years, seed, start_year)
     rng = np.random.Generator(np.random.PCG64(seed))
     p = panel.simulate(rng, firms, years)
     traits = enterprises.draw_traits(rng, p)
-    static = enterprises.columns(rng, p, traits, seed, start_year, _birth_capital(p, traits))
+    static = enterprises.columns(rng, p, traits, seed, start_year, _birth_capital(p, traits), ids)
     if progress:
         progress(1)
     tables = []

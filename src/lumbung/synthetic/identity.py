@@ -9,6 +9,8 @@ recognisable; a NIB is 13 digits and unique inside a population.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -98,8 +100,19 @@ def business_names(
     return join(prefix, product, words.take(pa.array(first)), words.take(pa.array(second)))
 
 
-def source_ids(seed: int, n: int) -> pa.Array:
-    numbers = pc.utf8_lpad(pa.array(np.arange(1, n + 1, dtype=np.int64)).cast(pa.string()), 8, "0")
+@dataclass(frozen=True)
+class IdBlock:
+    """Where a generated block's ids start, so that blocks generated apart (lumbung.synthetic.
+    partitioned) never share a source id or a NIB: firm numbers from ``first + 1``, under the
+    prefix of seed ``seed``, NIBs from the one affine sequence of ``nib_offset``."""
+
+    seed: int
+    first: int
+    nib_offset: int
+
+
+def source_ids(seed: int, n: int, first: int = 0) -> pa.Array:
+    numbers = pc.utf8_lpad(pa.array(np.arange(first + 1, first + n + 1, dtype=np.int64)).cast(pa.string()), 8, "0")
     return pc.binary_join_element_wise(f"SYN{seed}", numbers, "-")
 
 
@@ -115,15 +128,20 @@ def niks(rng: np.random.Generator, region: pa.Array, female: np.ndarray, birth_y
     return pa.array(number).cast(pa.string())
 
 
-def nibs(rng: np.random.Generator, n: int) -> pa.Array:
-    """n distinct 13-digit numbers: an affine bijection of 0..n-1 modulo 9 * 10**12 (the
-    multiplier is a prime that does not divide the modulus), shifted above 10**12."""
-    modulus = 9 * 10**12
+NIB_MODULUS = 9 * 10**12
+
+
+def nibs(rng: np.random.Generator, n: int, first: int = 0, offset: int | None = None) -> pa.Array:
+    """n distinct 13-digit numbers: an affine bijection of first..first+n-1 modulo 9 * 10**12
+    (the multiplier is a prime that does not divide the modulus), shifted above 10**12. The
+    offset is drawn from ``rng`` unless given (it is drawn either way, so the stream stays put)."""
+    modulus = NIB_MODULUS
     multiplier = 2_654_435_761  # prime, coprime with 2, 3 and 5
-    offset = int(rng.integers(0, modulus))
-    i = np.arange(n, dtype=np.int64)
+    drawn = int(rng.integers(0, modulus))
+    offset = drawn if offset is None else offset
+    i = np.arange(first, first + n, dtype=np.int64)
     # (i * multiplier) can exceed int64 for large n: reduce with Python ints only if needed
-    if n * multiplier < 2**63:
+    if (first + n) * multiplier < 2**63:
         values = (i * multiplier + offset) % modulus
     else:  # pragma: no cover - populations beyond 3.4 billion firms
         values = np.array([(int(k) * multiplier + offset) % modulus for k in i], dtype=np.int64)

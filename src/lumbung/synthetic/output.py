@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import xlsxwriter
 
 from lumbung.i18n import _
 
@@ -37,8 +38,6 @@ def write(table: pa.Table, path: str | Path) -> Path:
 
 
 def _write_xlsx(table: pa.Table, path: Path) -> None:
-    import xlsxwriter
-
     if table.num_rows > XLSX_MAX_ROWS:
         raise ValueError(
             _("{rows} rows do not fit in one Excel sheet (at most {limit}); write .csv or .parquet").format(
@@ -53,7 +52,7 @@ def _write_xlsx(table: pa.Table, path: Path) -> None:
     row = 1
     for batch in table.to_batches(max_chunksize=10_000):
         columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        for values in zip(*columns):
+        for values in zip(*columns, strict=True):
             for col, value in enumerate(values):
                 if value is None:
                     continue

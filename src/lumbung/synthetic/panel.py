@@ -74,7 +74,7 @@ def draw_workers(rng: np.random.Generator, size_class: np.ndarray, province: np.
         # inverse CDF per row: count how many CDF steps u exceeds in the firm's province
         workers[sel] = low + (u[sel, None] > cdfs[province[sel]]).sum(axis=1)
     low, high = cal.class_bounds()
-    for klass, alpha in zip((MEDIUM, LARGE), cal.pareto_alphas()):
+    for klass, alpha in zip((MEDIUM, LARGE), cal.pareto_alphas(), strict=True):
         sel = size_class == klass
         workers[sel] = truncated_pareto(u[sel], alpha, low[klass], high[klass] + 1)
     return workers

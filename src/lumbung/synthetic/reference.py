@@ -12,12 +12,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from lumbung import sectors
+from lumbung.geography.source import villages
+
 
 @lru_cache(maxsize=1)
 def _villages_by_province() -> dict[str, list[str]]:
     # Every village (83,762) keyed by dotted code "32.04.01.2001", from lumbung.geography.
-    from lumbung.geography.source import villages
-
     by_province: dict[str, list[str]] = {}
     for code in villages():
         by_province.setdefault(code[:2], []).append(code)
@@ -46,8 +47,6 @@ def village_table(province_codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarr
 def _subclasses_by_division() -> dict[str, list[str]]:
     """Manufacturing divisions 10-33 -> their KBLI 2020 subclasses, through the one predicate
     the sectors contract guarantees (1,000 candidate codes per division is cheap)."""
-    from lumbung import sectors
-
     return {
         f"{division:02d}": [f"{division:02d}{i:03d}" for i in range(1000) if sectors.is_subclass(f"{division:02d}{i:03d}")]
         for division in range(10, 34)

@@ -24,7 +24,7 @@ ROUND_TO = 1000  # reported money is rounded to thousands of rupiah, as responde
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, np.ndarray]:
+def tables() -> dict[str, np.ndarray]:
     """Province x class (38 x 4) tables of output per worker, input share, wage, loan and online
     probabilities."""
     c = cal.raw()
@@ -57,7 +57,7 @@ def missing(rng: np.random.Generator, key: str, n: int) -> np.ndarray:
 
 def columns(rng: np.random.Generator, state: YearState, year_index: int, year: int, firms: Firms, traits: Traits) -> dict[str, pa.Array]:
     c = cal.raw()
-    t = _tables()
+    t = tables()
     firm, workers, klass = state.firm, state.workers, state.size_class
     n = len(firm)
     province = firms.province[firm]
@@ -131,7 +131,7 @@ def credit(rng: np.random.Generator, klass: np.ndarray, province: np.ndarray, sa
     owe a moneylender."""
     c = cal.raw()["credit"]
     n = len(klass)
-    borrower = rng.random(n) < _tables()["loan"][province, klass]
+    borrower = rng.random(n) < tables()["loan"][province, klass]
     names = ("kur", "bank", "informal")
     mix = np.array(
         [[c[key][s] for s in names] for key in ("main_source_micro", "main_source_small", "main_source_medium_large", "main_source_medium_large")]
