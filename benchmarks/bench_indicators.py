@@ -431,9 +431,13 @@ def make_registry(home: Path, firms: int, years: int, seed: int) -> int:
 def task_build(home: Path, full: bool) -> dict:
     os.environ["LUMBUNG_HOME"] = str(home)
     os.environ.pop("LUMBUNG_DATABASE_URL", None)
+    import lumbung
     from lumbung.indicators.analytics import build
 
-    result = build(full=full, home=home)
+    lumbung.setup_django()
+    from lumbung.registry.rows import RegistryRows
+
+    result = build(RegistryRows(), full=full, home=home)
     return {"seconds": result.seconds, "rows": result.rows, "years": result.years, "mode": result.mode,
             "relinked": getattr(result, "relinked", [])}
 

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from lumbung.indicators import compute, import_table
+from lumbung.indicators import compute, import_published_table
 from lumbung.indicators.published import load_layout, load_values
 from lumbung.indicators.sqlgen import QueryError
 
@@ -21,7 +21,7 @@ def bps_rows(shared_data):
 
 @pytest.fixture
 def loaded(shared_data, tmp_path):
-    result = import_table(shared_data / FILE, "bps-imk-province", home=tmp_path)
+    result = import_published_table(shared_data / FILE, "bps-imk-province", home=tmp_path)
     return result, tmp_path
 
 
@@ -93,7 +93,7 @@ def test_unplaced_rows_national_row_and_violations_reported(tmp_path, shared_dat
     path = tmp_path / "table.csv"
     path.write_text("\n".join([header, ";".join(fake), ";".join(broken), *body[2:], ";".join(national)]) + "\n",
                     encoding="utf-8")
-    result = import_table(path, "bps-imk-province", home=tmp_path)
+    result = import_published_table(path, "bps-imk-province", home=tmp_path)
     assert result.unplaced == [(2, "PROVINSI ANTAH BERANTAH")]
     assert result.national
     assert result.placed == len(body) - 1

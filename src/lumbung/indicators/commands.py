@@ -135,6 +135,7 @@ def analytics_group() -> None:
 @click.option("--full", is_flag=True, help="Rewrite every year, not only those changed since the last build.")
 def analytics_build(full: bool) -> None:
     """Write the analytics tables from the registry (incremental after the first build)."""
+    from lumbung import setup_django
     from lumbung.indicators.analytics import build
 
     progress = None
@@ -145,10 +146,13 @@ def analytics_build(full: bool) -> None:
             counter["rows"] += n
             click.echo("\r" + _("{rows:,} rows").format(rows=counter["rows"]), err=True, nl=False)
 
-    from django.db import DatabaseError  # the build needs the registry, hence Django, anyway
+    setup_django()  # the build reads the registry, hence Django
+    from django.db import DatabaseError
+
+    from lumbung.registry.rows import RegistryRows
 
     try:
-        result = build(full=full, progress=progress)
+        result = build(RegistryRows(), full=full, progress=progress)
     except DatabaseError as error:
         raise click.ClickException(_("cannot read the registry ({error}); run `lumbung init` first").format(
             error=str(error).splitlines()[0])) from None
@@ -167,10 +171,10 @@ def analytics_build(full: bool) -> None:
 @click.option("--year", type=int, default=None, help="Year of the table, when the layout does not give it.")
 def import_table_command(file: Path, layout: str, year: int | None) -> None:
     """Load a published aggregate table (region x size class x measure) for --source published."""
-    from lumbung.indicators.published import LayoutError, import_table
+    from lumbung.indicators.published import LayoutError, import_published_table
 
     try:
-        result = import_table(file, layout, year=year)
+        result = import_published_table(file, layout, year=year)
     except LayoutError as error:
         raise _usage(str(error)) from None
     click.echo(_("{placed} regions placed{national}, {values} values for {year} -> {path}").format(

@@ -100,16 +100,16 @@ def has_links(path: Path) -> bool:
 
 
 def link_partitions(years: Iterable[int], home: Path | None = None,
-                    sources: Mapping[int, Path] | None = None) -> list[int]:
+                    sources: Mapping[int, Path] | None = None, absent: Iterable[int] = ()) -> list[int]:
     """(Re)write the partitions of ``years`` with fresh panel links; returns the years written.
 
     ``sources`` maps a year to a file holding its new base rows (the build's temporary output);
     other years are read from their partition. A year counts as present if it has a source or a
-    partition. All outputs are written to temporary files first and moved in place at the end,
+    partition and is not in ``absent`` (years the caller removes afterwards). All outputs are written to temporary files first and moved in place at the end,
     so a failure leaves the previous partitions as they were.
     """
     sources = dict(sources or {})
-    present = set(available_years(home)) | set(sources)
+    present = (set(available_years(home)) | set(sources)) - set(absent)
 
     def source(year: int) -> Path:
         return sources.get(year) or partition_path(year, home)

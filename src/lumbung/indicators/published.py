@@ -1,6 +1,6 @@
 """Published aggregate tables (statistics offices publish cells, not firms).
 
-``import_table(file, layout)`` reads a table whose shape a *layout* describes
+``import_published_table(file, layout)`` reads a table whose shape a *layout* describes
 (``layouts/<name>.toml``: separator, region column and level, national-total names, size-class
 column suffixes, measures with units and multipliers, year) into long aggregate values
 (region x size class x year x measure) stored as Parquet under
@@ -189,7 +189,7 @@ def _check_national(frame: pd.DataFrame, result: TableImport) -> None:
                 summed=summed, measure=key[1], size=key[0], total=total))
 
 
-def import_table(path: str | Path, layout: str | Path = "bps-imk-province", year: int | None = None,
+def import_published_table(path: str | Path, layout: str | Path = "bps-imk-province", year: int | None = None,
                  home: Path | None = None) -> TableImport:
     """Load a published table; values replace an earlier import of the same layout and year."""
     spec = load_layout(layout)
