@@ -152,6 +152,7 @@ class AnalyticsStatus:
 
     built: bool                 # a build has completed
     current: bool               # built, and nothing in the source changed since
+    tables: bool = False        # analytics partitions exist (a build, or files written by hand)
     built_at: str | None = None
     built_mark: int | None = None
     source_mark: int | None = None
@@ -167,6 +168,9 @@ class AnalyticsStatus:
         """One sentence for a page or the ``lumbung check`` report."""
         if self.running:
             return _("an analytics build is running; indicators may still show the previous data")
+        if not self.built and self.tables:
+            return _("the analytics tables were not written by `lumbung analytics build`: "
+                     "whether they match the registry is not known")
         if not self.built:
             return _("no analytics tables yet: run `lumbung analytics build`")
         if self.current:
@@ -177,7 +181,7 @@ class AnalyticsStatus:
                  "run `lumbung analytics build`").format(why=why, when=self.built_at, years=years)
 
     def to_dict(self) -> dict:
-        return {"built": self.built, "current": self.current, "stale": self.stale, "built_at": self.built_at,
+        return {"built": self.built, "tables": self.tables, "current": self.current, "stale": self.stale, "built_at": self.built_at,
                 "built_mark": self.built_mark, "source_mark": self.source_mark,
                 "changed_years": list(self.changed_years), "interrupted": self.interrupted,
                 "running": self.running, "message": self.message()}
@@ -193,10 +197,11 @@ def status(source: Source | None = None, home: Path | None = None) -> AnalyticsS
     with build_lock(home, wait=False) as free:
         running = not free
         interrupted = free and _building_path(home).exists()
+    tables = bool(available_years(home))
     if state is None:
-        return AnalyticsStatus(built=False, current=False, interrupted=interrupted, running=running)
+        return AnalyticsStatus(built=False, current=False, tables=tables, interrupted=interrupted, running=running)
     built_mark = state.get("mark")
-    common = dict(built=True, built_at=state.get("built_at"), built_mark=built_mark,
+    common = dict(built=True, tables=tables, built_at=state.get("built_at"), built_mark=built_mark,
                   interrupted=interrupted, running=running)
     if source is None:
         return AnalyticsStatus(current=not (interrupted or running), **common)

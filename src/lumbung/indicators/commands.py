@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from lumbung.i18n import _
-from lumbung.indicators.quality import check_command
 
 OUTPUT_COLUMNS = ("indicator", "value", "numerator", "denominator")
 
@@ -48,7 +47,7 @@ def _present(df, public: bool, by: list[str]):
 
     out = df[[*by, *OUTPUT_COLUMNS, *(["suppressed"] if public else [])]].copy()
     decimals = out["indicator"].map(lambda i: catalogue()[i].decimals)
-    out["value"] = pd.Series([_number(v, d) for v, d in zip(out["value"], decimals)], index=out.index, dtype=object)
+    out["value"] = pd.Series([_number(v, d) for v, d in zip(out["value"], decimals, strict=True)], index=out.index, dtype=object)
     for column in ("numerator", "denominator"):
         out[column] = pd.Series([_number(v, None) for v in out[column]], index=out.index, dtype=object)
     return out
@@ -184,6 +183,58 @@ def import_table_command(file: Path, layout: str, year: int | None) -> None:
         click.echo(_("line {line}: cannot place region {name!r}").format(line=line, name=name), err=True)
     for message in result.violations:
         click.echo(_("check: {message}").format(message=message), err=True)
+
+
+def _registry_source():
+    """The registry as the source of the analytics tables, or None when it cannot be read yet
+    (no database: then the check says nothing about staleness)."""
+    from lumbung import setup_django
+
+    setup_django()
+    from django.db import DatabaseError
+
+    from lumbung.registry.rows import RegistryRows
+
+    source = RegistryRows()
+    try:
+        source.high_water_mark()
+    except DatabaseError:
+        return None
+    return source
+
+
+@click.command("check")
+@click.option("--year", "years", type=int, multiple=True, help="Year to check (repeatable; default every year).")
+@click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only this rule (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="text: the full report; csv: one row per violation; json: everything.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the screen.")
+def check_command(years: tuple[int, ...], rules: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """Run the data-quality rules over the analytics tables: violations, missing values, coverage,
+    and whether the tables are stale against the registry.
+
+    Exits 0 even when rules are violated (it is a report); 2 on bad arguments."""
+    from lumbung.i18n import language
+    from lumbung.indicators.quality import AnalyticsMissing, RuleError, YearError, check, render_text
+
+    try:
+        report = check(list(years) or None, list(rules) or None, source=_registry_source())
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--rule") from None
+    except YearError as error:
+        raise click.BadParameter(str(error), param_hint="--year") from None
+    except (AnalyticsMissing, RuleError) as error:
+        raise click.ClickException(str(error)) from None
+    if fmt == "csv":
+        text = report.violations.to_csv(index=False, lineterminator="\n")
+    elif fmt == "json":
+        text = json.dumps(report.to_dict(language()), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = render_text(report, language())
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
 
 
 commands: list = [indicators_command, analytics_group, import_table_command, check_command]

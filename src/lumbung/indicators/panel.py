@@ -29,8 +29,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lumbung.indicators.schema import (COLUMNS, LINKED_FIELDS, NEXT_PREFIX, PANEL_COLUMNS, SIZE_COLUMNS,
-                                       STORED_SCHEMA, available_years, partition_path)
+from lumbung.indicators.schema import (
+    COLUMNS,
+    LINKED_FIELDS,
+    NEXT_PREFIX,
+    PANEL_COLUMNS,
+    SIZE_COLUMNS,
+    STORED_SCHEMA,
+    available_years,
+    partition_path,
+)
 
 #: Rows per batch when a partition is rewritten (bounded memory; also its row-group size).
 BATCH_ROWS = 262_144

@@ -24,10 +24,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from lumbung import geography
 from lumbung.i18n import _
 from lumbung.indicators.catalogue import Indicator
+from lumbung.indicators.longformat import empty_result, to_long
 from lumbung.indicators.schema import published_dir, size_column
-from lumbung.indicators.sqlgen import QueryError, _Row, compile_plan
+from lumbung.indicators.session import query
+from lumbung.indicators.sqlgen import QueryError, Row, compile_plan
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 NATIONAL = "national"
@@ -94,8 +97,6 @@ def _number(text: str, layout: dict) -> float | None:
 
 
 def _place(name: str, layout: dict) -> str | None:
-    from lumbung import geography
-
     if name.strip().upper() in {n.upper() for n in layout.get("national_names", [])}:
         return NATIONAL
     return geography.match_name(name, level=layout.get("region_level", 1))
@@ -223,7 +224,7 @@ def _cells_frame(values: pd.DataFrame, regime: str) -> pd.DataFrame:
 
 
 def _check_supported(indicators: list[Indicator], by: list[str], where: dict, measures: set[str], regime: str) -> None:
-    row = _Row(regime)
+    row = Row(regime)
     for dim in [*by, *where]:
         if dim not in PUBLISHED_DIMENSIONS:
             raise QueryError(_("dimension {dim!r} is not in the published tables (they have {dims})").format(
@@ -243,8 +244,6 @@ def _check_supported(indicators: list[Indicator], by: list[str], where: dict, me
 
 def compute_published(indicators: list[Indicator], by: list[str], years=None, regime: str = "bps-workers",
                       where: dict | None = None, home: Path | None = None) -> pd.DataFrame:
-    from lumbung.indicators.engine import empty_result, to_long
-
     values = load_values(home)
     if values.empty:
         raise QueryError(_("no published tables yet: load one with `lumbung import-table FILE --layout NAME`"))
@@ -264,15 +263,6 @@ def compute_published(indicators: list[Indicator], by: list[str], years=None, re
     if cells.empty:
         return empty_result(by)
     plan = compile_plan(indicators, by, years=None, regime=regime, where=where, weight="firms")
-    import duckdb
-
-    con = duckdb.connect()
-    try:
-        con.register("published_cells", cells)
-        con.execute("CREATE VIEW reports AS SELECT * FROM published_cells")
-        wide = con.execute(plan.sql).df()
-    finally:
-        con.close()
-    out = to_long(wide, plan)
+    out = to_long(query(plan.sql, frame=cells), plan)
     out["max_contribution"] = float("nan")  # aggregate cells: no single-enterprise values
     return out

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from lumbung import conf
 from lumbung import vocabulary as F
+from lumbung.errors import UserError
 
 #: Schema version written into the build state; a build with another version rebuilds everything.
 SCHEMA_VERSION = 2  # 2: panel links stored with the rows
@@ -79,6 +80,10 @@ MONEY_FIELDS = frozenset((*F.MONEY_COLUMNS, "value_added"))
 #: Fields an indicator expression may name: the table's columns plus ``size_class``, which
 #: stands for the size column of the regime chosen at query time.
 EXPRESSION_FIELDS = frozenset(COLUMNS) | {"size_class"}
+
+
+class AnalyticsMissing(UserError):
+    """No analytics tables yet: run `lumbung analytics build`."""
 
 
 def analytics_dir(home: Path | None = None) -> Path:
