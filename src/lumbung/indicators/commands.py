@@ -90,13 +90,18 @@ def _write(df, fmt: str, out: Path | None) -> None:
 @click.option("--public", is_flag=True, help="Apply disclosure control (adds a suppressed column).")
 @click.option("--source", type=click.Choice(["registry", "published"]), default="registry", show_default=True,
               help="Registry analytics tables, or published aggregate tables loaded with import-table.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="What runs the compiled SQL: DuckDB in this process, or Spark (pyspark; the `scale` extra).")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="Spark master for --engine spark, e.g. local[4] or spark://host:7077 "
+                   "(default: Spark's own configuration, local[*] when none).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True,
               help="Output format.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--list", "list_catalogue", is_flag=True, help="Print the catalogue (id, names, unit, source).")
-def indicators_command(indicator_ids, by, year, years, regime, where_items, public, source, fmt, out,
-                       list_catalogue) -> None:
+def indicators_command(indicator_ids, by, year, years, regime, where_items, public, source, engine, spark_master,
+                       fmt, out, list_catalogue) -> None:
     """Compute catalogue indicators by dimensions (long format), or list the catalogue."""
     from lumbung.indicators.catalogue import CatalogueError
     from lumbung.indicators.dimensions import DimensionError, parse_by
@@ -115,13 +120,14 @@ def indicators_command(indicator_ids, by, year, years, regime, where_items, publ
         chosen = [year] if year is not None else parse_years(years)
         dims = parse_by(by)
         result = compute(ids, by=dims, years=chosen, regime=regime, where=_parse_where(where_items),
-                         public=public, source=source)
+                         public=public, source=source, engine=engine, spark_master=spark_master)
     except KeyError as error:
         raise _usage(str(error.args[0])) from None
-    except (DimensionError, QueryError, CatalogueError, ValueError) as error:
-        raise _usage(str(error)) from None
     except AnalyticsMissing as error:
         raise click.ClickException(str(error)) from None
+    except (DimensionError, QueryError, CatalogueError, ValueError) as error:
+        raise _usage(str(error)) from None
+
     _write(_present(result, public, dims), fmt, out)
 
 

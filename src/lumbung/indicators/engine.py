@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.indicators import dimensions as D
 from lumbung.indicators.catalogue import get
@@ -26,12 +27,16 @@ from lumbung.indicators.published import compute_published
 from lumbung.indicators.schema import AnalyticsMissing, available_years, partition_path
 from lumbung.indicators.sqlgen import Plan, QueryError, compile_plan
 
-__all__ = ["ENGINES", "LONG_COLUMNS", "SOURCES", "AnalyticsMissing", "compute", "empty_result", "parse_years",
+__all__ = ["ENGINES", "LONG_COLUMNS", "SOURCES", "AnalyticsMissing", "EngineUnavailable", "compute", "empty_result", "parse_years",
            "run_plan", "to_long"]
 
 #: engine name -> module with ``run_wide(sql, files, master=None)``, imported when first used:
 #: Spark (pyspark, the optional ``scale`` extra) is loaded only by those who ask for it.
 ENGINES = {"duckdb": "lumbung.indicators.session", "spark": "lumbung.indicators.spark"}
+
+
+class EngineUnavailable(UserError):
+    """The engine asked for is not installed (Spark: pyspark, the ``scale`` extra, and Java)."""
 
 
 def parse_years(years) -> list[int] | None:
@@ -130,6 +135,16 @@ def run_plan(plan: Plan, files: list[Path], engine: str = "duckdb", spark_master
     """Execute ``plan`` over Parquet ``files`` with ``engine`` and reshape to the long format."""
     if not files:
         return empty_result(plan.by)
-    check_engine(engine)
-    wide = importlib.import_module(ENGINES[engine]).run_wide(plan.sql, files, master=spark_master)
+    wide = engine_module(engine).run_wide(plan.sql, files, master=spark_master)
     return to_long(wide, plan)
+
+
+def engine_module(engine: str):
+    """The module that runs ``engine`` (:data:`ENGINES`)."""
+    check_engine(engine)
+    try:
+        return importlib.import_module(ENGINES[engine])
+    except ImportError as error:
+        raise EngineUnavailable(_("the {engine} engine is not installed ({error}); for Spark: "
+                                  "pip install 'lumbung[scale]' and a Java runtime").format(
+                                      engine=engine, error=error)) from None
