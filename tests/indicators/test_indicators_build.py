@@ -164,3 +164,30 @@ def test_changing_a_middle_year_relinks_both_neighbours(tmp_path):
     v = {(r.year, r.indicator): (r.numerator, r.denominator) for r in df.itertuples()}
     assert v[(2023, "exit_rate")] == (2, 2)    # a and b both reported in 2022, neither in 2023
     assert v[(2024, "entry_rate")] == (1, 2)   # a is back in 2024; c continues from 2023
+
+
+def test_check_and_status_say_when_the_indicators_are_stale(tmp_path, monkeypatch):
+    """A refresh killed after an import leaves the tables behind the registry: said, not hidden."""
+    from click.testing import CliRunner
+
+    from lumbung.cli import main
+    from lumbung.indicators.analytics import status
+    from lumbung.registry.models import AnnualReport
+    from lumbung.registry.rows import RegistryRows
+
+    monkeypatch.setenv("LUMBUNG_HOME", str(tmp_path))
+    a, b, c, d = _registry()
+    build_analytics(tmp_path)
+    assert status(RegistryRows(), home=tmp_path).current
+    fresh = CliRunner().invoke(main, ["check"])
+    assert fresh.exit_code == 0 and "up to date" in fresh.output and "stale" not in fresh.output
+    report = AnnualReport.objects.get(enterprise=a, year=2022)
+    report.workers = 9
+    report.save()   # an import stored this; its refresh did not run (killed)
+    state = status(RegistryRows(), home=tmp_path)
+    assert state.stale and state.changed_years == (2022,)
+    stale = CliRunner().invoke(main, ["check", "--format", "json"])
+    assert '"stale": true' in stale.output
+    assert "indicators are stale" in CliRunner().invoke(main, ["check"]).output
+    build_analytics(tmp_path)
+    assert status(RegistryRows(), home=tmp_path).current

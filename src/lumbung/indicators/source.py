@@ -60,6 +60,7 @@ class MemorySource:
     def __init__(self, rows: Iterable[Mapping] = ()):
         self.rows: dict[tuple[int, int], dict] = {}
         self.marks: dict[tuple[int, int], int] = {}
+        self.years_of: dict[int, set[int]] = {}  # enterprise -> its years
         self.mark = 0
         for row in rows:
             self.put(row)
@@ -72,23 +73,25 @@ class MemorySource:
         """Create or update the report (enterprise_id, year); given fields replace stored ones.
         Enterprise fields are shared by every year of the enterprise, as in the registry."""
         key = (int(row["enterprise_id"]), int(row["year"]))
+        years = self.years_of.setdefault(key[0], set())
         if key not in self.rows:
-            sibling = next((r for k, r in self.rows.items() if k[0] == key[0]), {})
+            sibling = self.rows[(key[0], next(iter(years)))] if years else {}
             self.rows[key] = {c: sibling.get(c) if c in ENTERPRISE_ONLY else None for c in SOURCE_COLUMNS}
-        stored = self.rows[key]
-        stored.update(row)
+            years.add(key[1])
+        self.rows[key].update(row)
         mark = self._tick()
         self.marks[key] = mark
         shared = {k: v for k, v in row.items() if k in ENTERPRISE_ONLY}
-        for other in self.rows:
-            if other[0] == key[0] and other != key and shared:
-                self.rows[other].update(shared)
-                self.marks[other] = mark
+        for year in years - {key[1]} if shared else ():
+            self.rows[(key[0], year)].update(shared)
+            self.marks[(key[0], year)] = mark
 
     def delete(self, enterprise_id: int, year: int | None = None) -> None:
         """Delete one report, or every report of the enterprise."""
-        for key in [k for k in self.rows if k[0] == enterprise_id and year in (None, k[1])]:
-            del self.rows[key], self.marks[key]
+        years = self.years_of.get(enterprise_id, set())
+        for gone in [y for y in years if year in (None, y)]:
+            del self.rows[(enterprise_id, gone)], self.marks[(enterprise_id, gone)]
+            years.discard(gone)
         self._tick()
 
     def high_water_mark(self) -> int:
