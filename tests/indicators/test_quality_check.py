@@ -141,7 +141,7 @@ def test_year_and_rule_filters(home):
 
 def test_missing_values_per_field(home):
     result = quality.check(home=home)
-    missing = dict(zip(result.missing.field, result.missing.missing))
+    missing = dict(zip(result.missing.field, result.missing.missing, strict=False))
     rows = ROWS_2023 + ROWS_2024
     for field in ("exports", "workers", "wages", "workers_paid", "province", "kbli_division", "value_added"):
         assert missing[field] == sum(r[field] is None for r in rows), field

@@ -131,7 +131,7 @@ def expected_columns(layout: dict) -> list[str]:
 
 
 def _header_error(layout: dict, found: list[str], separator: str, missing: list[str]) -> LayoutError:
-    shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "|"}[separator]
+    shown = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": "|"}[separator]
     return LayoutError(_("the table does not have the columns of layout {layout}: missing {missing}; "
                          "found {count} columns separated by {separator}: {found}; expected: {expected}").format(
         layout=layout["id"], missing=", ".join(missing), count=len(found), separator=shown,
