@@ -82,3 +82,24 @@ def test_status_and_refresh_follow_the_source(tmp_path):
     result = analytics.refresh(src, home=tmp_path)
     assert result is not None and result.years == [2022]
     assert analytics.status(src, home=tmp_path).current
+
+
+def test_status_sees_a_running_and_an_interrupted_build(tmp_path):
+    src = _source()
+    analytics.build(src, home=tmp_path)
+    with analytics.build_lock(tmp_path):
+        state = analytics.status(src, home=tmp_path)
+        assert state.running and not state.current and "running" in state.message()
+    (tmp_path / "analytics" / "building").write_text("{}")     # what a killed build leaves
+    (partition_path(2023, tmp_path).parent / ".linked-99999.tmp").write_bytes(b"half a file")
+    state = analytics.status(src, home=tmp_path)
+    assert state.interrupted and not state.running
+    assert len(analytics.leftover_files(tmp_path)) == 1
+    result = analytics.build(src, home=tmp_path)
+    assert len(result.cleaned) == 1 and analytics.leftover_files(tmp_path) == []
+    assert not analytics.status(src, home=tmp_path).interrupted
+
+
+def test_status_of_an_empty_folder_creates_nothing(tmp_path):
+    assert not analytics.status(MemorySource(), home=tmp_path).built
+    assert list(tmp_path.iterdir()) == []

@@ -110,21 +110,31 @@ def _building_path(home: Path | None) -> Path:
 
 
 @contextmanager
-def build_lock(home: Path | None = None, wait: bool = True) -> Iterator[bool]:
-    """Hold the analytics folder's build lock (``flock``; a killed holder releases it). With
-    ``wait=False``, yields False at once when another build holds it."""
+def build_lock(home: Path | None = None) -> Iterator[None]:
+    """Hold the analytics folder's build lock (``flock``, waiting for another build to end; a
+    killed holder releases it)."""
     folder = analytics_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "build.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
+            yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_running(home: Path | None = None) -> bool:
+    """Whether a build holds the lock now (read-only: creates nothing, needs no write access)."""
+    path = analytics_dir(home) / "build.lock"
+    if not path.exists():
+        return False
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def leftover_files(home: Path | None = None) -> list[Path]:
@@ -194,9 +204,8 @@ def status(source: Source | None = None, home: Path | None = None) -> AnalyticsS
     running); a build that was interrupted counts as stale.
     """
     state = read_state(home)
-    with build_lock(home, wait=False) as free:
-        running = not free
-        interrupted = free and _building_path(home).exists()
+    running = build_running(home)
+    interrupted = not running and _building_path(home).exists()
     tables = bool(available_years(home))
     if state is None:
         return AnalyticsStatus(built=False, current=False, tables=tables, interrupted=interrupted, running=running)
