@@ -103,3 +103,13 @@ def test_status_sees_a_running_and_an_interrupted_build(tmp_path):
 def test_status_of_an_empty_folder_creates_nothing(tmp_path):
     assert not analytics.status(MemorySource(), home=tmp_path).built
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_first_build_is_reported_and_completed_by_refresh(tmp_path):
+    src = _source()
+    (tmp_path / "analytics").mkdir()
+    (tmp_path / "analytics" / "building").write_text("{}")     # the first build was killed
+    state = analytics.status(src, home=tmp_path)
+    assert not state.built and state.interrupted and "interrupted" in state.message()
+    result = analytics.refresh(src, home=tmp_path)
+    assert result is not None and result.mode == "full" and analytics.status(src, home=tmp_path).current

@@ -178,6 +178,8 @@ class AnalyticsStatus:
         """One sentence for a page or the ``lumbung check`` report."""
         if self.running:
             return _("an analytics build is running; indicators may still show the previous data")
+        if not self.built and self.interrupted:
+            return _("the first analytics build was interrupted: run `lumbung analytics build`")
         if not self.built and self.tables:
             return _("the analytics tables were not written by `lumbung analytics build`: "
                      "whether they match the registry is not known")
@@ -376,8 +378,9 @@ def refresh(source: Source, home: Path | None = None,
             progress: Callable[[int], None] | None = None) -> BuildResult | None:
     """Bring analytics tables that exist up to date with ``source`` (an incremental build), as
     ``lumbung import`` does after storing rows; None when no build has been made yet (then
-    ``lumbung analytics build`` decides when the first one runs)."""
-    if read_state(home) is None:
+    ``lumbung analytics build`` decides when the first one runs). A first build that was killed
+    is completed."""
+    if read_state(home) is None and not _building_path(home).exists():  # a killed first build is finished
         return None
     return build(source, home=home, progress=progress)
 
