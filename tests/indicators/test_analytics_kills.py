@@ -95,10 +95,13 @@ def test_killed_builds_leave_whole_tables_and_the_next_build_completes(tmp_path)
             stale += 1
             assert state.stale or not state.built
             assert version == 0 or "stale" in state.message()
-        left += bool(analytics.leftover_files(home))
+        leftovers = analytics.leftover_files(home)
+        left += bool(leftovers)
         _run(home, version)
         assert analytics.leftover_files(home) == []   # the next build cleaned what the killed one left
         assert _tables(home) == expected[version]
         assert analytics.status(sources[version], home=home).current
+        print(f"kill {kill + 1}/{kills} (version {version}): {'stale' if not state.current else 'finished'}, "
+              f"{len(leftovers)} temporary files left -> re-run equal", flush=True)
     print(f"\n{kills} kills: {stale} left the tables stale (reported), {left} left temporary files; "
           "every re-run complete and equal to an unkilled build")
