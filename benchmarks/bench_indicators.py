@@ -9,6 +9,9 @@ by province x kbli_division x size_class x year:
 (a) lumbung's engine against one hand-written DuckDB statement over the same Parquet (target: at
     most 1.5x its time; the numbers must be equal),
 (b) against a pandas groupby script computing the same (target: at least 10x faster),
+(d) with ``--spark``, the same engine call on local Spark (``engine="spark"``, ``--spark-master``,
+    default ``local[2]``) over the same Parquet, against DuckDB's best time (issue 13's scaling
+    curve: the DuckDB/Spark ratio; the JVM's start is outside the clock, as DuckDB's import is),
 (c) ``lumbung analytics build`` from a SQLite registry (``--build-firms`` a year; rows/s) and an
     incremental build after 1,000 enterprises change (their reports are updated the way the
     import pipeline updates them: new values and a new ``updated_at``).
@@ -234,6 +237,22 @@ def task_engine(home: Path) -> dict:
     return {"seconds": seconds, "rows": len(df)}
 
 
+def task_spark(home: Path, master: str) -> dict:
+    from lumbung.indicators.catalogue import catalogue
+    from lumbung.indicators.engine import compute
+    from lumbung.indicators.spark import spark_session
+
+    catalogue()
+    # local mode runs the executor inside the driver's JVM: give it room (Spark's default is 1 GiB)
+    os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 6g pyspark-shell")
+    spark_session(master).sparkContext.setLogLevel("ERROR")  # the JVM starts before the clock
+    started = time.perf_counter()
+    df = compute(CORE, by=BY, home=home, engine="spark", spark_master=master)
+    seconds = time.perf_counter() - started
+    df.to_parquet(home / "spark.parquet")
+    return {"seconds": seconds, "rows": len(df)}
+
+
 def task_hand_sql(home: Path) -> dict:
     import duckdb
 
@@ -400,7 +419,7 @@ def make_registry(home: Path, firms: int, years: int, seed: int) -> int:
             elif notnull and default is None:
                 data[name] = [_fill_value(kind)] * n
         names = list(data)
-        rows = zip(*(data[k] if isinstance(data[k], list) else list(data[k]) for k in names))
+        rows = zip(*(data[k] if isinstance(data[k], list) else list(data[k]) for k in names), strict=True)
         db.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", rows)
 
     province = rng.integers(0, len(PROVINCES), firms)
@@ -431,9 +450,13 @@ def make_registry(home: Path, firms: int, years: int, seed: int) -> int:
 def task_build(home: Path, full: bool) -> dict:
     os.environ["LUMBUNG_HOME"] = str(home)
     os.environ.pop("LUMBUNG_DATABASE_URL", None)
+    import lumbung
     from lumbung.indicators.analytics import build
 
-    result = build(full=full, home=home)
+    lumbung.setup_django()
+    from lumbung.registry.rows import RegistryRows
+
+    result = build(RegistryRows(), full=full, home=home)
     return {"seconds": result.seconds, "rows": result.rows, "years": result.years, "mode": result.mode,
             "relinked": getattr(result, "relinked", [])}
 
@@ -463,7 +486,8 @@ def _child(task: str, home: Path, extra: str = "") -> dict:
 
 def run_task(task: str, home: Path, extra: str) -> None:
     fn = {"engine": task_engine, "hand": task_hand_sql, "pandas": task_pandas,
-          "pandas-linked": lambda home: task_pandas(home, linked=True)}.get(task)
+          "pandas-linked": lambda home: task_pandas(home, linked=True),
+          "spark": lambda home: task_spark(home, extra or "local[2]")}.get(task)
     result = fn(home) if fn else task_build(home, full=(extra == "full"))
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
@@ -481,6 +505,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse the population in --workdir")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--spark", action="store_true", help="also run the query on local Spark (d)")
+    parser.add_argument("--spark-master", default="local[2]", help="Spark master for --spark")
     parser.add_argument("--no-links", action="store_true",
                         help="write the population without panel links (the engine then self-joins, as before)")
     parser.add_argument("--task", help=argparse.SUPPRESS)
@@ -530,6 +556,8 @@ def _queries(args, query_home: Path) -> None:
           f"peak {max(h['peak_mib'] for h in hand):,.0f} MiB")
     print(f"    ratio engine / hand SQL: {best_e / best_h:.2f} (target <= 1.5); "
           f"equal numbers in {compare(query_home, 'hand'):,} cell x indicator values")
+    if args.spark:
+        _spark(args, query_home, best_e)
     if not args.skip_pandas:
         pandas = _child("pandas", query_home)
         print(f"(b) pandas groupby: {pandas['seconds']:.1f} s, peak {pandas['peak_mib']:,.0f} MiB; "
@@ -541,6 +569,18 @@ def _queries(args, query_home: Path) -> None:
                   f"peak {pl['peak_mib']:,.0f} MiB; "
                   f"engine is {pl['seconds'] / best_e:.1f}x faster; "
                   f"equal numbers in {compare(query_home, 'pandas-linked'):,} values")
+
+
+def _spark(args, query_home: Path, best_duckdb: float) -> None:
+    import pandas as pd
+
+    spark = _child("spark", query_home, args.spark_master)
+    ours = pd.read_parquet(query_home / "engine.parquet").sort_values(["indicator", *BY]).reset_index(drop=True)
+    theirs = pd.read_parquet(query_home / "spark.parquet").sort_values(["indicator", *BY]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, rtol=1e-9)
+    print(f"(d) Spark ({args.spark_master}): {spark['seconds']:.1f} s, {spark['rows']:,} output rows, identical to "
+          f"DuckDB's; DuckDB / Spark time ratio {best_duckdb / spark['seconds']:.2f} "
+          f"(Spark {spark['seconds'] / best_duckdb:.1f}x DuckDB's time)")
 
 
 def _builds(args, work: Path) -> None:

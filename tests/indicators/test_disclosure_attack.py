@@ -128,7 +128,7 @@ def firms_strategy(dims: dict[str, list[str]]):
     coordinate = st.tuples(*(st.sampled_from(values) for values in dims.values()))
     output = st.sampled_from([1, 3, 10, 40, 100, 1000, 20000])
     return st.lists(st.tuples(coordinate, output), min_size=1, max_size=30).map(
-        lambda rows: pd.DataFrame([dict(zip(dims, c), output=o) for c, o in rows]))
+        lambda rows: pd.DataFrame([dict(zip(dims, c, strict=False), output=o) for c, o in rows]))
 
 
 def protected(x: float, low: float, high: float) -> bool:

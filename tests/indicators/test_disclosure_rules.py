@@ -20,7 +20,7 @@ def long(cells: dict, indicators: dict[str, tuple[str, bool]], by: list[str]) ->
             if not known:
                 continue
             total = float(sum(known))
-            rows.append({**dict(zip(by, key)), "indicator": ind, "value": total, "numerator": total,
+            rows.append({**dict(zip(by, key, strict=False)), "indicator": ind, "value": total, "numerator": total,
                          "denominator": np.nan, "n_firms": len(known),
                          "max_contribution": float(max(abs(v) for v in known)) if money else np.nan})
     return pd.DataFrame(rows)

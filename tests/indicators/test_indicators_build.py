@@ -10,11 +10,18 @@ import os
 import pyarrow.parquet as pq
 import pytest
 
-from lumbung.indicators import build_analytics, compute
+from lumbung.indicators import compute
+from lumbung.indicators.analytics import build
 from lumbung.indicators.schema import COLUMNS, STORED_COLUMNS, partition_path
 from lumbung.sizeclass import classify
 
 pytestmark = pytest.mark.django_db
+
+
+def build_analytics(home, full=False):
+    from lumbung.registry.rows import RegistryRows
+
+    return build(RegistryRows(), full=full, home=home)
 
 
 def _registry():
@@ -44,7 +51,7 @@ def _read(home, year):
 
 def test_full_build_denormalises_the_registry(tmp_path):
     a, b, c, d = _registry()
-    result = build_analytics(home=tmp_path)
+    result = build_analytics(tmp_path)
     assert result.mode == "full" and result.years == [2022, 2023] and result.rows == 5
     rows = {(r["enterprise_id"], r["year"]): r for y in (2022, 2023) for r in _read(tmp_path, y)}
     assert set(rows) == {(a.id, 2022), (a.id, 2023), (b.id, 2022), (c.id, 2023), (d.id, 2023)}
@@ -80,7 +87,7 @@ def test_full_build_denormalises_the_registry(tmp_path):
 
 def test_engine_over_the_built_tables(tmp_path):
     _registry()
-    build_analytics(home=tmp_path)
+    build_analytics(tmp_path)
     df = compute("firms,value_added,entry_rate", by=["year", "province"], home=tmp_path)
     v = {(r.year, r.province, r.indicator): r.value for r in df.itertuples()}
     assert v[(2023, "32", "firms")] == 1 and v[(2023, "33", "firms")] == 1 and v[(2023, "unknown", "firms")] == 1
@@ -92,17 +99,17 @@ def test_incremental_build_rewrites_changed_years_and_their_neighbours(tmp_path)
     from lumbung.registry.models import AnnualReport, Enterprise
 
     a, b, c, d = _registry()
-    build_analytics(home=tmp_path)
+    build_analytics(tmp_path)
     before_2022 = os.stat(partition_path(2022, tmp_path)).st_mtime_ns
 
-    result = build_analytics(home=tmp_path)
+    result = build_analytics(tmp_path)
     assert result.years == [] and result.relinked == []   # nothing changed, nothing rewritten
     assert os.stat(partition_path(2022, tmp_path)).st_mtime_ns == before_2022
 
     report = AnnualReport.objects.get(enterprise=c, year=2023)
     report.workers = 25
     report.save()
-    result = build_analytics(home=tmp_path)
+    result = build_analytics(tmp_path)
     assert result.mode == "incremental" and result.years == [2023] and result.rows == 3
     assert result.relinked == [2022]   # 2022 links to 2023: rewritten from its file, not from the registry
     changed = {r["enterprise_id"]: r for r in _read(tmp_path, 2023)}[c.id]
@@ -112,7 +119,7 @@ def test_incremental_build_rewrites_changed_years_and_their_neighbours(tmp_path)
     report = AnnualReport.objects.get(enterprise=a, year=2023)
     report.workers = 25
     report.save()
-    assert build_analytics(home=tmp_path).relinked == [2022]
+    assert build_analytics(tmp_path).relinked == [2022]
     a22 = {r["enterprise_id"]: r for r in _read(tmp_path, 2022)}[a.id]
     assert a22["next_workers"] == 25 and a22["next_size_bps_workers"] == "medium"
     grad = compute("graduation_rate", by=["year"], home=tmp_path)
@@ -121,22 +128,22 @@ def test_incremental_build_rewrites_changed_years_and_their_neighbours(tmp_path)
     # an enterprise change touches every year it reported
     b.region_code = "32.04"
     b.save()
-    assert build_analytics(home=tmp_path).years == [2022]
+    assert build_analytics(tmp_path).years == [2022]
     assert {r["enterprise_id"]: r for r in _read(tmp_path, 2022)}[b.id]["province"] == "32"
 
     # a deletion is seen through the year's count
     Enterprise.objects.filter(pk=b.id).delete()
-    assert build_analytics(home=tmp_path).years == [2022]
+    assert build_analytics(tmp_path).years == [2022]
     assert [r["enterprise_id"] for r in _read(tmp_path, 2022)] == [a.id]
 
     # a year whose every report is gone loses its partition, and its neighbour its links to it
     AnnualReport.objects.filter(year=2022).delete()
-    result = build_analytics(home=tmp_path)
+    result = build_analytics(tmp_path)
     assert result.removed == [2022] and not partition_path(2022, tmp_path).exists()
     assert result.relinked == [2023]
     assert not any(r["in_prev"] for r in _read(tmp_path, 2023))
 
-    assert build_analytics(full=True, home=tmp_path).years == [2023]
+    assert build_analytics(tmp_path, full=True).years == [2023]
 
 
 def test_changing_a_middle_year_relinks_both_neighbours(tmp_path):
@@ -145,9 +152,9 @@ def test_changing_a_middle_year_relinks_both_neighbours(tmp_path):
     a, b, c, d = _registry()
     AnnualReport.objects.create(enterprise=a, year=2024, workers=7, sales=130_000_000)
     AnnualReport.objects.create(enterprise=c, year=2024, workers=2)
-    build_analytics(home=tmp_path)
+    build_analytics(tmp_path)
     AnnualReport.objects.filter(enterprise=a, year=2023).delete()   # a skips 2023
-    result = build_analytics(home=tmp_path)
+    result = build_analytics(tmp_path)
     assert result.years == [2023] and result.relinked == [2022, 2024]
     a22 = {r["enterprise_id"]: r for r in _read(tmp_path, 2022)}[a.id]
     a24 = {r["enterprise_id"]: r for r in _read(tmp_path, 2024)}[a.id]
@@ -157,3 +164,30 @@ def test_changing_a_middle_year_relinks_both_neighbours(tmp_path):
     v = {(r.year, r.indicator): (r.numerator, r.denominator) for r in df.itertuples()}
     assert v[(2023, "exit_rate")] == (2, 2)    # a and b both reported in 2022, neither in 2023
     assert v[(2024, "entry_rate")] == (1, 2)   # a is back in 2024; c continues from 2023
+
+
+def test_check_and_status_say_when_the_indicators_are_stale(tmp_path, monkeypatch):
+    """A refresh killed after an import leaves the tables behind the registry: said, not hidden."""
+    from click.testing import CliRunner
+
+    from lumbung.cli import main
+    from lumbung.indicators.analytics import status
+    from lumbung.registry.models import AnnualReport
+    from lumbung.registry.rows import RegistryRows
+
+    monkeypatch.setenv("LUMBUNG_HOME", str(tmp_path))
+    a, b, c, d = _registry()
+    build_analytics(tmp_path)
+    assert status(RegistryRows(), home=tmp_path).current
+    fresh = CliRunner().invoke(main, ["check"])
+    assert fresh.exit_code == 0 and "up to date" in fresh.output and "stale" not in fresh.output
+    report = AnnualReport.objects.get(enterprise=a, year=2022)
+    report.workers = 9
+    report.save()   # an import stored this; its refresh did not run (killed)
+    state = status(RegistryRows(), home=tmp_path)
+    assert state.stale and state.changed_years == (2022,)
+    stale = CliRunner().invoke(main, ["check", "--format", "json"])
+    assert '"stale": true' in stale.output
+    assert "indicators are stale" in CliRunner().invoke(main, ["check"]).output
+    build_analytics(tmp_path)
+    assert status(RegistryRows(), home=tmp_path).current

@@ -24,7 +24,6 @@ def _choice(rng, values, n, missing=0.2):
 def _random_population(home, seed=7, firms=150, years=(2020, 2021, 2022)):
     """Random rows with missing values in every dimension and measure; firms come and go."""
     rng = np.random.default_rng(seed)
-    rows = []
     for year in years:
         present = np.flatnonzero(rng.random(firms) < 0.7)
         n = len(present)
@@ -47,7 +46,7 @@ def _random_population(home, seed=7, firms=150, years=(2020, 2021, 2022)):
             legal_status=_choice(rng, ["none", "notary_deed", "legal_entity"], n).tolist(),
             owner_gender=_choice(rng, ["F", "M"], n).tolist(),
         )
-        cols["value_added"] = [o - i if o is not None and i is not None else None for o, i in zip(output, inputs)]
+        cols["value_added"] = [o - i if o is not None and i is not None else None for o, i in zip(output, inputs, strict=False)]
         for column in SIZE_COLUMNS:
             cols[column] = _choice(rng, ["micro", "small", "medium", "large", "unknown"], n, 0.1).tolist()
         table = pa.table({name: pa.array(cols[name], type=SCHEMA.field(name).type) for name in SCHEMA.names})

@@ -124,7 +124,7 @@ def test_changing_a_year_relinks_both_neighbours(home):
     table = pq.read_table(partition_path(2022, home), columns=list(COLUMNS))
     table = table.filter(pa.compute.not_equal(table.column("enterprise_id"), 1))
     workers = [25 if e == 2 else w for e, w in zip(table.column("enterprise_id").to_pylist(),
-                                                    table.column("workers").to_pylist())]
+                                                    table.column("workers").to_pylist(), strict=False)]
     table = table.set_column(table.schema.get_field_index("workers"), "workers", pa.array(workers, pa.int64()))
     source = home / "new-2022.parquet"
     pq.write_table(table, source)

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from lumbung.indicators import compute, import_table
-from lumbung.indicators.published import load_layout, load_values
+from lumbung.indicators import compute, import_published_table
+from lumbung.indicators.published import LayoutError, load_layout, load_values
 from lumbung.indicators.sqlgen import QueryError
 
 FILE = "imk_bps_2025_provinsi.csv"
@@ -21,7 +21,7 @@ def bps_rows(shared_data):
 
 @pytest.fixture
 def loaded(shared_data, tmp_path):
-    result = import_table(shared_data / FILE, "bps-imk-province", home=tmp_path)
+    result = import_published_table(shared_data / FILE, "bps-imk-province", home=tmp_path)
     return result, tmp_path
 
 
@@ -93,7 +93,7 @@ def test_unplaced_rows_national_row_and_violations_reported(tmp_path, shared_dat
     path = tmp_path / "table.csv"
     path.write_text("\n".join([header, ";".join(fake), ";".join(broken), *body[2:], ";".join(national)]) + "\n",
                     encoding="utf-8")
-    result = import_table(path, "bps-imk-province", home=tmp_path)
+    result = import_published_table(path, "bps-imk-province", home=tmp_path)
     assert result.unplaced == [(2, "PROVINSI ANTAH BERANTAH")]
     assert result.national
     assert result.placed == len(body) - 1
@@ -106,3 +106,52 @@ def test_layout_is_data():
     layout = load_layout("bps-imk-province")
     assert layout["separator"] == ";" and layout["region_level"] == 1
     assert {m["name"] for m in layout["measure"]} >= {"firms", "workers", "output", "inputs", "value_added"}
+
+
+def _resaved(shared_data, tmp_path, name, separator=",", encoding="utf-8", bom=False, header=str, names=str,
+             national=False):
+    """The BPS file as a spreadsheet re-saves it: another separator, encoding, BOM or case. The
+    island column (not read) gets an accented letter, so that the encoding matters."""
+    with open(shared_data / FILE, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    rows[0] = [header(h) for h in rows[0]]
+    rows[1:] = [[row[0] + " (pulau é)", names(row[1]), *row[2:]] for row in rows[1:]]
+    if national:   # a national total row: each column summed over the provinces
+        sums = [str(sum(int(r[i] or 0) for r in rows[1:])) for i in range(2, len(rows[0]))]
+        rows.append(["", names("INDONESIA"), *sums])
+    path = tmp_path / name
+    with open(path, "w", encoding=("utf-8-sig" if bom else encoding), newline="") as handle:
+        csv.writer(handle, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("variant", [
+    {"separator": ","},
+    {"separator": ",", "bom": True},
+    {"separator": "\t", "encoding": "latin-1", "names": str.lower},
+    {"separator": ",", "encoding": "cp1252", "header": str.upper, "names": str.title},
+    {"separator": ";", "bom": True, "header": lambda h: " " + h.replace("_", " ").title(), "national": True},
+    {"separator": ",", "names": str.title, "national": True},
+])
+def test_a_resaved_table_reads_the_same(shared_data, tmp_path, variant, loaded):
+    _, reference_home = loaded
+    path = _resaved(shared_data, tmp_path, "resaved.csv", **variant)
+    assert (b"\xe9" in path.read_bytes()) == (variant.get("encoding") in ("latin-1", "cp1252"))
+    result = import_published_table(path, "bps-imk-province", home=tmp_path / "home")
+    national = variant.get("national", False)
+    assert (result.placed, result.national, result.unplaced) == (38, national, [])
+    assert result.violations == []   # the national row equals the sum of the provinces
+    key = ["region_code", "size_class", "measure"]
+    ours = load_values(tmp_path / "home").set_index(key)["value"]
+    theirs = load_values(reference_home).set_index(key)["value"]
+    assert (ours[ours.index.get_level_values(0) != "national"].sort_index() == theirs.sort_index()).all()
+    assert len(ours) == len(theirs) + (len(theirs) // 38 if national else 0)
+
+
+def test_a_header_that_does_not_match_says_what_was_found_and_expected(shared_data, tmp_path):
+    path = _resaved(shared_data, tmp_path, "renamed.csv", header=lambda h: h.replace("provinsi", "wilayah"))
+    with pytest.raises(LayoutError) as error:
+        import_published_table(path, "bps-imk-province", home=tmp_path)
+    message = str(error.value)
+    assert "missing provinsi;" in message and "separated by comma" in message and "found 25 columns" in message
+    assert "wilayah" in message and "expected: provinsi, jumlah_perusahaan_mikro" in message

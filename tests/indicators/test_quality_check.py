@@ -141,7 +141,7 @@ def test_year_and_rule_filters(home):
 
 def test_missing_values_per_field(home):
     result = quality.check(home=home)
-    missing = dict(zip(result.missing.field, result.missing.missing))
+    missing = dict(zip(result.missing.field, result.missing.missing, strict=False))
     rows = ROWS_2023 + ROWS_2024
     for field in ("exports", "workers", "wages", "workers_paid", "province", "kbli_division", "value_added"):
         assert missing[field] == sum(r[field] is None for r in rows), field
@@ -162,6 +162,7 @@ def test_coverage_of_region_and_kbli_mapping(home):
     assert coverage.loc["province", "share"] == pytest.approx(round(100 * (total - 2) / total, 2))
 
 
+@pytest.mark.django_db
 def test_cli_text_report_exits_zero_with_violations(home):
     result = CliRunner().invoke(main, ["check", "--year", "2023"])
     assert result.exit_code == 0, result.output
@@ -170,6 +171,7 @@ def test_cli_text_report_exits_zero_with_violations(home):
     assert "302" not in result.output.split("Violations")[1].split("Missing")[0]
 
 
+@pytest.mark.django_db
 def test_cli_csv_and_json(home, tmp_path):
     out = tmp_path / "violations.csv"
     result = CliRunner().invoke(main, ["check", "--rule", "no_workers", "--format", "csv", "--out", str(out)])
@@ -183,12 +185,14 @@ def test_cli_csv_and_json(home, tmp_path):
     assert {"missing", "coverage", "rules", "violations"} <= set(data)
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("args", [["--rule", "nope"], ["--year", "1999"], ["--format", "xml"], ["--year", "abc"]])
 def test_cli_bad_arguments_exit_2(home, args):
     result = CliRunner().invoke(main, ["check", *args])
     assert result.exit_code == 2, result.output
 
 
+@pytest.mark.django_db
 def test_cli_without_analytics_tables(tmp_path, monkeypatch):
     monkeypatch.setenv("LUMBUNG_HOME", str(tmp_path))
     result = CliRunner().invoke(main, ["check"])

@@ -1,52 +1,45 @@
 """Uniform IKM indicators: a catalogue defined as data, computed over region x sector x size
-class x year from analytics Parquet tables with DuckDB (docs/indicators.md).
+class x year from analytics Parquet tables with DuckDB or Spark (docs/indicators.md).
 
-Pure Python: only :func:`lumbung.indicators.analytics.build` reads the registry database, and it
-imports Django inside the function. Submodules are imported lazily so that importing the package
-stays cheap.
+Pure Python, no Django: the analytics build reads a :class:`~lumbung.indicators.source.Source`
+(the registry's is ``lumbung.registry.rows.RegistryRows``). The public functions below are
+loaded on first use (PEP 562), so importing the package, as every ``lumbung`` command does,
+stays cheap:
+
+* ``compute``, ``to_sql``: :mod:`lumbung.indicators.engine`, :mod:`lumbung.indicators.sqlgen`;
+* ``build_analytics``, ``refresh_analytics``, ``analytics_status``: :mod:`lumbung.indicators.analytics`;
+* ``check``: :mod:`lumbung.indicators.quality`;
+* ``import_published_table``: :mod:`lumbung.indicators.published`;
+* ``indicator_catalogue``: :func:`lumbung.indicators.catalogue.catalogue`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
 
-__all__ = ["build_analytics", "catalogue", "compute", "import_table", "to_sql"]
+#: public name -> (module, attribute)
+_EXPORTS = {
+    "compute": ("lumbung.indicators.engine", "compute"),
+    "to_sql": ("lumbung.indicators.sqlgen", "to_sql"),
+    "build_analytics": ("lumbung.indicators.analytics", "build"),
+    "refresh_analytics": ("lumbung.indicators.analytics", "refresh"),
+    "analytics_status": ("lumbung.indicators.analytics", "status"),
+    "check": ("lumbung.indicators.quality", "check"),
+    "import_published_table": ("lumbung.indicators.published", "import_published_table"),
+    "indicator_catalogue": ("lumbung.indicators.catalogue", "catalogue"),
+}
 
-
-def compute(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,
-            public: bool = False, source: str = "registry", home=None):
-    """Indicators ``ids`` by dimensions ``by`` as a long DataFrame (see engine.compute)."""
-    from lumbung.indicators.engine import compute as _compute
-
-    return _compute(ids, by=by, years=years, regime=regime, where=where, public=public, source=source, home=home)
-
-
-def to_sql(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,
-           dialect: str = "duckdb", table: str = "reports", available_years=None, links: bool = True) -> str:
-    """The SQL statement for ``ids`` by ``by`` in ``dialect`` ("duckdb" or "spark"); ``links``:
-    the table carries the panel links of ``lumbung analytics build`` (False: self-joins)."""
-    from lumbung.indicators.sqlgen import to_sql as _to_sql
-
-    return _to_sql(ids, by=by, years=years, regime=regime, where=where, dialect=dialect, table=table,
-                   available_years=available_years, links=links)
+__all__ = sorted(_EXPORTS)
 
 
-def catalogue() -> dict[str, Any]:
-    """The indicator catalogue by id."""
-    from lumbung.indicators.catalogue import catalogue as _catalogue
-
-    return _catalogue()
-
-
-def build_analytics(full: bool = False, home=None, progress=None):
-    """Write the analytics tables from the registry (``lumbung analytics build``)."""
-    from lumbung.indicators.analytics import build
-
-    return build(full=full, home=home, progress=progress)
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
 
 
-def import_table(path, layout: str = "bps-imk-province", year: int | None = None, home=None):
-    """Load a published aggregate table (``lumbung import-table``)."""
-    from lumbung.indicators.published import import_table as _import_table
-
-    return _import_table(path, layout, year=year, home=home)
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

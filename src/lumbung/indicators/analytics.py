@@ -1,25 +1,33 @@
-"""``lumbung analytics build``: the registry, denormalised into yearly Parquet partitions.
+"""``lumbung analytics build``: registry rows, denormalised into yearly Parquet partitions.
 
-The only part of lumbung.indicators that reads the registry database. Django is imported inside
-the functions that need it. Reads are plain SQL in big ``fetchmany`` chunks (the raw sqlite3
-cursor on SQLite, a server-side cursor on PostgreSQL), converted to Arrow, enriched with region
-levels (lumbung.geography), KBLI section and division (lumbung.sectors) and one size class per
-regime (lumbung.sizeclass.classify_many), and written year by year.
+The build reads a :class:`lumbung.indicators.source.Source` (the registry's is
+:class:`lumbung.registry.rows.RegistryRows`; tests use :class:`~lumbung.indicators.source.MemorySource`),
+so this module imports no Django. Rows arrive as Arrow batches (bounded memory), are enriched
+with region levels (lumbung.geography), KBLI section and division (lumbung.sectors) and one size
+class per regime (lumbung.sizeclass.classify_many), and are written year by year.
 
 Incremental builds (the default once a build exists) rewrite only the years touched since the
-last build: reports or enterprises whose ``updated_at`` is after the stored high-water mark, and
-years whose report count changed (deletions). Each partition also stores panel links to the
-years before and after (lumbung.indicators.panel), so the partitions of Y-1 and Y+1 are
-rewritten too when year Y is rebuilt or removed: their links are re-read from the files, without
-touching the registry.
+last build: rows changed after the stored high-water mark, and years whose row count changed
+(deletions). Each partition also stores panel links to the years before and after
+(lumbung.indicators.panel), so the partitions of Y-1 and Y+1 are rewritten too when year Y is
+rebuilt or removed: their links are re-read from the files, without touching the source.
+
+Faults: every file is written under a temporary name and moved into place (``os.replace``) only
+when all of a build's files are complete, so a query never reads a half-written partition; the
+state (mark and counts) is written last. A build killed at any point leaves the previous
+partitions or the new ones, temporary files that the next build deletes, and the old state, so
+:func:`status` reports the tables as stale and the next build redoes the work. One build runs at
+a time (a lock file in the analytics folder).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -30,17 +38,33 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from lumbung import geography, sectors
 from lumbung import vocabulary as F
+from lumbung.i18n import _
 from lumbung.indicators.panel import link_partitions
-from lumbung.indicators.schema import (EXCLUDED, REGIME_IDS, SCHEMA, SCHEMA_VERSION, analytics_dir,
-                                       available_years, partition_path, size_column)
+from lumbung.indicators.schema import (
+    EXCLUDED,
+    REGIME_IDS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    analytics_dir,
+    available_years,
+    partition_path,
+    reports_dir,
+    size_column,
+)
+from lumbung.indicators.source import Source
+from lumbung.sizeclass import classify_many
 
 CHUNK_ROWS = 100_000
 SIZE_INPUTS = ("workers", "sales", "net_assets", "business_capital", "investment", "indonesian_owned", "independent")
 ENTERPRISE_SOURCE = tuple(f.name for f in F.ENTERPRISE_FIELDS if f.name not in EXCLUDED)
 REPORT_SOURCE = tuple(f.name for f in F.REPORT_FIELDS)
-# Columns read from the registry, in order: enterprise_id, then these.
+#: Columns read from the source, in order: enterprise_id, then these (no personal data).
 SOURCE_COLUMNS = ("enterprise_id", *ENTERPRISE_SOURCE, *REPORT_SOURCE)
+#: Names of the temporary files a build writes (next to their final files); a later build deletes
+#: those that a killed build left.
+TEMPORARY_PATTERNS = (".base-*.tmp", ".linked-*.tmp")
 
 
 @dataclass
@@ -49,6 +73,7 @@ class BuildResult:
     years: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     relinked: list[int] = field(default_factory=list)  # neighbours whose panel links were rewritten
+    cleaned: list[str] = field(default_factory=list)  # temporary files of killed builds, deleted
     rows: int = 0
     seconds: float = 0.0
 
@@ -57,13 +82,14 @@ class BuildResult:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-# ---------------------------------------------------------------- state
+# ---------------------------------------------------------------- state, lock, leftovers
 
 def state_path(home: Path | None = None) -> Path:
     return analytics_dir(home) / "state.json"
 
 
 def read_state(home: Path | None = None) -> dict | None:
+    """The state the last completed build wrote (mark, counts, time), or None."""
     path = state_path(home)
     if not path.exists():
         return None
@@ -79,88 +105,136 @@ def _write_state(state: dict, home: Path | None) -> None:
     os.replace(tmp, path)
 
 
-# ---------------------------------------------------------------- registry access
-
-def _tables() -> tuple[str, str]:
-    from lumbung.registry.models import AnnualReport, Enterprise
-
-    return Enterprise._meta.db_table, AnnualReport._meta.db_table
+def _building_path(home: Path | None) -> Path:
+    return analytics_dir(home) / "building"
 
 
-def _scalar_rows(sql: str, params=()) -> list[tuple]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _high_water() -> str | None:
-    ent, rep = _tables()
-    values = [row[0] for row in _scalar_rows(f"SELECT MAX(updated_at) FROM {ent} UNION ALL SELECT MAX(updated_at) FROM {rep}")]
-    values = [v.isoformat() if isinstance(v, datetime) else v for v in values if v is not None]
-    return max(values) if values else None
-
-
-def _as_param(mark: str):
-    from django.db import connection
-
-    # SQLite keeps datetimes as text (compare as text); PostgreSQL wants a timestamp.
-    return mark if connection.vendor == "sqlite" else datetime.fromisoformat(mark)
+@contextmanager
+def build_lock(home: Path | None = None) -> Iterator[None]:
+    """Hold the analytics folder's build lock (``flock``, waiting for another build to end; a
+    killed holder releases it)."""
+    folder = analytics_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "build.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _year_counts() -> dict[int, int]:
-    _, rep = _tables()
-    return {int(y): int(n) for y, n in _scalar_rows(f"SELECT year, COUNT(*) FROM {rep} GROUP BY year")}
+def build_running(home: Path | None = None) -> bool:
+    """Whether a build holds the lock now (read-only: creates nothing, needs no write access)."""
+    path = analytics_dir(home) / "build.lock"
+    if not path.exists():
+        return False
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
-def _touched_years(mark: str) -> set[int]:
-    ent, rep = _tables()
-    param = _as_param(mark)
-    rows = _scalar_rows(
-        f"SELECT DISTINCT r.year FROM {rep} r JOIN {ent} e ON e.id = r.enterprise_id "
-        "WHERE r.updated_at > %s OR e.updated_at > %s", [param, param])
-    return {int(r[0]) for r in rows}
+def leftover_files(home: Path | None = None) -> list[Path]:
+    """Temporary files that a build killed before its end left behind."""
+    root = reports_dir(home)
+    found = [p for pattern in TEMPORARY_PATTERNS for p in root.glob(f"year=*/{pattern}")] if root.is_dir() else []
+    state_tmp = state_path(home).with_suffix(".tmp")
+    return sorted(found + ([state_tmp] if state_tmp.exists() else []))
 
 
-def _select_sql(years: list[int]) -> str:
-    ent, rep = _tables()
-    cols = ["r.enterprise_id", *(f"e.{c}" for c in ENTERPRISE_SOURCE), *(f"r.{c}" for c in REPORT_SOURCE)]
-    in_list = ", ".join(str(int(y)) for y in years)
-    return (f"SELECT {', '.join(cols)} FROM {rep} r JOIN {ent} e ON e.id = r.enterprise_id "
-            f"WHERE r.year IN ({in_list}) ORDER BY r.year")
+def clean_leftovers(home: Path | None = None) -> list[str]:
+    """Delete :func:`leftover_files`; call only while holding :func:`build_lock`."""
+    removed = []
+    for path in leftover_files(home):
+        path.unlink(missing_ok=True)
+        removed.append(str(path))
+    return removed
 
 
-def _fetch(years: list[int]) -> Iterator[tuple[str, list[tuple]]]:
-    """Rows of ``years`` in chunks, through the DB-API connection under Django's (no ORM objects)."""
-    from django.db import connection, transaction
+# ---------------------------------------------------------------- freshness
 
-    sql = _select_sql(years)
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "postgresql":
-        # A server-side cursor, so the result is streamed rather than loaded whole.
-        with transaction.atomic(), raw.cursor(name="lumbung_analytics") as cursor:
-            cursor.itersize = CHUNK_ROWS
-            cursor.execute(sql)
-            while rows := cursor.fetchmany(CHUNK_ROWS):
-                yield connection.vendor, rows
-        return
-    cursor = raw.cursor()  # SQLite: the sqlite3 cursor itself, without Django's wrapper
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(CHUNK_ROWS):
-            yield connection.vendor, rows
-    finally:
-        cursor.close()
+@dataclass(frozen=True)
+class AnalyticsStatus:
+    """Whether the analytics tables reflect the source (:func:`status`)."""
+
+    built: bool                 # a build has completed
+    current: bool               # built, and nothing in the source changed since
+    tables: bool = False        # analytics partitions exist (a build, or files written by hand)
+    built_at: str | None = None
+    built_mark: int | None = None
+    source_mark: int | None = None
+    changed_years: tuple[int, ...] = ()  # years changed in the source since the build
+    interrupted: bool = False   # a build started and did not finish (killed or failed)
+    running: bool = False       # a build is running now
+
+    @property
+    def stale(self) -> bool:
+        return self.built and not self.current
+
+    def message(self) -> str:
+        """One sentence for a page or the ``lumbung check`` report."""
+        if self.running:
+            return _("an analytics build is running; indicators may still show the previous data")
+        if not self.built and self.interrupted:
+            return _("the first analytics build was interrupted: run `lumbung analytics build`")
+        if not self.built and self.tables:
+            return _("the analytics tables were not written by `lumbung analytics build`: "
+                     "whether they match the registry is not known")
+        if not self.built:
+            return _("no analytics tables yet: run `lumbung analytics build`")
+        if self.current:
+            return _("analytics tables are up to date (built {when})").format(when=self.built_at)
+        years = ", ".join(map(str, self.changed_years)) or "-"
+        why = _("an analytics build was interrupted") if self.interrupted else _("the registry changed")
+        return _("indicators are stale: {why} after the build of {when} (years {years}); "
+                 "run `lumbung analytics build`").format(why=why, when=self.built_at, years=years)
+
+    def to_dict(self) -> dict:
+        return {"built": self.built, "tables": self.tables, "current": self.current, "stale": self.stale, "built_at": self.built_at,
+                "built_mark": self.built_mark, "source_mark": self.source_mark,
+                "changed_years": list(self.changed_years), "interrupted": self.interrupted,
+                "running": self.running, "message": self.message()}
+
+
+def status(source: Source | None = None, home: Path | None = None) -> AnalyticsStatus:
+    """Compare the last completed build with ``source``: current, or stale and since when.
+
+    Without a source only what the analytics folder knows is reported (built, interrupted,
+    running); a build that was interrupted counts as stale.
+    """
+    state = read_state(home)
+    running = build_running(home)
+    interrupted = not running and _building_path(home).exists()
+    tables = bool(available_years(home))
+    if state is None:
+        return AnalyticsStatus(built=False, current=False, tables=tables, interrupted=interrupted, running=running)
+    built_mark = state.get("mark")
+    common = dict(built=True, tables=tables, built_at=state.get("built_at"), built_mark=built_mark,
+                  interrupted=interrupted, running=running)
+    if source is None:
+        return AnalyticsStatus(current=not (interrupted or running), **common)
+    changed = sorted(_changed_years(source, state, source.year_counts()))
+    current = not changed and not running
+    return AnalyticsStatus(current=current, source_mark=source.high_water_mark(), changed_years=tuple(changed),
+                           **common)
+
+
+def _changed_years(source: Source, state: dict, counts: dict[int, int]) -> set[int]:
+    """Years to rebuild since ``state``: touched after its mark, or with another row count."""
+    before = {int(y): n for y, n in state.get("counts", {}).items()}
+    changed = {y for y in set(counts) | set(before) if before.get(y) != counts.get(y)}
+    mark = state.get("mark")
+    touched = source.touched_years(mark) if isinstance(mark, int) else set(counts)  # older state: redo all
+    return touched | changed
 
 
 # ---------------------------------------------------------------- enrichment (pure)
 
 @lru_cache(maxsize=200_000)
 def _regions(code: str | None) -> tuple[str | None, str | None, str | None]:
-    from lumbung import geography
-
     if not code:
         return None, None, None
     try:
@@ -172,8 +246,6 @@ def _regions(code: str | None) -> tuple[str | None, str | None, str | None]:
 
 @lru_cache(maxsize=10_000)
 def _sector(code: str | None) -> tuple[str | None, str | None]:
-    from lumbung import sectors
-
     if not code:
         return None, None
     try:
@@ -211,8 +283,6 @@ def _size_inputs(table: pa.Table) -> dict[str, np.ndarray]:
 
 def enrich(table: pa.Table) -> pa.Table:
     """Add value_added, region levels, KBLI section/division and size classes; order as SCHEMA."""
-    from lumbung.sizeclass import classify_many
-
     columns = {name: table.column(name) for name in table.column_names}
     columns["value_added"] = pc.subtract(columns["output"], columns["inputs"])
     region = table.column("region_code").combine_chunks()
@@ -224,18 +294,6 @@ def enrich(table: pa.Table) -> pa.Table:
         classes = classify_many(regime, inputs)
         columns[size_column(regime)] = pa.array(np.asarray(classes, dtype=object), type=pa.string())
     return pa.table([columns[f.name] for f in SCHEMA], schema=SCHEMA)
-
-
-def rows_to_table(rows: list[tuple], vendor: str) -> pa.Table:
-    """Registry rows (in SOURCE_COLUMNS order) to an Arrow table with the analytics types."""
-    arrays = []
-    for name, values in zip(SOURCE_COLUMNS, zip(*rows)):
-        target = SCHEMA.field(name).type
-        if target == pa.bool_():
-            arrays.append(pa.array(values).cast(pa.bool_()))  # SQLite may hand back 0/1 rather than bools
-        else:
-            arrays.append(pa.array(values, type=target))
-    return pa.table(arrays, names=list(SOURCE_COLUMNS))
 
 
 # ---------------------------------------------------------------- writing
@@ -281,58 +339,99 @@ def _remove_partition(year: int, home: Path | None) -> None:
         pass
 
 
-def build(full: bool = False, home: Path | None = None, progress: Callable[[int], None] | None = None) -> BuildResult:
-    """Write the analytics partitions from the registry; incremental unless ``full`` or no build yet."""
-    import lumbung
-
-    lumbung.setup_django()
-    started = time.perf_counter()
-    state = None if full else read_state(home)
-    mark = _high_water()  # taken before reading: later changes are picked up next time
-    counts = _year_counts()
+def _plan(source: Source, state: dict | None, counts: dict[int, int], home: Path | None) -> BuildResult:
+    """Which years to rewrite and which to remove."""
+    before = {int(y) for y in (state or {}).get("counts", {})}
+    removed = sorted((before | set(available_years(home))) - set(counts))
     if state is None:
-        result = BuildResult(mode="full", years=sorted(counts))
-    else:
-        changed = {y for y, n in counts.items() if state.get("counts", {}).get(str(y)) != n}
-        touched = _touched_years(state["high_water"]) if state.get("high_water") else set(counts)
-        missing = {y for y in counts if not partition_path(y, home).exists()}
-        result = BuildResult(mode="incremental", years=sorted((touched | changed | missing) & set(counts)))
-    result.removed = [y for y in available_years(home) if y not in counts]
-    for year in result.removed:
-        _remove_partition(year, home)
-    sources: dict[int, Path] = {}
-    try:
-        if result.years:
-            result.rows, sources = _write_years(result.years, home, progress)
-        # Links of a year depend on the years next to it: rewrite the neighbours too.
-        changed = set(result.years) | set(result.removed)
-        neighbours = {y + d for y in changed for d in (-1, 1)} - set(result.years)
-        linked = link_partitions(set(result.years) | neighbours, home, sources)
-        result.relinked = sorted(set(linked) - set(result.years))
-    finally:
-        for tmp in sources.values():
-            tmp.unlink(missing_ok=True)
-    _write_state({"schema": SCHEMA_VERSION, "high_water": mark, "counts": {str(y): n for y, n in counts.items()},
-                  "built_at": datetime.now().astimezone().isoformat()}, home)
+        return BuildResult(mode="full", years=sorted(counts), removed=removed)
+    missing = {y for y in counts if not partition_path(y, home).exists()}
+    years = (_changed_years(source, state, counts) | missing) & set(counts)
+    return BuildResult(mode="incremental", years=sorted(years), removed=removed)
+
+
+def build(source: Source, full: bool = False, home: Path | None = None,
+          progress: Callable[[int], None] | None = None) -> BuildResult:
+    """Write the analytics partitions from ``source``; incremental unless ``full`` or no build yet.
+
+    ``progress`` is called with the number of rows of each batch written.
+    """
+    started = time.perf_counter()
+    with build_lock(home):
+        cleaned = clean_leftovers(home)
+        marker = _building_path(home)
+        marker.write_text(json.dumps({"pid": os.getpid(), "started_at": _now()}), encoding="utf-8")
+        state = None if full else read_state(home)
+        mark = source.high_water_mark()  # taken before reading: later changes are picked up next time
+        counts = source.year_counts()
+        result = _plan(source, state, counts, home)
+        result.cleaned = cleaned
+        _rewrite(source, result, home, progress)
+        _write_state({"schema": SCHEMA_VERSION, "mark": mark, "counts": {str(y): n for y, n in counts.items()},
+                      "built_at": _now()}, home)
+        marker.unlink(missing_ok=True)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write_years(years: list[int], home: Path | None, progress) -> tuple[int, dict[int, Path]]:
-    """Fetch and enrich ``years``; (rows, year -> temporary base file). A year without rows left
-    loses its partition."""
+def refresh(source: Source, home: Path | None = None,
+            progress: Callable[[int], None] | None = None) -> BuildResult | None:
+    """Bring analytics tables that exist up to date with ``source`` (an incremental build), as
+    ``lumbung import`` does after storing rows; None when no build has been made yet (then
+    ``lumbung analytics build`` decides when the first one runs). A first build that was killed
+    is completed."""
+    if read_state(home) is None and not _building_path(home).exists():  # a killed first build is finished
+        return None
+    return build(source, home=home, progress=progress)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat()
+
+
+def _rewrite(source: Source, result: BuildResult, home: Path | None, progress) -> None:
+    """New base rows of ``result.years`` to temporary files, then every changed partition and
+    its neighbours linked into temporary files and moved into place together; removed years go last."""
+    sources: dict[int, Path] = {}
+    try:
+        if result.years:
+            result.rows, sources = _write_years(source, result.years, home, progress)
+        gone = set(result.removed) | (set(result.years) - set(sources))  # a year may lose its last row meanwhile
+        result.removed = sorted(gone)
+        result.years = sorted(set(result.years) - gone)
+        # Links of a year depend on the years next to it: rewrite the neighbours too.
+        changed = set(result.years) | gone
+        neighbours = {y + d for y in changed for d in (-1, 1)} - changed
+        linked = link_partitions(set(result.years) | neighbours, home, sources, absent=gone)
+        result.relinked = sorted(set(linked) - set(result.years))
+        for year in result.removed:
+            _remove_partition(year, home)
+    finally:
+        for tmp in sources.values():
+            tmp.unlink(missing_ok=True)
+
+
+def _as_table(batch: pa.RecordBatch) -> pa.Table:
+    """A source batch with the analytics types (a no-op for the registry's, which match)."""
+    table = pa.Table.from_batches([batch])
+    for i, name in enumerate(table.column_names):
+        target = SCHEMA.field(name).type
+        if table.schema.field(name).type != target:
+            table = table.set_column(i, name, table.column(i).cast(target))
+    return table
+
+
+def _write_years(source: Source, years: list[int], home: Path | None, progress) -> tuple[int, dict[int, Path]]:
+    """Read and enrich ``years``; (rows, year -> temporary base file)."""
     writers = _YearWriters(home)
     rows = 0
     try:
-        for vendor, chunk in _fetch(years):
-            writers.write(enrich(rows_to_table(chunk, vendor)))
-            rows += len(chunk)
+        for batch in source.iter_batches(years, batch_size=CHUNK_ROWS, columns=SOURCE_COLUMNS):
+            writers.write(enrich(_as_table(batch)))
+            rows += batch.num_rows
             if progress:
-                progress(len(chunk))
+                progress(batch.num_rows)
     except BaseException:
         writers.abort()
         raise
-    written = writers.close()
-    for year in set(years) - set(written):  # every report of the year is gone
-        _remove_partition(year, home)
-    return rows, written
+    return rows, writers.close()

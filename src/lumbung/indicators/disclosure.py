@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from lumbung import conf
+from lumbung import conf, sectors
 from lumbung.i18n import _
 from lumbung.indicators import hypercube as H
 
@@ -70,8 +70,6 @@ def _region_parent(code: str) -> str:
 
 
 def _section_of(division: str) -> str:
-    from lumbung import sectors
-
     try:
         return (sectors.section_of(division) if division != UNKNOWN else None) or UNKNOWN
     except ValueError:  # not a KBLI code: a bucket of its own
@@ -159,7 +157,7 @@ def protect(df: pd.DataFrame, by: Sequence[str], settings: Mapping[str, object] 
     n_cells = int(cell_of.max()) + 1
     suppressed_cells = _suppress(df, by, labels, cell_of, n_cells, the_rules, unprotected)
     hidden = np.zeros(len(df), dtype=bool)
-    for (indicator, role), mask in suppressed_cells.items():
+    for (indicator, _role), mask in suppressed_cells.items():
         rows = (df["indicator"].to_numpy() == indicator)
         hidden |= rows & mask[cell_of]
     out["suppressed"] = hidden
@@ -238,7 +236,7 @@ def _family_mask(members, columns, present, firms, top, cell_labels, dim_pos, di
         if not len(cells):
             continue
         tree = [H.Dimension([str(cell_labels[i, p]) for i in cells], HIERARCHIES.get(d, ()))
-                for d, p in zip(dims, dim_pos)]
+                for d, p in zip(dims, dim_pos, strict=True)]
         leaves = [tuple(str(cell_labels[i, p]) for p in dim_pos) for i in cells]
         hidden, table, weak = H.suppress(tree, leaves, values[cells], smallest[cells], tops[cells], the_rules)
         mask[cells] = hidden

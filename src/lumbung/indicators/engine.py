@@ -1,32 +1,42 @@
-"""Run compiled indicators with DuckDB over the analytics Parquet and return the long format.
+"""Run compiled indicators over the analytics Parquet and return the long format
+(lumbung.indicators.longformat).
 
-Output columns: the ``by`` dimensions, then ``indicator``, ``value``, ``numerator``,
-``denominator``, ``n_firms`` (enterprises in the indicator's population in the cell) and
-``max_contribution`` (the largest single enterprise's absolute value in a money total, for the
-dominance rule; null otherwise), and ``suppressed`` when ``public``.
+Where the rows come from is a *source* (:data:`SOURCES`: the registry's analytics tables, or
+published aggregate tables); what runs the statement is an *engine* (:data:`ENGINES`: DuckDB in
+this process, or Spark on a cluster, over the same Parquet files and the same compiled SQL).
+Disclosure control (lumbung.indicators.disclosure) applies to every result alike.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.indicators import dimensions as D
-from lumbung.indicators.catalogue import Indicator, get
+from lumbung.indicators.catalogue import get
+from lumbung.indicators.disclosure import protect
+from lumbung.indicators.longformat import LONG_COLUMNS, empty_result, to_long
 from lumbung.indicators.panel import has_links
-from lumbung.indicators.schema import available_years, partition_path
-from lumbung.indicators.sqlgen import Plan, compile_plan
+from lumbung.indicators.published import compute_published
+from lumbung.indicators.schema import AnalyticsMissing, available_years, partition_path
+from lumbung.indicators.sqlgen import Plan, QueryError, compile_plan
 
-LONG_COLUMNS = ("indicator", "value", "numerator", "denominator", "n_firms", "max_contribution")
-SOURCES = ("registry", "published")
+__all__ = ["ENGINES", "LONG_COLUMNS", "SOURCES", "AnalyticsMissing", "EngineUnavailable", "compute", "empty_result", "parse_years",
+           "run_plan", "to_long"]
+
+#: engine name -> module with ``run_wide(sql, files, master=None)``, imported when first used:
+#: Spark (pyspark, the optional ``scale`` extra) is loaded only by those who ask for it.
+ENGINES = {"duckdb": "lumbung.indicators.session", "spark": "lumbung.indicators.spark"}
 
 
-class AnalyticsMissing(RuntimeError):
-    """No analytics tables yet: run `lumbung analytics build`."""
+class EngineUnavailable(UserError):
+    """The engine asked for is not installed (Spark: pyspark, the ``scale`` extra, and Java)."""
 
 
 def parse_years(years) -> list[int] | None:
@@ -64,8 +74,13 @@ def _parse_year_text(years: str) -> list[int]:
 
 
 def compute(ids, by=(), years=None, regime: str = "bps-workers", where: dict | None = None,
-            public: bool = False, source: str = "registry", home: Path | None = None) -> pd.DataFrame:
-    """Compute catalogue indicators ``ids`` broken down by ``by`` (see docs/indicators.md)."""
+            public: bool = False, source: str = "registry", home: Path | None = None,
+            engine: str = "duckdb", spark_master: str | None = None) -> pd.DataFrame:
+    """Compute catalogue indicators ``ids`` broken down by ``by`` (see docs/indicators.md).
+
+    ``source``: "registry" (the analytics tables) or "published"; ``engine``: "duckdb" or
+    "spark" (``spark_master``: the cluster's URL, default ``local[*]`` or LUMBUNG_SPARK_MASTER).
+    """
     indicators = get(ids) if isinstance(ids, str) or all(isinstance(i, str) for i in ids) else list(ids)
     by = D.parse_by(by)
     D.check_regime(regime)
@@ -74,22 +89,22 @@ def compute(ids, by=(), years=None, regime: str = "bps-workers", where: dict | N
     if "year" in where:
         years = sorted(set(years or parse_years(where["year"])) & set(parse_years(where["year"])))
         where.pop("year")
-    if source == "published":
-        from lumbung.indicators.published import compute_published
-
-        result = compute_published(indicators, by, years=years, regime=regime, where=where, home=home)
-    elif source == "registry":
-        result = _compute_registry(indicators, by, years, regime, where, home)
-    else:
+    if source not in SOURCES:
         raise ValueError(_("unknown source {source!r} (registry or published)").format(source=source))
-    if public:
-        from lumbung.indicators.disclosure import protect
+    check_engine(engine)
+    result = SOURCES[source](indicators, by, years=years, regime=regime, where=where, home=home,
+                             engine=engine, spark_master=spark_master)
+    return protect(result, by) if public else result
 
-        result = protect(result, by)
-    return result
+
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(_("unknown engine {engine!r} (one of {known})").format(engine=engine, known=", ".join(ENGINES)))
 
 
-def _compute_registry(indicators, by, years, regime, where, home) -> pd.DataFrame:
+def compute_registry(indicators, by, years=None, regime="bps-workers", where=None, home=None,
+                     engine: str = "duckdb", spark_master: str | None = None) -> pd.DataFrame:
+    """Indicators over the analytics tables that ``lumbung analytics build`` wrote."""
     available = available_years(home)
     if not available:
         raise AnalyticsMissing(_("no analytics tables yet: run `lumbung analytics build`"))
@@ -101,77 +116,35 @@ def _compute_registry(indicators, by, years, regime, where, home) -> pd.DataFram
     links = bool(files) and all(has_links(f) for f in files)
     plan = compile_plan(indicators, by, years=years, regime=regime, where=where, available_years=available,
                         links=links)
-    return run_plan(plan, files)
+    return run_plan(plan, files, engine=engine, spark_master=spark_master)
 
 
-def run_plan(plan: Plan, files: list[Path], view_sql: str | None = None) -> pd.DataFrame:
-    """Execute ``plan`` over Parquet ``files`` (or a custom view) and reshape to the long format."""
-    import duckdb
+def _published(indicators, by, years=None, regime="bps-workers", where=None, home=None,
+               engine: str = "duckdb", spark_master: str | None = None) -> pd.DataFrame:
+    if engine != "duckdb":
+        raise QueryError(_("published tables are small aggregate tables: they are computed with DuckDB, "
+                           "not {engine}").format(engine=engine))
+    return compute_published(indicators, by, years=years, regime=regime, where=where, home=home)
 
-    con = duckdb.connect()
-    try:
-        if view_sql is None:
-            if not files:
-                return empty_result(plan.by)
-            listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-            view_sql = f"SELECT * FROM read_parquet([{listing}])"
-        con.execute(f"CREATE VIEW reports AS {view_sql}")
-        wide = con.execute(plan.sql).df()
-    finally:
-        con.close()
+
+#: source name -> function computing indicators from it
+SOURCES = {"registry": compute_registry, "published": _published}
+
+
+def run_plan(plan: Plan, files: list[Path], engine: str = "duckdb", spark_master: str | None = None) -> pd.DataFrame:
+    """Execute ``plan`` over Parquet ``files`` with ``engine`` and reshape to the long format."""
+    if not files:
+        return empty_result(plan.by)
+    wide = engine_module(engine).run_wide(plan.sql, files, master=spark_master)
     return to_long(wide, plan)
 
 
-def empty_result(by: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in [*by, *LONG_COLUMNS]})
-
-
-def _value(ind: Indicator, num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if ind.kind in ("count", "sum"):
-            return num * ind.factor
-        ratio = np.where(den != 0, num / np.where(den != 0, den, 1), np.nan)
-        if ind.kind == "growth":
-            return (ratio - 1.0) * ind.factor
-        return ratio * ind.factor
-
-
-def to_long(wide: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """One row per cell x indicator: cells in the order of ``plan.by``, indicators as requested.
-
-    Built with whole-array operations (cells x indicators matrices, raveled row-major), since a
-    national query has hundreds of thousands of output rows.
-    """
-    if wide.empty:
-        return empty_result(plan.by)
-    dim_cols = [f"dim_{d}" for d in plan.by]
-    if dim_cols:
-        wide = wide.sort_values(dim_cols, kind="stable").reset_index(drop=True)
-    cells, count = len(wide), len(plan.indicators)
-
-    def matrix(key: str) -> np.ndarray:
-        out = np.full((cells, count), np.nan)
-        for j, ind in enumerate(plan.indicators):
-            name = f"{ind.id}__{key}"
-            if name in wide:
-                out[:, j] = wide[name].to_numpy(dtype="float64", na_value=np.nan)
-        return out
-
-    num, den, n, mx = matrix("num"), matrix("den"), matrix("n"), matrix("max")
-    value = np.empty_like(num)
-    counts = np.array([i.kind == "count" or (i.kind == "share" and not i.numerator) for i in plan.indicators])
-    num[:, counts] = np.nan_to_num(num[:, counts])
-    n = np.nan_to_num(n)
-    for j, ind in enumerate(plan.indicators):
-        value[:, j] = _value(ind, num[:, j], den[:, j])
-    keep = ((n > 0) | counts[None, :]).ravel()
-    out = pd.DataFrame({d: np.repeat(wide[f"dim_{d}"].to_numpy(), count)[keep] for d in plan.by})
-    out["indicator"] = np.tile(np.array([i.id for i in plan.indicators], dtype=object), cells)[keep]
-    out["value"] = value.ravel()[keep]
-    out["numerator"] = num.ravel()[keep]
-    out["denominator"] = den.ravel()[keep]
-    out["n_firms"] = n.ravel()[keep].astype("int64")
-    out["max_contribution"] = mx.ravel()[keep]
-    if "year" in plan.by:
-        out["year"] = out["year"].astype("int64")
-    return out
+def engine_module(engine: str):
+    """The module that runs ``engine`` (:data:`ENGINES`)."""
+    check_engine(engine)
+    try:
+        return importlib.import_module(ENGINES[engine])
+    except ImportError as error:
+        raise EngineUnavailable(_("the {engine} engine is not installed ({error}); for Spark: "
+                                  "pip install 'lumbung[scale]' and a Java runtime").format(
+                                      engine=engine, error=error)) from None

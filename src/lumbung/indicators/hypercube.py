@@ -77,7 +77,7 @@ class Dimension:
         self.nodes[0] = [(0, TOTAL)]
         for leaf in sorted(set(leaves)):
             node, label = (self.depth, leaf), leaf
-            for g, parent in zip(range(self.depth - 1, 0, -1), parents):
+            for g, parent in zip(range(self.depth - 1, 0, -1), parents, strict=False):
                 label = str(parent(label))
                 self._link(node, (g, label))
                 node = (g, label)
@@ -167,7 +167,7 @@ def extend(dims: Sequence[Dimension], leaves: Sequence[Sequence[str]], values: n
     tops: list[np.ndarray] = []
     for lv in levels_of(dims):
         for row, leaf in enumerate(leaves):
-            key = tuple(d.at(label, g) for d, label, g in zip(dims, leaf, lv))
+            key = tuple(d.at(label, g) for d, label, g in zip(dims, leaf, lv, strict=False))
             at = index.get(key)
             if at is None:
                 index[key] = at = len(keys)
@@ -239,7 +239,7 @@ class Protector:
     def run(self) -> None:
         for lv in levels_of(self.dims):
             targets = [c for c in np.flatnonzero(self.table.primary)
-                       if all(a <= b for a, b in zip(self.table.level[c], lv))]
+                       if all(a <= b for a, b in zip(self.table.level[c], lv, strict=False))]
             targets.sort(key=lambda c: (sum(self.table.level[c]), -np.abs(self.table.values[c]).max(initial=0),
                                         self.table.keys[c]))
             for cell in targets:
@@ -308,7 +308,7 @@ class Protector:
         weighted so that cells with room to move carry the change. Tried with the cells already
         suppressed, with those plus one more cell of this level (the roomiest first), and with every
         cell of this level; the best protection wins, then the lowest cost."""
-        scope = [c for c in range(len(self.table.keys)) if all(a <= b for a, b in zip(self.table.level[c], lv))]
+        scope = [c for c in range(len(self.table.keys)) if all(a <= b for a, b in zip(self.table.level[c], lv, strict=False))]
         hidden = [c for c in scope if self.table.suppressed[c]]
         open_ = [c for c in scope if not self.table.suppressed[c] and self.table.level[c] == lv]
         if len(hidden) + len(open_) > FALLBACK_CELLS:
@@ -441,6 +441,6 @@ def suppress(dims: Sequence[Dimension], leaves: Sequence[Sequence[str]], values:
     table = extend(dims, leaves, np.nan_to_num(values), np.asarray(firms, dtype=float), top)
     protector = Protector(dims, table, rules)
     protector.run()
-    mask = np.array([table.suppressed[table.index[tuple(d.at(lab, d.depth) for d, lab in zip(dims, leaf))]]
+    mask = np.array([table.suppressed[table.index[tuple(d.at(lab, d.depth) for d, lab in zip(dims, leaf, strict=False))]]
                      for leaf in leaves], dtype=bool)
     return mask, table, protector.unprotected

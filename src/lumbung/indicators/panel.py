@@ -29,8 +29,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lumbung.indicators.schema import (COLUMNS, LINKED_FIELDS, NEXT_PREFIX, PANEL_COLUMNS, SIZE_COLUMNS,
-                                       STORED_SCHEMA, available_years, partition_path)
+from lumbung.indicators.schema import (
+    COLUMNS,
+    LINKED_FIELDS,
+    NEXT_PREFIX,
+    PANEL_COLUMNS,
+    SIZE_COLUMNS,
+    STORED_SCHEMA,
+    available_years,
+    partition_path,
+)
 
 #: Rows per batch when a partition is rewritten (bounded memory; also its row-group size).
 BATCH_ROWS = 262_144
@@ -100,16 +108,16 @@ def has_links(path: Path) -> bool:
 
 
 def link_partitions(years: Iterable[int], home: Path | None = None,
-                    sources: Mapping[int, Path] | None = None) -> list[int]:
+                    sources: Mapping[int, Path] | None = None, absent: Iterable[int] = ()) -> list[int]:
     """(Re)write the partitions of ``years`` with fresh panel links; returns the years written.
 
     ``sources`` maps a year to a file holding its new base rows (the build's temporary output);
     other years are read from their partition. A year counts as present if it has a source or a
-    partition. All outputs are written to temporary files first and moved in place at the end,
+    partition and is not in ``absent`` (years the caller removes afterwards). All outputs are written to temporary files first and moved in place at the end,
     so a failure leaves the previous partitions as they were.
     """
     sources = dict(sources or {})
-    present = set(available_years(home)) | set(sources)
+    present = (set(available_years(home)) | set(sources)) - set(absent)
 
     def source(year: int) -> Path:
         return sources.get(year) or partition_path(year, home)

@@ -1,6 +1,6 @@
 """Published aggregate tables (statistics offices publish cells, not firms).
 
-``import_table(file, layout)`` reads a table whose shape a *layout* describes
+``import_published_table(file, layout)`` reads a table whose shape a *layout* describes
 (``layouts/<name>.toml``: separator, region column and level, national-total names, size-class
 column suffixes, measures with units and multipliers, year) into long aggregate values
 (region x size class x year x measure) stored as Parquet under
@@ -16,7 +16,10 @@ indicators) or fields the table lacks are refused with a message.
 from __future__ import annotations
 
 import csv
+import io
+import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +27,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from lumbung import geography
+from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.indicators.catalogue import Indicator
+from lumbung.indicators.longformat import empty_result, to_long
 from lumbung.indicators.schema import published_dir, size_column
-from lumbung.indicators.sqlgen import QueryError, _Row, compile_plan
+from lumbung.indicators.session import query
+from lumbung.indicators.sqlgen import QueryError, Row, compile_plan
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 NATIONAL = "national"
@@ -40,8 +47,8 @@ STORE_SCHEMA = pa.schema([
 ])
 
 
-class LayoutError(ValueError):
-    pass
+class LayoutError(UserError):
+    """A layout that cannot be used, or a table that does not have its shape."""
 
 
 @dataclass
@@ -82,6 +89,69 @@ def load_layout(name_or_path: str | Path) -> dict:
 
 # ---------------------------------------------------------------- reading a table
 
+#: Separators a spreadsheet writes when it re-saves a table: the one splitting the header into
+#: the most fields wins (the layout's own on a tie).
+SEPARATORS = (";", ",", "\t", "|")
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """The file's text and the encoding it was read with: UTF-8 (a BOM is dropped), else
+    Windows-1252 (what spreadsheets on Windows save), else Latin-1 (every byte is a character)."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"  # decodes every byte
+
+
+def sniff_separator(header: str, preferred: str = ",") -> str:
+    """The separator that splits ``header`` into the most fields (``preferred`` on a tie)."""
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts.values())
+    return preferred if counts.get(preferred, 0) == best else max(SEPARATORS, key=lambda sep: counts[sep])
+
+
+def normal_name(name: str) -> str:
+    """A column name as layouts spell it: trimmed, lower case, spaces and hyphens as ``_``."""
+    return re.sub(r"[\s\-]+", "_", (name or "").strip().casefold())
+
+
+def expected_columns(layout: dict) -> list[str]:
+    """The columns a table of ``layout`` must have: the region column, then each measure's."""
+    columns = [normal_name(layout["region_column"])]
+    for measure in layout["measure"]:
+        for suffix, size in layout["sizes"].items():
+            if size in measure.get("sizes", list(layout["sizes"].values())):
+                columns.append(normal_name(measure["column"].format(size=suffix)))
+    return columns
+
+
+def _header_error(layout: dict, found: list[str], separator: str, missing: list[str]) -> LayoutError:
+    shown = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": "|"}[separator]
+    return LayoutError(_("the table does not have the columns of layout {layout}: missing {missing}; "
+                         "found {count} columns separated by {separator}: {found}; expected: {expected}").format(
+        layout=layout["id"], missing=", ".join(missing), count=len(found), separator=shown,
+        found=", ".join(found) or "-", expected=", ".join(expected_columns(layout))))
+
+
+def _records(path: str | Path, layout: dict) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, record by normalised column name) of each data row; the header checked first."""
+    text, _encoding = read_text(path)
+    first = text.split("\n", 1)[0]
+    separator = sniff_separator(first, layout.get("separator", ","))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header = [normal_name(h) for h in next(rows, [])]
+    missing = [c for c in expected_columns(layout) if c not in header]
+    if missing:
+        raise _header_error(layout, header, separator, missing)
+    for line, values in enumerate(rows, start=2):
+        if any(v.strip() for v in values):
+            yield line, dict(zip(header, values, strict=False))
+
 def _number(text: str, layout: dict) -> float | None:
     text = (text or "").strip()
     if text in ("", "-", "–", "NA", "n.a.", "..."):
@@ -94,9 +164,7 @@ def _number(text: str, layout: dict) -> float | None:
 
 
 def _place(name: str, layout: dict) -> str | None:
-    from lumbung import geography
-
-    if name.strip().upper() in {n.upper() for n in layout.get("national_names", [])}:
+    if name.strip().casefold() in {n.casefold() for n in layout.get("national_names", [])}:
         return NATIONAL
     return geography.match_name(name, level=layout.get("region_level", 1))
 
@@ -108,11 +176,9 @@ def _cells(layout: dict, record: dict[str, str], line: int, result: TableImport)
         for suffix, size in layout["sizes"].items():
             if size not in measure.get("sizes", list(layout["sizes"].values())):
                 continue
-            column = measure["column"].format(size=suffix)
-            if column not in record:
-                raise LayoutError(_("column {column!r} of the layout is not in the table").format(column=column))
+            column = normal_name(measure["column"].format(size=suffix))
             try:
-                value = _number(record[column], layout)
+                value = _number(record.get(column) or "", layout)
             except ValueError:
                 result.violations.append(_("line {line}: {column} is not a number: {text!r}").format(
                     line=line, column=column, text=record[column]))
@@ -144,32 +210,29 @@ def read_table(path: str | Path, layout: dict, year: int | None = None) -> tuple
     result = TableImport(layout=layout["id"], year=year)
     records = []
     seen: dict[str, int] = {}
-    with open(path, encoding=layout.get("encoding", "utf-8-sig"), newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=layout.get("separator", ","))
-        if layout["region_column"] not in (reader.fieldnames or []):
-            raise LayoutError(_("region column {column!r} is not in the table").format(column=layout["region_column"]))
-        for line, record in enumerate(reader, start=2):
-            result.rows += 1
-            name = (record.get(layout["region_column"]) or "").strip()
-            code = _place(name, layout) if name else None
-            if code is None:
-                result.unplaced.append((line, name))
-                continue
-            if code in seen:
-                result.unplaced.append((line, name))
-                result.violations.append(_("line {line}: {name} is the same region as line {first}").format(
-                    line=line, name=name, first=seen[code]))
-                continue
-            seen[code] = line
-            cells = _cells(layout, record, line, result)
-            if layout.get("check_total", True):
-                _check_parts(layout, name, cells, result)
-            level = 0 if code == NATIONAL else int(layout.get("region_level", 1))
-            result.national |= code == NATIONAL
-            result.placed += code != NATIONAL
-            units = {m["name"]: m.get("unit", "") for m in layout["measure"]}
-            for (size, measure), value in cells.items():
-                records.append((layout["id"], year, code, level, name, size, measure, value, units[measure]))
+    region_column = normal_name(layout["region_column"])
+    units = {m["name"]: m.get("unit", "") for m in layout["measure"]}
+    for line, record in _records(path, layout):
+        result.rows += 1
+        name = (record.get(region_column) or "").strip()
+        code = _place(name, layout) if name else None
+        if code is None:
+            result.unplaced.append((line, name))
+            continue
+        if code in seen:
+            result.unplaced.append((line, name))
+            result.violations.append(_("line {line}: {name} is the same region as line {first}").format(
+                line=line, name=name, first=seen[code]))
+            continue
+        seen[code] = line
+        cells = _cells(layout, record, line, result)
+        if layout.get("check_total", True):
+            _check_parts(layout, name, cells, result)
+        level = 0 if code == NATIONAL else int(layout.get("region_level", 1))
+        result.national |= code == NATIONAL
+        result.placed += code != NATIONAL
+        for (size, measure), value in cells.items():
+            records.append((layout["id"], year, code, level, name, size, measure, value, units[measure]))
     frame = pd.DataFrame.from_records(records, columns=STORE_SCHEMA.names)
     _check_national(frame, result)
     result.values = len(frame)
@@ -189,7 +252,7 @@ def _check_national(frame: pd.DataFrame, result: TableImport) -> None:
                 summed=summed, measure=key[1], size=key[0], total=total))
 
 
-def import_table(path: str | Path, layout: str | Path = "bps-imk-province", year: int | None = None,
+def import_published_table(path: str | Path, layout: str | Path = "bps-imk-province", year: int | None = None,
                  home: Path | None = None) -> TableImport:
     """Load a published table; values replace an earlier import of the same layout and year."""
     spec = load_layout(layout)
@@ -223,7 +286,7 @@ def _cells_frame(values: pd.DataFrame, regime: str) -> pd.DataFrame:
 
 
 def _check_supported(indicators: list[Indicator], by: list[str], where: dict, measures: set[str], regime: str) -> None:
-    row = _Row(regime)
+    row = Row(regime)
     for dim in [*by, *where]:
         if dim not in PUBLISHED_DIMENSIONS:
             raise QueryError(_("dimension {dim!r} is not in the published tables (they have {dims})").format(
@@ -243,8 +306,6 @@ def _check_supported(indicators: list[Indicator], by: list[str], where: dict, me
 
 def compute_published(indicators: list[Indicator], by: list[str], years=None, regime: str = "bps-workers",
                       where: dict | None = None, home: Path | None = None) -> pd.DataFrame:
-    from lumbung.indicators.engine import empty_result, to_long
-
     values = load_values(home)
     if values.empty:
         raise QueryError(_("no published tables yet: load one with `lumbung import-table FILE --layout NAME`"))
@@ -264,15 +325,6 @@ def compute_published(indicators: list[Indicator], by: list[str], years=None, re
     if cells.empty:
         return empty_result(by)
     plan = compile_plan(indicators, by, years=None, regime=regime, where=where, weight="firms")
-    import duckdb
-
-    con = duckdb.connect()
-    try:
-        con.register("published_cells", cells)
-        con.execute("CREATE VIEW reports AS SELECT * FROM published_cells")
-        wide = con.execute(plan.sql).df()
-    finally:
-        con.close()
-    out = to_long(wide, plan)
+    out = to_long(query(plan.sql, frame=cells), plan)
     out["max_contribution"] = float("nan")  # aggregate cells: no single-enterprise values
     return out

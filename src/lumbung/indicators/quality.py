@@ -3,9 +3,11 @@
 Rules live in ``rules/quality.toml`` (docs/quality.md lists them with their sources). Each is an
 SQL condition over the analytics fields, or a robust outlier test (median absolute deviation
 within groups), run by DuckDB over ``<LUMBUNG_HOME>/analytics/reports/year=YYYY/*.parquet``.
-``check()`` returns every violation with the enterprise and the rule, the count of missing values
-per field and the share of rows whose region and KBLI codes map to the reference lists.
-``lumbung check`` is its command-line mirror.
+:func:`check` returns every violation with the enterprise and the rule, the count of missing
+values per field, the share of rows whose region and KBLI codes map to the reference lists and,
+given the source the tables were built from, whether they are stale
+(:func:`lumbung.indicators.analytics.status`). ``lumbung check`` (lumbung.indicators.commands)
+is its command-line mirror.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import json
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import click
+import pandas as pd
 
+from lumbung import geography, sectors
+from lumbung.errors import UserError
 from lumbung.i18n import _
-from lumbung.indicators.schema import COLUMNS, available_years, partition_path
-
-if TYPE_CHECKING:  # pandas is imported when a check runs, not when the CLI starts
-    import pandas as pd
+from lumbung.indicators.analytics import AnalyticsStatus, status
+from lumbung.indicators.catalogue import CatalogueError, fields_of, parse_expression
+from lumbung.indicators.schema import COLUMNS, AnalyticsMissing, available_years, partition_path
+from lumbung.indicators.session import session
+from lumbung.indicators.source import Source
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "quality.toml"
 SEVERITIES = ("error", "warning", "info")
@@ -33,11 +37,11 @@ VIOLATION_COLUMNS = ("rule", "severity", "enterprise_id", "source_id", "nib", "y
 KEY_COLUMNS = ("enterprise_id", "year")
 
 
-class RuleError(ValueError):
+class RuleError(UserError):
     """A quality rule that cannot be used; the message names the rule and the problem."""
 
 
-class YearError(ValueError):
+class YearError(UserError):
     """A year without an analytics table."""
 
 
@@ -63,8 +67,6 @@ class Rule:
     @property
     def fields(self) -> tuple[str, ...]:
         """The fields the rule reads, shown next to each violation."""
-        from lumbung.indicators.catalogue import fields_of
-
         names: set[str] = set()
         for text in (self.violation, self.value):
             if text:
@@ -73,8 +75,6 @@ class Rule:
 
 
 def _expression(text: object, where: str) -> str:
-    from lumbung.indicators.catalogue import CatalogueError, parse_expression
-
     try:
         parse_expression(str(text), where=where)
     except CatalogueError as error:
@@ -126,7 +126,8 @@ def load_rules(path: Path = RULES_FILE) -> list[Rule]:
 
 @dataclass
 class QualityReport:
-    """What ``check`` found: violations, missing values per field and mapping coverage."""
+    """What :func:`check` found: violations, missing values per field, mapping coverage, and
+    (when ``check`` was given the source) whether the tables are stale."""
 
     years: list[int]
     rows: int
@@ -134,11 +135,10 @@ class QualityReport:
     violations: pd.DataFrame
     missing: pd.DataFrame
     coverage: pd.DataFrame
+    freshness: AnalyticsStatus | None = None
     counts: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
-        import pandas as pd
-
         found = self.violations.groupby("rule").size()
         self.counts = pd.DataFrame({
             "rule": [r.id for r in self.rules],
@@ -157,21 +157,11 @@ class QualityReport:
             "violations": records(self.violations),
             "missing": records(self.missing),
             "coverage": records(self.coverage),
+            "freshness": self.freshness.to_dict() if self.freshness else None,
         }
 
 
-def _connect(files: list[Path]):
-    import duckdb
-
-    con = duckdb.connect()
-    listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-    con.execute(f"CREATE VIEW reports AS SELECT * FROM read_parquet([{listing}], union_by_name = true)")
-    return con
-
-
 def _format(value) -> str:
-    import pandas as pd
-
     if value is None or pd.isna(value):
         return "null"
     if isinstance(value, float):
@@ -210,13 +200,11 @@ def _outliers(con, rule: Rule) -> pd.DataFrame:
     df["detail"] = [
         f"value={_format(x)}, median={_format(m)}, MAD={_format(d)}"
         + (", group=" + " / ".join(str(lab[i]) for lab in labels) if labels else "")
-        for i, (x, m, d) in enumerate(zip(df["x"], df["med"], df["mad"]))]
+        for i, (x, m, d) in enumerate(zip(df["x"], df["med"], df["mad"], strict=True))]
     return df
 
 
 def _violations(con, rules: list[Rule]) -> pd.DataFrame:
-    import pandas as pd
-
     frames = []
     for rule in rules:
         df = _expression_violations(con, rule) if rule.kind == "expression" else _outliers(con, rule)
@@ -228,8 +216,6 @@ def _violations(con, rules: list[Rule]) -> pd.DataFrame:
 
 def _missing(con) -> pd.DataFrame:
     """Missing values per field of the analytics table, in schema order."""
-    import pandas as pd
-
     present = [r[0] for r in con.execute("DESCRIBE reports").fetchall()]
     fields = [c for c in COLUMNS if c in present and c not in KEY_COLUMNS]
     counts = con.execute("SELECT count(*), " + ", ".join(f'count("{f}")' for f in fields) + " FROM reports").fetchone()
@@ -249,10 +235,6 @@ def _valid(check, value) -> bool:
 def _coverage(con, rows: int) -> pd.DataFrame:
     """Share of rows whose region and KBLI codes are known and exist in the reference lists
     (Kemendagri regions through lumbung.geography, KBLI 2020 through lumbung.sectors)."""
-    import pandas as pd
-
-    from lumbung import geography, sectors
-
     checks = {
         "province": geography.exists, "regency": geography.exists, "district": geography.exists,
         "kbli": sectors.is_subclass, "kbli_section": sectors.exists, "kbli_division": sectors.exists,
@@ -279,10 +261,14 @@ def select_rules(ids: list[str] | None = None, path: Path = RULES_FILE) -> list[
 
 
 def check(years: int | list[int] | None = None, rules: list[str] | None = None, home: Path | None = None,
-          rules_path: Path = RULES_FILE) -> QualityReport:
-    """Run the quality rules over the analytics tables of ``years`` (all when None)."""
-    from lumbung.indicators.engine import AnalyticsMissing
+          rules_path: Path = RULES_FILE, source: Source | None = None) -> QualityReport:
+    """Run the data-quality rules over the analytics tables of ``years`` (all when None).
 
+    ``rules``: rule ids (all when None; unknown ids raise KeyError); ``source``: what the tables
+    were built from (``lumbung.registry.rows.RegistryRows()``), so that the report also says
+    whether they are stale. Raises AnalyticsMissing when nothing was built, YearError for a year
+    without a table, RuleError for a broken rules file.
+    """
     available = available_years(home)
     if not available:
         raise AnalyticsMissing(_("no analytics tables yet: run `lumbung analytics build`"))
@@ -292,20 +278,23 @@ def check(years: int | list[int] | None = None, rules: list[str] | None = None, 
         raise YearError(_("no analytics table for {years} (available: {known})").format(
             years=", ".join(map(str, absent)), known=", ".join(map(str, available))))
     chosen = select_rules(rules, rules_path)
-    con = _connect([partition_path(y, home) for y in wanted])
-    try:
+    freshness = status(source, home) if source is not None else None
+    with session([partition_path(y, home) for y in wanted]) as con:
         rows = con.execute("SELECT count(*) FROM reports").fetchone()[0]
-        return QualityReport(wanted, rows, chosen, _violations(con, chosen), _missing(con), _coverage(con, rows))
-    finally:
-        con.close()
+        return QualityReport(wanted, rows, chosen, _violations(con, chosen), _missing(con), _coverage(con, rows),
+                             freshness)
 
 
 def render_text(report: QualityReport, lang: str = "en") -> str:
     """The readable report of ``lumbung check``."""
     lines = [_("Data quality of {rows} reports, years {years}").format(
-        rows=report.rows, years=", ".join(map(str, report.years))), ""]
+        rows=report.rows, years=", ".join(map(str, report.years)))]
+    if report.freshness is not None:
+        message = report.freshness.message()
+        lines.append(_("WARNING: {message}").format(message=message) if report.freshness.stale else message)
+    lines.append("")
     lines.append(_("Rules"))
-    for rule, n in zip(report.rules, report.counts["violations"]):
+    for rule, n in zip(report.rules, report.counts["violations"], strict=True):
         lines.append(f"  {rule.id:<34} {rule.severity:<8} {n:>7}  {rule.description(lang)}")
     lines += ["", _("Violations")]
     if report.violations.empty:
@@ -321,36 +310,3 @@ def render_text(report: QualityReport, lang: str = "en") -> str:
     for c in report.coverage.itertuples(index=False):
         lines.append(f"  {c.mapping:<28} {c.mapped:>9} / {c.rows:<9} {c.share:>7.2f}%")
     return "\n".join(lines) + "\n"
-
-
-@click.command("check")
-@click.option("--year", "years", type=int, multiple=True, help="Year to check (repeatable; default every year).")
-@click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only this rule (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
-              help="text: the full report; csv: one row per violation; json: everything.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the screen.")
-def check_command(years: tuple[int, ...], rules: tuple[str, ...], fmt: str, out: Path | None) -> None:
-    """Run the data-quality rules over the analytics tables: violations, missing values, coverage.
-
-    Exits 0 even when rules are violated (it is a report); 2 on bad arguments."""
-    from lumbung.i18n import language
-    from lumbung.indicators.engine import AnalyticsMissing
-
-    try:
-        report = check(list(years) or None, list(rules) or None)
-    except KeyError as error:
-        raise click.BadParameter(str(error.args[0]), param_hint="--rule") from None
-    except YearError as error:
-        raise click.BadParameter(str(error), param_hint="--year") from None
-    except (AnalyticsMissing, RuleError) as error:
-        raise click.ClickException(str(error)) from None
-    if fmt == "csv":
-        text = report.violations.to_csv(index=False, lineterminator="\n")
-    elif fmt == "json":
-        text = json.dumps(report.to_dict(language()), ensure_ascii=False, indent=1) + "\n"
-    else:
-        text = render_text(report, language())
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")

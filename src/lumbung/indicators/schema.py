@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from lumbung import conf
 from lumbung import vocabulary as F
+from lumbung.errors import UserError
 
 #: Schema version written into the build state; a build with another version rebuilds everything.
 SCHEMA_VERSION = 2  # 2: panel links stored with the rows
@@ -30,10 +31,16 @@ EXCLUDED = ("name", "owner_name", "owner_nik")
 #: Regime ids of lumbung.sizeclass (contract); the column of each is size_<id with - as _>.
 REGIME_IDS = ("bps-workers", "uu-9-1995", "uu-20-2008", "pp-7-2021", "permenperin-64-2016")
 
-_ARROW_TYPES = {
+#: Arrow type of each vocabulary kind (money is whole rupiah).
+ARROW_TYPES = {
     "text": pa.string(), "choice": pa.string(), "int": pa.int64(), "money": pa.int64(),
     "bool": pa.bool_(), "year": pa.int32(),
 }
+
+
+def arrow_type(column: str) -> pa.DataType:
+    """The Arrow type of a registry column (``enterprise_id`` or a vocabulary field)."""
+    return pa.int64() if column == "enterprise_id" else ARROW_TYPES[F.BY_NAME[column].kind]
 
 
 def size_column(regime: str) -> str:
@@ -48,7 +55,7 @@ def _schema() -> pa.Schema:
     for f in F.TEMPLATE_FIELDS:
         if f.name in EXCLUDED or f.name == "year":
             continue
-        columns.append(pa.field(f.name, _ARROW_TYPES[f.kind]))
+        columns.append(pa.field(f.name, ARROW_TYPES[f.kind]))
     columns.append(pa.field("value_added", pa.int64()))
     for name in ("province", "regency", "district", "kbli_section", "kbli_division", *SIZE_COLUMNS):
         columns.append(pa.field(name, pa.string()))
@@ -73,6 +80,10 @@ MONEY_FIELDS = frozenset((*F.MONEY_COLUMNS, "value_added"))
 #: Fields an indicator expression may name: the table's columns plus ``size_class``, which
 #: stands for the size column of the regime chosen at query time.
 EXPRESSION_FIELDS = frozenset(COLUMNS) | {"size_class"}
+
+
+class AnalyticsMissing(UserError):
+    """No analytics tables yet: run `lumbung analytics build`."""
 
 
 def analytics_dir(home: Path | None = None) -> Path:

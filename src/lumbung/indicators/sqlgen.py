@@ -48,7 +48,7 @@ class Plan:
     columns: list[str] = field(default_factory=list)
 
 
-class _Row:
+class Row:
     """Renders catalogue expressions against the analytics row (optionally the Y+1 values, ``next_*``)."""
 
     def __init__(self, regime: str):
@@ -120,7 +120,7 @@ def _known(expr: str) -> str | None:
     return None if tree.is_number else f"{expr} IS NOT NULL"
 
 
-def _aggregates_a(ind: Indicator, row: _Row, weight: str | None, panel_years, all_panel: bool) -> dict[str, str]:
+def _aggregates_a(ind: Indicator, row: Row, weight: str | None, panel_years, all_panel: bool) -> dict[str, str]:
     """Aggregates over the rows of year Y (cell of Y). Written lean, since they run per row:
     SUM, COUNT(expr) and MAX skip NULLs, so "known" conditions are only spelled out where the
     other side of a ratio must be known too."""
@@ -153,7 +153,7 @@ def _aggregates_a(ind: Indicator, row: _Row, weight: str | None, panel_years, al
     return out
 
 
-def _aggregates_b(ind: Indicator, row: _Row) -> dict[str, str]:
+def _aggregates_b(ind: Indicator, row: Row) -> dict[str, str]:
     """Aggregates over the rows of year Y-1 joined to the same enterprise in Y (cell of Y-1).
     Columns from Y (``next_*``) are NULL where the enterprise did not report in Y."""
     pop = row.cond(ind.population)
@@ -200,7 +200,7 @@ def compile_plan(indicators: list[Indicator], by: list[str], years: list[int] | 
     the table carries the panel links (lumbung.indicators.panel), so no self-join is needed."""
     D.check_regime(regime)
     where = _check_where(where)
-    row = _Row(regime)
+    row = Row(regime)
     panel = any(i.is_panel for i in indicators)
     if weight and panel:
         raise QueryError(_("panel indicators need enterprise-level rows"))
@@ -252,7 +252,7 @@ class _Query:
     where: dict
     table: str
     weight: str | None
-    row: _Row
+    row: Row
     next_fields: set[str]
     all_panel: bool  # every requested year has its year before: entry needs no year condition
     fields: list[str] = field(default_factory=list)
@@ -312,7 +312,7 @@ def _regrouped(name: str, q: _Query, aggs: dict[str, str], where: str, shift: in
     SUM, MAX by MAX; exact, since every aggregate is one of those three)."""
     exprs = [(f"year + {shift}" if shift else "year") if d == "year" else f"COALESCE(key_{d}, '{D.UNKNOWN}')"
              for d in q.by]
-    select = [f"{e} AS dim_{d}" for e, d in zip(exprs, q.by)]
+    select = [f"{e} AS dim_{d}" for e, d in zip(exprs, q.by, strict=True)]
     select += [f"{_reaggregate(alias, sql)} AS {alias}" for alias, sql in aggs.items()]
     cond = f" WHERE {where}" if where else ""
     group = f" GROUP BY {', '.join(exprs)}" if exprs else ""
@@ -421,9 +421,14 @@ def to_sql(ids, by=(), years=None, regime: str = "bps-workers", where: dict | No
     indicators = get(ids) if isinstance(ids, str) or (ids and isinstance(next(iter(ids)), str)) else list(ids)
     plan = compile_plan(indicators, D.parse_by(by), years=years, regime=regime, where=where, table=table,
                         available_years=available_years, links=links)
+    return transpile(plan.sql, dialect)
+
+
+def transpile(sql: str, dialect: str, pretty: bool = True) -> str:
+    """A compiled statement (DuckDB dialect) in another ``dialect`` that sqlglot writes."""
     if dialect == "duckdb":
-        return plan.sql
-    tree = sqlglot.parse_one(plan.sql, read="duckdb")
+        return sql
+    tree = sqlglot.parse_one(sql, read="duckdb")
     for cte in tree.find_all(exp.CTE):
         cte.set("materialized", None)  # a DuckDB planning hint
-    return tree.sql(dialect=dialect, pretty=True)
+    return tree.sql(dialect=dialect, pretty=pretty)

@@ -67,7 +67,7 @@ def rows() -> list[dict]:
     for (eid, year), values in sorted(REPORTS.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         region, kbli, gender, legal, nib, scale, founded = ENTERPRISES[eid]
         row = {name: None for name in SCHEMA.names}
-        row.update(dict(zip(REPORT_KEYS, values)))
+        row.update(dict(zip(REPORT_KEYS, values, strict=True)))
         parts = region.split(".") if region else []
         row.update(
             enterprise_id=eid, year=year, region_code=region, kbli=kbli, owner_gender=gender,

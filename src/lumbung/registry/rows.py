@@ -1,0 +1,191 @@
+"""The one reader of the registry's tables: yearly reports joined to their enterprises, as Arrow.
+
+Everything outside the ``registry`` app that needs the registry's rows (the analytics build,
+the export, the lab's population) reads them here, so the join is written once:
+
+* :func:`high_water_mark`: the latest change to an enterprise or a report, as an integer
+  (microseconds since 1970-01-01 UTC; 0 for an empty registry);
+* :func:`touched_years`: the years with a report or an enterprise changed after such a mark;
+* :func:`year_counts`: reports per year (a deletion shows as a smaller count);
+* :func:`iter_batches`: the rows, streamed as ``pyarrow.RecordBatch`` of at most ``batch_size``
+  rows, in year order, read through the DB-API connection under Django's (a plain cursor on
+  SQLite, a server-side cursor on PostgreSQL, never ORM objects), so memory stays bounded;
+* :func:`reports_table`: the same rows as one ``pyarrow.Table``.
+
+Columns are ``enterprise_id`` then the names of :mod:`lumbung.vocabulary` (enterprise fields,
+then report fields). The owner's NIK is never read: it is stored encrypted and leaves the
+registry only in the owner's own view (UU 27/2022). ``columns=`` narrows the read (the analytics
+build does not read names). :class:`RegistryRows` bundles the functions as an object that
+implements :class:`lumbung.indicators.source.Source`.
+
+Django must be set up before this module is imported (``lumbung.setup_django()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+
+import pyarrow as pa
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
+
+from lumbung import vocabulary as F
+from lumbung.registry.models import AnnualReport, Enterprise
+
+#: Rows per batch by default (about 40 MiB of Python tuples at the registry's width).
+BATCH_SIZE = 100_000
+KEY = "enterprise_id"
+#: Enterprise columns that can be read (every vocabulary field but the owner's NIK).
+ENTERPRISE_COLUMNS = tuple(c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik")
+REPORT_COLUMNS = F.REPORT_COLUMNS
+#: Every column :func:`iter_batches` can return, in its order.
+COLUMNS = (KEY, *ENTERPRISE_COLUMNS, *REPORT_COLUMNS)
+#: Arrow type of each vocabulary kind (money is whole rupiah).
+ARROW_TYPES = {"text": pa.string(), "choice": pa.string(), "int": pa.int64(), "money": pa.int64(),
+               "bool": pa.bool_(), "year": pa.int32()}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def arrow_type(column: str) -> pa.DataType:
+    return pa.int64() if column == KEY else ARROW_TYPES[F.BY_NAME[column].kind]
+
+
+def schema(columns: Sequence[str] | None = None) -> pa.Schema:
+    """The Arrow schema of a read of ``columns`` (all :data:`COLUMNS` when None)."""
+    return pa.schema([pa.field(c, arrow_type(c), nullable=c != KEY) for c in _columns(columns)])
+
+
+def _columns(columns: Sequence[str] | None) -> tuple[str, ...]:
+    if columns is None:
+        return COLUMNS
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise ValueError(f"not a registry column: {', '.join(unknown)}")
+    return tuple(columns)
+
+
+# ---------------------------------------------------------------- change tracking
+
+def _micros(moment: datetime | None) -> int:
+    if moment is None:
+        return 0
+    if moment.tzinfo is None:  # naive datetimes are UTC under USE_TZ
+        moment = moment.replace(tzinfo=timezone.utc)
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _moment(mark: int) -> datetime:
+    return EPOCH + timedelta(microseconds=int(mark))
+
+
+def high_water_mark() -> int:
+    """The latest ``updated_at`` of any enterprise or report, in microseconds since the epoch (UTC)."""
+    latest = [Enterprise.objects.aggregate(m=Max("updated_at"))["m"],
+              AnnualReport.objects.aggregate(m=Max("updated_at"))["m"]]
+    return max(_micros(m) for m in latest)
+
+
+def touched_years(since: int) -> set[int]:
+    """Years of the reports changed, or whose enterprise changed, after the mark ``since``."""
+    moment = _moment(since)
+    changed = AnnualReport.objects.filter(Q(updated_at__gt=moment) | Q(enterprise__updated_at__gt=moment))
+    return {int(y) for y in changed.order_by().values_list("year", flat=True).distinct()}
+
+
+def year_counts() -> dict[int, int]:
+    """Reports per year."""
+    rows = AnnualReport.objects.order_by().values("year").annotate(n=Count("id")).values_list("year", "n")
+    return {int(year): int(n) for year, n in rows}
+
+
+# ---------------------------------------------------------------- rows
+
+def _select(columns: tuple[str, ...], years: Iterable[int] | None, region: str | None) -> tuple[str, list]:
+    ent, rep = Enterprise._meta.db_table, AnnualReport._meta.db_table
+    select = ["r.enterprise_id" if c == KEY else f"e.{c}" if c in ENTERPRISE_COLUMNS else f"r.{c}" for c in columns]
+    where, params = [], []
+    if years is not None:
+        where.append("r.year IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "1 = 0")
+    if region:
+        where.append("(e.region_code = %s OR e.region_code LIKE %s)")
+        params += [region, region + ".%"]
+    sql = (f"SELECT {', '.join(select)} FROM {rep} r JOIN {ent} e ON e.id = r.enterprise_id"
+           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.year")
+    return sql, params
+
+
+def _chunks(sql: str, params: list, batch_size: int) -> Iterator[list[tuple]]:
+    """Rows in chunks through the DB-API connection under Django's (no ORM objects)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "postgresql":
+        # A server-side cursor, so the result is streamed rather than loaded whole.
+        with transaction.atomic(), raw.cursor(name="lumbung_registry_rows") as cursor:
+            cursor.itersize = batch_size
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(batch_size):
+                yield rows
+        return
+    cursor = raw.cursor()  # SQLite: the sqlite3 cursor itself, without Django's wrapper
+    try:
+        cursor.execute(sql.replace("%s", "?"), params)
+        while rows := cursor.fetchmany(batch_size):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _batch(rows: list[tuple], target: pa.Schema) -> pa.RecordBatch:
+    arrays = []
+    for column, values in zip(target, zip(*rows, strict=True), strict=True):
+        if column.type == pa.bool_():
+            arrays.append(pa.array(values).cast(pa.bool_()))  # SQLite hands back 0/1 rather than bools
+        else:
+            arrays.append(pa.array(values, type=column.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=target)
+
+
+def iter_batches(years: Iterable[int] | None = None, batch_size: int = BATCH_SIZE,
+                 columns: Sequence[str] | None = None, region: str | None = None) -> Iterator[pa.RecordBatch]:
+    """Reports joined to their enterprises, ordered by year, in batches.
+
+    ``years``: only these (all when None); ``columns``: a subset of :data:`COLUMNS`;
+    ``region``: only enterprises in this region code and below (dotted, normalised).
+    """
+    chosen = _columns(columns)
+    target = schema(chosen)
+    sql, params = _select(chosen, None if years is None else sorted(set(years)), region)
+    for rows in _chunks(sql, params, batch_size):
+        yield _batch(rows, target)
+
+
+def reports_table(years: Iterable[int] | None = None, columns: Sequence[str] | None = None,
+                  region: str | None = None) -> pa.Table:
+    """:func:`iter_batches` as one table (empty, with the schema, when nothing matches)."""
+    chosen = _columns(columns)
+    return pa.Table.from_batches(list(iter_batches(years, columns=chosen, region=region)), schema=schema(chosen))
+
+
+class RegistryRows:
+    """The registry as a :class:`lumbung.indicators.source.Source` (the analytics build's input)."""
+
+    columns = COLUMNS
+
+    def high_water_mark(self) -> int:
+        return high_water_mark()
+
+    def touched_years(self, since: int) -> set[int]:
+        return touched_years(since)
+
+    def year_counts(self) -> dict[int, int]:
+        return year_counts()
+
+    def iter_batches(self, years: Iterable[int] | None = None, batch_size: int = BATCH_SIZE,
+                     columns: Sequence[str] | None = None, region: str | None = None) -> Iterator[pa.RecordBatch]:
+        return iter_batches(years, batch_size, columns, region)
+
+    def reports_table(self, years: Iterable[int] | None = None, columns: Sequence[str] | None = None,
+                      region: str | None = None) -> pa.Table:
+        return reports_table(years, columns, region)
