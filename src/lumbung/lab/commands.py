@@ -58,21 +58,13 @@ def _progress_bar(description: str, total: int):
 
 
 def registry_reports():
-    """The registry's reports joined to their enterprises, as an Arrow table."""
-    # replaced by registry.rows at merge: `lumbung.setup_django(); return registry.rows.reports_table()`
-    import pyarrow as pa
-
+    """The registry's reports joined to their enterprises, as an Arrow table (the registry's reader)."""
     import lumbung
 
     lumbung.setup_django()
-    from lumbung.registry.models import AnnualReport
-    from lumbung.vocabulary import ENTERPRISE_COLUMNS, REPORT_COLUMNS
+    from lumbung.registry import rows
 
-    enterprise = [c for c in ENTERPRISE_COLUMNS if c != "owner_nik"]
-    rows = list(AnnualReport.objects.order_by("year", "enterprise_id").values(
-        "enterprise_id", *[f"enterprise__{c}" for c in enterprise], *REPORT_COLUMNS))
-    names = {f"enterprise__{c}": c for c in enterprise}
-    return pa.table({names.get(k, k): [row[k] for row in rows] for k in ["enterprise_id", *names, *REPORT_COLUMNS]})
+    return rows.reports_table()
 
 
 def _population(firms: int | None, from_registry: bool, seed: int):
