@@ -9,6 +9,8 @@ a sequential scale that stays ordered in grey and for colour-blind readers.
 
 from __future__ import annotations
 
+import json
+
 from lumbung.portal import labels, numbers
 from lumbung.portal.tables import Row
 
@@ -27,11 +29,15 @@ def money_scale(values: list[float]) -> tuple[float, str]:
 
 
 def records(rows: list[Row], indicators, category: str = "category") -> list[dict]:
-    """Chart data: one record per shown (not suppressed) cell, with its formatted text."""
+    """Chart data: one record per shown (not suppressed) cell of ``indicators``, with its
+    formatted text (a row's cells follow the order of the table's indicators: each cell names its
+    indicator in its key)."""
+    wanted = {i.id: i for i in indicators}
     out = []
     for row in rows:
-        for ind, cell in zip(indicators, row.cells):
-            if cell.value is None:
+        for cell in row.cells:
+            ind = wanted.get(json.loads(cell.key)["indicator"])
+            if ind is None or cell.value is None:
                 continue
             out.append({category: row.header, "series": labels.indicator_name(ind), "value": cell.value,
                         "text": cell.text, **{k: str(v) for k, v in row.codes.items()}})

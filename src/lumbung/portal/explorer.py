@@ -122,12 +122,12 @@ def answer(state: State) -> Answer:
                           "years or indicators, or add a filter.").format(n=len(frame), max=MAX_CELLS)
         return result
     result.frame = frame
-    result.rows = shown_rows(frame, state.by)
+    result.rows = shown_rows(frame, state.by, figures.context(state.years, state.where))
     result.chart = chart(result)
     return result
 
 
-def shown_rows(frame: pd.DataFrame, by: list[str]) -> list[dict]:
+def shown_rows(frame: pd.DataFrame, by: list[str], common: dict | None = None) -> list[dict]:
     """The table as shown (and downloaded): one row per cell x indicator, in the engine's order."""
     known = catalogue()
     lang = labels.lang()
@@ -144,7 +144,7 @@ def shown_rows(frame: pd.DataFrame, by: list[str]) -> list[dict]:
             "text": tables.SUPPRESSED if suppressed else ("–" if value is None else
                                                          numbers.by_unit(value, ind.unit, ind.decimals, lang)),
             "exact": "" if value is None else numbers.number(value, ind.decimals, lang),
-            "key": tables.cell_key(ind.id, {d: rec[d] for d in by}),
+            "key": tables.cell_key(ind.id, {**(common or {}), **{d: rec[d] for d in by}}),
         })
     return out
 

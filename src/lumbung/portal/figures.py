@@ -31,7 +31,7 @@ _lock = threading.Lock()
 def version() -> str:
     """The analytics build version: the build state (written last by every build) and the
     published tables' names and times. Changes whenever what the engine would answer changes."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(str(state_path()).encode())
     state = state_path()
     if state.exists():
         digest.update(state.read_bytes())
@@ -97,7 +97,7 @@ class Figure:
     title: str = ""
     explanation: str = ""
     chart: dict | None = None
-    extra: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -111,4 +111,16 @@ def figure(slug: str, ids, by, years=None, where=None, total: bool = False, regi
     if total:
         margin_by = [d for d in by if d == "year"]
         margin = query(ids, margin_by, years=years, where=where, regime=regime, source=source)
-    return Figure(slug, C.get(list(ids)), list(by), rows, margin)
+    return Figure(slug, C.get(list(ids)), list(by), rows, margin, context=context(years, where))
+
+
+def context(years, where) -> dict:
+    """What a figure's cells have in common beyond their own dimensions (one year, one region):
+    part of each cell's identity (``data-cell``). A filter is kept apart from the dimensions
+    (``where``): a share within a province is not the province's share of the country."""
+    out = {}
+    if where:
+        out["where"] = ";".join(f"{d}={','.join(map(str, v))}" for d, v in sorted(where.items()))
+    if years and len(years) == 1:
+        out["year"] = years[0]
+    return out

@@ -41,7 +41,7 @@ class Section:
 
 def _subset(fig: Figure, ids) -> Figure:
     keep = fig.rows[fig.rows["indicator"].isin(ids)]
-    return Figure(fig.slug, C.get(list(ids)), fig.by, keep)
+    return Figure(fig.slug, C.get(list(ids)), fig.by, keep, context=fig.context)
 
 
 def shares(year: int, where: dict | None) -> list[Section]:
@@ -160,7 +160,7 @@ def coverage(year: int) -> Coverage | None:
                      "published": numbers.number(pub_value, 0, lang) if pub_value is not None else tables.SUPPRESSED,
                      "registry": (tables.SUPPRESSED if mine is not None and mine["suppressed"]
                                   else numbers.number(mine_value, 0, lang) if mine_value is not None else "–"),
-                     "registry_key": tables.cell_key("firms", {"province": code}) if mine is not None else "",
+                     "registry_key": tables.cell_key("firms", {"year": pub_year, "province": code}) if mine is not None else "",
                      "coverage": numbers.percent(share, 1, lang) if share is not None else "–"})
     return Coverage(pub_year, rows, None)
 

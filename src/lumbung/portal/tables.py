@@ -77,7 +77,7 @@ def rows(fig: Figure, order: list[tuple] | None = None) -> list[Row]:
     for key in order:
         codes = dict(zip(by, key))
         header = " · ".join(labels.value(d, c) for d, c in codes.items())
-        out.append(Row(header, codes, [_cell(ind, index.get((key, ind.id)), codes) for ind in fig.indicators]))
+        out.append(Row(header, codes, [_cell(ind, index.get((key, ind.id)), {**fig.context, **codes}) for ind in fig.indicators]))
     return out
 
 
@@ -92,7 +92,7 @@ def total_rows(fig: Figure) -> list[Row]:
     for key in keys:
         codes = dict(zip(margin_by, key))
         header = _("Total") + (f" {key[0]}" if key else "")
-        out.append(Row(header, codes, [_cell(ind, index.get((key, ind.id)), codes) for ind in fig.indicators]))
+        out.append(Row(header, codes, [_cell(ind, index.get((key, ind.id)), {**fig.context, **codes}) for ind in fig.indicators]))
     return out
 
 
