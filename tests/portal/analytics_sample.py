@@ -17,7 +17,7 @@ from lumbung.indicators.testing import bps_class
 
 YEARS = (2021, 2022, 2023)
 #: province -> regencies (codes of the pinned region data) and how many enterprises
-PROVINCES = {"32": (("32.04", "32.73", "32.01"), 160), "33": (("33.01", "33.74"), 90), "35": (("35.78",), 40),
+PROVINCES = {"32": (("32.04", "32.73", "32.01", "32.05"), 160), "33": (("33.01", "33.74"), 90), "35": (("35.78",), 40),
              "12": (("12.71",), 2), "14": (("14.71",), 1)}
 KBLI = ("10792", "13111", "16101", "31001", "10110", "23951")
 
@@ -34,6 +34,8 @@ def _enterprises(rng: random.Random) -> list[dict]:
             firms.append({"enterprise_id": eid, "province": province, "regency": regency, "kbli": rng.choice(KBLI),
                           "workers": workers, "start": rng.choice(YEARS), "stop": rng.choice((2022, 2023, 2023, 2023)),
                           "dominant": province == "35" and i == 0})
+            if i == 0:  # the lone enterprise of 32.01 and the dominant one report every year
+                firms[-1].update(start=YEARS[0], stop=YEARS[-1])
     return firms
 
 

@@ -23,8 +23,8 @@ def chosen_year(request, years: list[int]) -> int | None:
 
 def no_data(request, title: str):
     """The page shown before the first `lumbung analytics build`: says why, never a bare header."""
-    message = _("No figures yet: the registry's analytics tables have not been built. An administrator "
-                "builds them with `lumbung analytics build` (imports keep them current afterwards).")
+    message = _("No figures yet. The registry is empty, or its analytics tables have not been built: an "
+                "administrator builds them with `lumbung analytics build` (imports keep them current afterwards).")
     return render(request, "portal/no_data.html", {"title": title, "message": message}, status=200)
 
 
