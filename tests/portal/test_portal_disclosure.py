@@ -135,7 +135,7 @@ def _equations(shown) -> tuple[list[tuple[dict, list[dict]]], dict]:
         for dim, parts in children.items():
             dims = tuple(sorted([*_dims(base), dim]))
             everything = [k for k in _truth_table(base["indicator"], dims, base.get("where", ""))
-                          if all(dict(zip(dims, k)).get(d) == base[d] for d in _dims(base))]
+                          if all(dict(zip(dims, k, strict=True)).get(d) == base[d] for d in _dims(base))]
             if len(parts) == len(everything) and any(p["suppressed"] for p in parts):
                 equations.append((parent, parts))
     return equations, known

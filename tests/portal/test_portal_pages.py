@@ -158,8 +158,8 @@ def test_csv_download_is_exactly_the_table(client, public_site):
     header, body = lines[0], [r for r in lines[1:] if len(r) == len(lines[0])]
     assert header[:4] == ["province", "Province", "size_class", "Size class"]
     assert len(body) == len(shown)
-    for row, cell in zip(body, shown):
-        record = dict(zip(header, row))
+    for row, cell in zip(body, shown, strict=True):
+        record = dict(zip(header, row, strict=True))
         assert cell["key"]["province"] == record["province"] and cell["key"]["size_class"] == record["size_class"]
         assert (record["Suppressed"] == "yes") == cell["suppressed"]
         if cell["value"] is not None:
@@ -208,3 +208,39 @@ def test_classify_explains_every_regime(client, db):
     assert "small" in page
     bad = _get(client, "/en/reference/classify/?sales=lots")
     assert 'class="error"' in bad and '<article class="regime">' not in bad
+
+
+def _published_table(path, firms: dict[str, tuple[int, int]]) -> None:
+    """A table in the shipped bps-imk-province layout: (micro, small) enterprises per province name;
+    every other measure proportional to them."""
+    from lumbung.indicators.published import load_layout
+
+    layout = load_layout("bps-imk-province")
+    columns: dict[str, str] = {}
+    for measure in layout["measure"]:
+        for suffix, size in layout["sizes"].items():
+            if size in measure.get("sizes", list(layout["sizes"].values())):
+                columns[measure["column"].format(size=suffix)] = size
+    lines = [";".join(["provinsi", *columns])]
+    for name, (micro, small) in firms.items():
+        amount = {"micro": micro, "small": small, "total": micro + small}
+        lines.append(";".join([name, *(str(amount[size]) for size in columns.values())]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_published_figures_beside_the_registry_with_coverage(client, public_site, tmp_path):
+    from lumbung.indicators.published import import_table
+
+    source = tmp_path / "imk.csv"
+    _published_table(source, {"JAWA BARAT": (300, 100), "JAWA TENGAH": (150, 50), "ACEH": (40, 10)})
+    import_table(source, "bps-imk-province", year=2023, home=public_site)
+    page = _get(client, "/en/?year=2023")
+    assert "The registry beside the published BPS IMK figures" in page
+    row = re.search(r"<th scope=\"row\">Jawa Barat</th><td class=\"num\">([^<]+)</td><td class=\"num\"[^>]*>([^<]+)"
+                    r"</td><td class=\"num\">([^<]+)</td>", page)
+    assert row, "Jawa Barat has a coverage row"
+    published, registry, coverage = row.groups()
+    assert published == "400"
+    assert coverage == f"{100 * float(registry.replace(',', '')) / 400:.1f}%"
+    aceh = re.search(r"<th scope=\"row\">Aceh</th><td class=\"num\">50</td><td class=\"num\">–</td>", page)
+    assert aceh, "a province the registry does not cover shows no registry figure"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 import xlsxwriter
@@ -196,7 +196,7 @@ def _header(by: list[str]) -> list[str]:
 
 def _cells(row: dict) -> list:
     out = []
-    for code, name in zip(row["codes"].values(), row["names"]):
+    for code, name in zip(row["codes"].values(), row["names"], strict=True):
         out += [code, name]
     return [*out, row["indicator"], row["indicator_name"], row["unit"], row["value"],
             _("yes") if row["suppressed"] else ""]
@@ -256,7 +256,7 @@ def _xlsx(result: Answer) -> bytes:
             col += 2
         sheet.write_string(line, col, row["indicator"])
         sheet.write_string(line, col + 1, known[row["indicator"]].name_id)
-        sheet.write_string(line, col + 2, UNITS_ID.get(row["unit"], row["unit"]))
+        sheet.write_string(line, col + 2, labels.UNITS_ID.get(row["unit"], row["unit"]))
         if row["suppressed"]:
             sheet.write_string(line, col + 3, tables.SUPPRESSED)
             sheet.write_string(line, col + 4, "disembunyikan")
@@ -269,7 +269,3 @@ def _xlsx(result: Answer) -> bytes:
                             "`lumbung indicators --public`.")
     book.close()
     return buffer.getvalue()
-
-
-UNITS_ID = {"count": "usaha", "persons": "orang", "rupiah": "rupiah", "rupiah per worker": "rupiah per tenaga kerja",
-            "percent": "persen", "years": "tahun"}

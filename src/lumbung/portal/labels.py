@@ -4,9 +4,8 @@ classes from lumbung.sizeclass)."""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lumbung import geography, sectors, sizeclass
 
@@ -73,3 +72,12 @@ def indicator_name(indicator) -> str:
 
 def indicator_definition(indicator) -> str:
     return indicator.definition_id if lang() == "id" else indicator.definition_en
+
+
+#: Catalogue units in Bahasa Indonesia (the catalogue writes them in English).
+UNITS_ID = {"count": "usaha", "persons": "orang", "rupiah": "rupiah", "rupiah per worker": "rupiah per tenaga kerja",
+            "percent": "persen", "years": "tahun"}
+
+
+def unit(name: str) -> str:
+    return UNITS_ID.get(name, name) if lang() == "id" else name

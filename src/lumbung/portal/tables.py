@@ -69,13 +69,13 @@ def rows(fig: Figure, order: list[tuple] | None = None) -> list[Row]:
     index = _index(fig.rows, by)
     if order is None:
         keys = sorted({k for k, _ in index}, key=lambda k: tuple(
-            (c == labels.UNKNOWN, int(c) if d == "year" else c) for d, c in zip(by, k)))
+            (c == labels.UNKNOWN, int(c) if d == "year" else c) for d, c in zip(by, k, strict=True)))
         if len(by) == 1:
             keys = [(c,) for c in sort_codes(by[0], [k[0] for k in keys])]
         order = keys
     out = []
     for key in order:
-        codes = dict(zip(by, key))
+        codes = dict(zip(by, key, strict=True))
         header = " · ".join(labels.value(d, c) for d, c in codes.items())
         out.append(Row(header, codes, [_cell(ind, index.get((key, ind.id)), {**fig.context, **codes}) for ind in fig.indicators]))
     return out
@@ -90,7 +90,7 @@ def total_rows(fig: Figure) -> list[Row]:
     keys = sorted({k for k, _ in index})
     out = []
     for key in keys:
-        codes = dict(zip(margin_by, key))
+        codes = dict(zip(margin_by, key, strict=True))
         header = _("Total") + (f" {key[0]}" if key else "")
         out.append(Row(header, codes, [_cell(ind, index.get((key, ind.id)), {**fig.context, **codes}) for ind in fig.indicators]))
     return out

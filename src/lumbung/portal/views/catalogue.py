@@ -43,7 +43,7 @@ def indicator_detail(request, ident: str):
     except AnalyticsMissing:
         rows = []
     published = indicator.kind in PUBLISHED_KINDS
-    context = {"indicator": indicator, "rows": rows, "chart": chart, "fig_indicators": [indicator], "kind_name": str(KIND_NAMES[indicator.kind]),
+    context = {"indicator": indicator, "rows": rows, "chart": chart, "fig_indicators": [indicator], "unit": labels.unit(indicator.unit), "kind_name": str(KIND_NAMES[indicator.kind]),
                "group": catalogue_groups.group_of(indicator), "suppressed": tables.any_suppressed(rows),
                "dimensions": [labels.dimension(d) for d in DIMENSIONS],
                "published_dimensions": [labels.dimension(d) for d in PUBLISHED_DIMENSIONS] if published else []}

@@ -21,8 +21,11 @@ def explorer(request):
         return no_data(request, _("Indicator explorer"))
     state = X.parse(request.GET)
     result = X.answer(state) if request.GET else X.Answer(state, reason=_("Choose indicators, then Show."))
+    groups = catalogue_groups.groups()
+    chosen = {slug for slug, _title, items in groups if any(i.id in state.indicators for i in items)}
     context = {
-        "state": state, "answer": result, "years": years, "groups": catalogue_groups.groups(),
+        "open_groups": chosen or {groups[0][0]},
+        "state": state, "answer": result, "years": years, "groups": groups,
         "dimensions": [(d, labels.dimension(d)) for d in DIMENSIONS],
         "regimes": [(r, get_regime(r).name(labels.lang())) for r in REGIME_IDS],
         "where_text": "\n".join(f"{d}={v}" for d, values in state.where.items() for v in values),

@@ -7,6 +7,8 @@
     box.addEventListener("input", function () {
       var words = box.value.toLowerCase().trim().split(/\s+/);
       var items = document.querySelectorAll("label[data-search]");
+      var groups = document.querySelectorAll("details.group");
+      for (var g = 0; g < groups.length; g++) { if (box.value) { groups[g].open = true; } }
       for (var i = 0; i < items.length; i++) {
         var text = items[i].getAttribute("data-search");
         var match = words.every(function (w) { return text.indexOf(w) >= 0; });
