@@ -65,6 +65,24 @@ def requests_seen(page):
     return seen
 
 
+#: The strict policy the deployed site sends (helper settings): self only, no inline script or style.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+@pytest.fixture
+def strict_csp(page):
+    """Every response served with the strict Content-Security-Policy, so that a chart or script
+    that needs eval, an inline script or an inline style fails here as it would in production."""
+
+    def with_policy(route):
+        response = route.fetch(max_redirects=0)  # redirects stay visible to the page
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    page.route("**/*", with_policy)
+    return CSP
+
+
 @pytest.fixture
 def console_errors(page):
     errors: list[str] = []

@@ -36,7 +36,7 @@ def _only_local(seen: list[str], base: str) -> None:
     assert not foreign, foreign[:5]
 
 
-def test_overview_then_language_switch(site, page, requests_seen, console_errors):
+def test_overview_then_language_switch(site, page, strict_csp, requests_seen, console_errors):
     page.goto(site + "/")
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.locator("h1").inner_text() == "Sekilas industri kecil dan menengah"
@@ -54,7 +54,7 @@ def test_overview_then_language_switch(site, page, requests_seen, console_errors
     assert not console_errors, console_errors
 
 
-def test_map_and_a_province(site, page, requests_seen, console_errors):
+def test_map_and_a_province(site, page, strict_csp, requests_seen, console_errors):
     page.goto(site + "/map/?indicator=firms&year=2023")
     tiles = page.locator("svg.tiles a")
     assert tiles.count() == 38
@@ -72,7 +72,7 @@ def test_map_and_a_province(site, page, requests_seen, console_errors):
     assert not console_errors, console_errors
 
 
-def test_explorer_view_and_its_csv(site, page, requests_seen, console_errors):
+def test_explorer_view_and_its_csv(site, page, strict_csp, requests_seen, console_errors):
     page.goto(site + "/en/explorer/")
     page.get_by_label("Search indicators").fill("value added per")
     page.locator('input[name="indicator"][value="va_per_worker"]').check()
