@@ -52,6 +52,11 @@ def test_overview_then_language_switch(site, page, strict_csp, requests_seen, co
     assert page.locator("html").get_attribute("lang") == "en", "the choice persists across pages"
     _only_local(requests_seen, site)
     assert not console_errors, console_errors
+    # The policy is in force: an injected inline script is refused (and reported).
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+                  " document.body.appendChild(s); }")
+    assert page.evaluate("window.injected") is None
+    assert any("Content Security Policy" in e for e in console_errors)
 
 
 def test_map_and_a_province(site, page, strict_csp, requests_seen, console_errors):

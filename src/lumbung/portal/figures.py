@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lumbung.indicators import catalogue as C
 from lumbung.indicators.analytics import state_path
+from lumbung.indicators.catalogue import Indicator
+from lumbung.indicators.catalogue import get as indicators_by_id
 from lumbung.indicators.engine import compute
 from lumbung.indicators.schema import available_years, published_dir
 
@@ -80,6 +81,22 @@ def query(ids, by=(), years=None, where=None, regime: str = "bps-workers", sourc
     return result
 
 
+def cached(parts: tuple, make):
+    """``make()`` once per analytics build version and ``parts`` (a rendered page body: its
+    figures, charts and tables are the same for every visitor of that address and language)."""
+    key = _key(version(), "fragment", *parts)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = make()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
 def clear() -> None:
     with _lock:
         _cache.clear()
@@ -90,7 +107,7 @@ class Figure:
     """One public table (and its chart): long-format rows of the engine, plus the total row."""
 
     slug: str
-    indicators: list[C.Indicator]
+    indicators: list[Indicator]
     by: list[str]
     rows: pd.DataFrame
     total: pd.DataFrame | None = None
@@ -111,7 +128,7 @@ def figure(slug: str, ids, by, years=None, where=None, total: bool = False, regi
     if total:
         margin_by = [d for d in by if d == "year"]
         margin = query(ids, margin_by, years=years, where=where, regime=regime, source=source)
-    return Figure(slug, C.get(list(ids)), list(by), rows, margin, context=context(years, where))
+    return Figure(slug, indicators_by_id(list(ids)), list(by), rows, margin, context=context(years, where))
 
 
 def context(years, where) -> dict:

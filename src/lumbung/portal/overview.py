@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from lumbung.indicators import catalogue as C
+from lumbung.indicators.catalogue import get as indicators_by_id
 from lumbung.portal import charts, figures, labels, numbers, tables
 from lumbung.portal.figures import Figure
 
@@ -41,7 +41,7 @@ class Section:
 
 def _subset(fig: Figure, ids) -> Figure:
     keep = fig.rows[fig.rows["indicator"].isin(ids)]
-    return Figure(fig.slug, C.get(list(ids)), fig.by, keep, context=fig.context)
+    return Figure(fig.slug, indicators_by_id(list(ids)), fig.by, keep, context=fig.context)
 
 
 def shares(year: int, where: dict | None) -> list[Section]:
