@@ -31,3 +31,16 @@ def make_user(db):
         return create_user(username, role, regions=regions, enterprises=enterprises, password="pw-test-123")
 
     return make
+
+
+@pytest.fixture
+def public_site(lumbung_home):
+    """The analytics sample of analytics_sample.py under this test's data folder."""
+    import analytics_sample
+
+    from lumbung.portal import figures
+
+    analytics_sample.write(lumbung_home)
+    figures.clear()
+    yield lumbung_home
+    figures.clear()

@@ -1,23 +1,13 @@
-"""Portal pages: the public first page (aggregate counts only), and the signed-in views of
-enterprise records, where the owner's NIK is full for the owner and masked for everyone else."""
+"""Signed-in views of enterprise records, where the owner's NIK is full for the owner and masked for everyone else."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
 
-from lumbung.portal import stats
 from lumbung.registry.models import Enterprise
 from lumbung.vocabulary import REPORT_FIELDS, value_added
-
-
-def home(request):
-    table = stats.counts_by_province_and_class()
-    lang = (get_language() or "id").split("-")[0]
-    headers = [stats.label(c, lang) for c in stats.CLASSES]
-    return render(request, "portal/home.html", {"table": table, "class_headers": headers})
 
 
 @login_required

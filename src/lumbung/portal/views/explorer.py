@@ -1,0 +1,60 @@
+"""The indicator explorer and its downloads (the rows the page shows, as CSV and XLSX)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from lumbung.indicators.dimensions import DIMENSIONS
+from lumbung.indicators.schema import REGIME_IDS
+from lumbung.portal import catalogue_groups, figures, labels
+from lumbung.portal import explorer as X
+from lumbung.portal.views.common import no_data, public
+from lumbung.sizeclass import get_regime
+
+
+@public
+def explorer(request):
+    years = figures.years()
+    if not years:
+        return no_data(request, _("Indicator explorer"))
+    state = X.parse(request.GET)
+    result = X.answer(state) if request.GET else X.Answer(state, reason=_("Choose indicators, then Show."))
+    groups = catalogue_groups.groups()
+    chosen = {slug for slug, _title, items in groups if any(i.id in state.indicators for i in items)}
+    context = {
+        "open_groups": chosen or {groups[0][0]},
+        "state": state, "answer": result, "years": years, "groups": groups,
+        "dimensions": [(d, labels.dimension(d)) for d in DIMENSIONS],
+        "regimes": [(r, get_regime(r).name(labels.lang())) for r in REGIME_IDS],
+        "where_text": "\n".join(f"{d}={v}" for d, values in state.where.items() for v in values),
+        "query": state.query_string(), "dim_headers": [labels.dimension(d) for d in state.by],
+    }
+    return render(request, "portal/explorer.html", context)
+
+
+def _download(request, kind: str):
+    state = X.parse(request.GET)
+    result = X.answer(state)
+    if not result.rows:
+        return HttpResponse(result.reason or _("Nothing to download."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    name = "lumbung-" + "-".join(state.indicators[:3])
+    if kind == "csv":
+        response = HttpResponse(X.to_csv(result), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(X.to_xlsx(result),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@public
+def download_csv(request):
+    return _download(request, "csv")
+
+
+@public
+def download_xlsx(request):
+    return _download(request, "xlsx")

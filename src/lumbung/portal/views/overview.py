@@ -1,0 +1,53 @@
+"""The overview (national) and a province's page: the same sections, and a province's regencies."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lumbung import geography
+from lumbung.portal import figures
+from lumbung.portal import overview as O
+from lumbung.portal.views.common import chosen_year, no_data, public
+
+
+@public
+def home(request):
+    years = figures.years()
+    year = chosen_year(request, years)
+    if year is None:
+        return no_data(request, _("Overview"))
+    def body():
+        context = {"year": year, "years": years, "sections": O.sections(year, years),
+                   "coverage": O.coverage(year), "scope": _("Indonesia")}
+        return render_to_string("portal/_overview_body.html", context, request)
+
+    return _page(request, body, _("Overview"), None)
+
+
+def _page(request, body, title: str, province: str | None):
+    """The page around its body, the body rendered once per build version, address and language."""
+    html = figures.cached((get_language(), request.get_full_path()), body)
+    return render(request, "portal/overview.html", {"body": mark_safe(html), "title": title,  # rendered above
+                                                    "province": province})
+
+
+@public
+def province(request, code: str):
+    if len(code) != 2 or not geography.exists(code):
+        raise Http404(_("No such province."))
+    years = figures.years()
+    year = chosen_year(request, years)
+    if year is None:
+        return no_data(request, geography.name(code))
+    def body():
+        sections = [O.regencies(year, code), *O.sections(year, years, {"province": [code]})]
+        context = {"year": year, "years": years, "sections": sections, "coverage": None,
+                   "scope": geography.name(code), "province": code}
+        return render_to_string("portal/_overview_body.html", context, request)
+
+    return _page(request, body, geography.name(code), code)
