@@ -28,5 +28,5 @@ def lumbung_home(tmp_path_factory, monkeypatch) -> Path:
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"reference data folder shared/data is absent next to the checkout")
+        pytest.skip("reference data folder shared/data is absent next to the checkout")
     return SHARED_DATA

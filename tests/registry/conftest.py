@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture
 def make_enterprise(db):
     from lumbung.registry.models import Enterprise

@@ -7,8 +7,7 @@ import math
 
 import pytest
 
-from lumbung.sizeclass import (REGIME_IDS, UNKNOWN, classify, get_regime, label, parse_rupiah,
-                               regimes)
+from lumbung.sizeclass import REGIME_IDS, UNKNOWN, classify, get_regime, label, parse_rupiah, regimes
 
 JUTA, MILIAR = 1_000_000, 1_000_000_000
 
@@ -128,9 +127,9 @@ def test_invalid_inputs_raise(report, message):
 
 
 def test_numpy_and_float_inputs_are_accepted():
-    import numpy as np
-
     from decimal import Decimal
+
+    import numpy as np
 
     assert classify({"sales": Decimal("3000000000"), "net_assets": Decimal("NaN")}, "pp-7-2021").size_class == "small"
     assert classify({"sales": np.float64("nan")}, "pp-7-2021").size_class == "unknown"

@@ -79,7 +79,7 @@ def test_classify_many_on_a_large_table():
 
 def _band(value, limits, names):
     """Class of ``value`` for inclusive upper limits ("paling banyak")."""
-    for limit, name in zip(limits, names):
+    for limit, name in zip(limits, names, strict=False):
         if value <= limit:
             return name
     return names[-1]
@@ -141,7 +141,7 @@ def _completions(regime: str, report: dict):
         else:
             choices.append([0, *(x + d for x in LIMITS for d in (-1, 0, 1)), 500 * MILIAR])
     for values in itertools.product(*choices):
-        yield {**report, **dict(zip(missing, values))}
+        yield {**report, **dict(zip(missing, values, strict=False))}
 
 
 @settings(max_examples=60, deadline=None)

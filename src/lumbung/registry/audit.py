@@ -35,7 +35,7 @@ class _Context:
     source: str = ""
 
 
-_current: contextvars.ContextVar[_Context] = contextvars.ContextVar("lumbung_audit", default=_Context())
+_current: contextvars.ContextVar[_Context] = contextvars.ContextVar("lumbung_audit", default=_Context())  # noqa: B039 - frozen, so never mutated
 
 
 @contextmanager

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core import checks
+from django.core.management import call_command
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+
+import lumbung
+
 
 @dataclass
 class DatabaseInfo:
@@ -15,8 +22,6 @@ class DatabaseInfo:
 
 
 def describe(alias: str = "default") -> DatabaseInfo:
-    from django.db import connections
-
     connection = connections[alias]
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -31,9 +36,6 @@ def describe(alias: str = "default") -> DatabaseInfo:
 
 
 def _pending(alias: str) -> list[str]:
-    from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connections[alias])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
@@ -41,12 +43,7 @@ def _pending(alias: str) -> list[str]:
 
 def init_database(alias: str = "default") -> DatabaseInfo:
     """Create the database or bring it to the latest schema; safe to run again (idempotent)."""
-    import lumbung
-
     lumbung.setup_django()
-    from django.core import checks
-    from django.core.management import call_command
-
     pending = _pending(alias)
     call_command("migrate", database=alias, interactive=False, verbosity=0)
     info = describe(alias)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,9 +52,6 @@ def sync_groups(apps=None) -> None:
 
     ``apps`` is the migration state registry when called from a migration.
     """
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
-
     apps = apps or global_apps
     # Permissions are normally created after all migrations (post_migrate); create them now.
     for app_config in apps.get_app_configs():

@@ -47,7 +47,7 @@ def _table() -> dict[str, Sector]:
     header = lines[0].split("\t")
     table: dict[str, Sector] = {}
     for line in lines[1:]:
-        row = dict(zip(header, line.split("\t")))
+        row = dict(zip(header, line.split("\t"), strict=False))
         table[row["code"]] = Sector(
             code=row["code"],
             level=row["level"],

@@ -4,16 +4,14 @@ The permission lists live in lumbung.registry.roles; re-running the sync is idem
 
 from django.db import migrations
 
+from lumbung.registry.roles import ROLE_NAMES, sync_groups
+
 
 def create_roles(apps, schema_editor):
-    from lumbung.registry.roles import sync_groups
-
     sync_groups(apps)
 
 
 def remove_roles(apps, schema_editor):
-    from lumbung.registry.roles import ROLE_NAMES
-
     apps.get_model("auth", "Group").objects.filter(name__in=ROLE_NAMES).delete()
 
 
