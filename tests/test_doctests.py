@@ -30,9 +30,12 @@ def test_there_are_examples():
 
 
 @pytest.mark.parametrize("module_name", WITH_EXAMPLES)
-def test_docstring_examples_run(module_name):
+def test_docstring_examples_run(module_name, tmp_path):
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    # As under --doctest-modules, an example may ask for a fixture; only tmp_path is offered.
+    fixtures = {"tmp_path": tmp_path}
     for test in examples(module_name):
+        test.globs["getfixture"] = fixtures.__getitem__
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples of {module_name} failed (see above)"
