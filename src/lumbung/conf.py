@@ -21,6 +21,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "LUMBUNG_LANGUAGE": ("en", "language of the CLI and library messages: en or id (the web app follows the visitor)"),
     "LUMBUNG_DISCLOSURE_MIN_FIRMS": ("3", "public cells with fewer enterprises are suppressed"),
     "LUMBUNG_DISCLOSURE_DOMINANCE": ("0.85", "public money cells where one enterprise holds more than this share are suppressed"),
+    "LUMBUNG_API_ANON_RATE": ("120/min", "requests an anonymous API caller may make per address (N/sec, /min, /hour, /day)"),
 }
 
 
