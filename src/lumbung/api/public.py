@@ -18,6 +18,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lumbung import geography, sectors, sizeclass
+from lumbung.api import versioning
+from lumbung.api.errors import JSONErrors
+from lumbung.api.pagination import Pagination
+from lumbung.api.serializers import (
+    CatalogueSerializer,
+    ClassificationSerializer,
+    IndicatorRowSerializer,
+    KbliSerializer,
+    PublishedValueSerializer,
+    RegimeSerializer,
+    RegionSerializer,
+)
 from lumbung.indicators import compute
 from lumbung.indicators.catalogue import CatalogueError, catalogue
 from lumbung.indicators.dimensions import DIMENSIONS, DimensionError
@@ -25,12 +37,6 @@ from lumbung.indicators.engine import AnalyticsMissing, parse_years
 from lumbung.indicators.published import load_values
 from lumbung.indicators.schema import REGIME_IDS
 from lumbung.indicators.sqlgen import QueryError
-from lumbung.api import versioning
-from lumbung.api.errors import JSONErrors
-from lumbung.api.pagination import Pagination
-from lumbung.api.serializers import (CatalogueSerializer, ClassificationSerializer, IndicatorRowSerializer,
-                                     KbliSerializer, PublishedValueSerializer, RegimeSerializer,
-                                     RegionSerializer)
 
 #: The CLI's long-format columns (lumbung.indicators.commands.OUTPUT_COLUMNS).
 OUTPUT_COLUMNS = ("indicator", "value", "numerator", "denominator")

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lumbung.api.models import Token
 from lumbung.indicators.dimensions import DIMENSIONS
 from lumbung.registry.models import AnnualReport, Enterprise, EnterpriseOwner
-from lumbung.api.models import Token
 
 # ---------------------------------------------------------------- optimistic concurrency
 

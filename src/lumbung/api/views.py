@@ -23,14 +23,20 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lumbung.api import errors
+from lumbung.api import errors, tokens
 from lumbung.api.filtersets import EnterpriseFilterSet, ReportFilterSet
 from lumbung.api.models import Token
 from lumbung.api.public import ERROR
-from lumbung.api.serializers import (EnterpriseSerializer, NewTokenSerializer, ReportSerializer, TokenRequestSerializer,
-                                     TokenSerializer, owned_ids, row_version)
+from lumbung.api.serializers import (
+    EnterpriseSerializer,
+    NewTokenSerializer,
+    ReportSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    owned_ids,
+    row_version,
+)
 from lumbung.api.throttling import TokenRequestThrottle
-from lumbung.api import tokens
 from lumbung.registry.access import can_see_region
 from lumbung.registry.models import AnnualReport, Enterprise
 
