@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from lumbung.api import errors, public, views
@@ -12,7 +12,7 @@ router.register("reports", views.ReportViewSet, basename="report")
 router.register("tokens", views.TokenViewSet, basename="token")
 
 urlpatterns = [
-    path("openapi.json", SpectacularAPIView.as_view(), name="schema"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", views.TokenObtainView.as_view(), name="token"),
     path("indicators/", public.IndicatorsView.as_view(), name="indicators"),
