@@ -44,6 +44,14 @@ FORMAT_PARAMETER = OpenApiParameter("format", str, enum=["json", "csv"], descrip
 ERROR = OpenApiResponse(inline_serializer("Error", {"detail": serializers.CharField()}), description="one sentence")
 
 
+def paged(serializer):
+    """The schema of a page of ``serializer`` rows (PublicView answers pages)."""
+    name = serializer.__name__.removesuffix("Serializer")
+    return inline_serializer(f"Paginated{name}List", {
+        "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
+        "previous": serializers.CharField(allow_null=True), "results": serializer(many=True)})
+
+
 class BadQuery(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "bad_query"
@@ -159,7 +167,7 @@ class IndicatorsView(PublicView):
     """Indicators by dimensions in the CLI's long format, suppressed for public callers."""
 
     @extend_schema(parameters=[IndicatorQuery, FORMAT_PARAMETER],
-                   responses={200: IndicatorRowSerializer(many=True), 400: ERROR, 404: ERROR})
+                   responses={200: paged(IndicatorRowSerializer), 400: ERROR, 404: ERROR})
     def get(self, request):
         query = IndicatorQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -177,7 +185,7 @@ def _catalogue_entry(ind) -> dict:
 
 
 class CatalogueListView(PublicView):
-    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: CatalogueSerializer(many=True)})
+    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(CatalogueSerializer)})
     def get(self, request):
         return self.answer(request, [_catalogue_entry(i) for i in catalogue().values()])
 
@@ -211,7 +219,7 @@ def _region_code(text: str) -> str:
 class RegionListView(PublicView):
     @extend_schema(parameters=[OpenApiParameter("parent", str, description=str(_(
         "Region code whose regions to list (default: the provinces)."))), FORMAT_PARAMETER],
-        responses={200: RegionSerializer(many=True), 400: ERROR, 404: ERROR})
+        responses={200: paged(RegionSerializer), 400: ERROR, 404: ERROR})
     def get(self, request):
         parent = request.query_params.get("parent")
         parent = _region_code(parent) if parent else None
@@ -236,7 +244,7 @@ class KbliListView(PublicView):
     @extend_schema(parameters=[
         OpenApiParameter("parent", str, description=str(_("Code whose direct children to list."))),
         OpenApiParameter("level", str, enum=list(sectors.LEVELS), description=str(_("Only this level."))),
-        FORMAT_PARAMETER], responses={200: KbliSerializer(many=True), 404: ERROR})
+        FORMAT_PARAMETER], responses={200: paged(KbliSerializer), 404: ERROR})
     def get(self, request):
         parent, level = request.query_params.get("parent"), request.query_params.get("level")
         if parent:
@@ -280,7 +288,7 @@ def _plain_number(value):
 
 
 class RegimeListView(PublicView):
-    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: RegimeSerializer(many=True)})
+    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(RegimeSerializer)})
     def get(self, request):
         return self.answer(request, [_regime(r) for r in sizeclass.regimes(include_variants=True)])
 
@@ -319,7 +327,7 @@ class ClassifyView(PublicView):
     """The class of one business under every regime (or one), explained as `lumbung classify`."""
 
     @extend_schema(parameters=[ClassifyQuery, FORMAT_PARAMETER],
-                   responses={200: ClassificationSerializer(many=True), 400: ERROR})
+                   responses={200: paged(ClassificationSerializer), 400: ERROR})
     def get(self, request):
         query = ClassifyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -340,7 +348,7 @@ class PublishedView(PublicView):
 
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("region_code", str),
                                OpenApiParameter("measure", str), FORMAT_PARAMETER],
-                   responses={200: PublishedValueSerializer(many=True)})
+                   responses={200: paged(PublishedValueSerializer)})
     def get(self, request):
         version = versioning.analytics_version()
         rows = versioning.cached("api:published:" + version, _published_rows)

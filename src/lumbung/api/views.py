@@ -37,6 +37,7 @@ from lumbung.api.serializers import (
     row_version,
 )
 from lumbung.api.throttling import TokenRequestThrottle
+from lumbung.registry import audit
 from lumbung.registry.access import can_see_region
 from lumbung.registry.models import AnnualReport, Enterprise
 
@@ -97,14 +98,16 @@ class RegistryViewSet(errors.JSONErrors, mixins.ListModelMixin, mixins.RetrieveM
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.check_scope(serializer.validated_data)
-        instance = with_retries(lambda: self._save(serializer))
+        with audit.context(actor=request.user, source="api"):  # token users are unknown to the middleware
+            instance = with_retries(lambda: self._save(serializer))
         data = self.get_serializer(instance).data
         return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": f'"{data["version"]}"'})
 
     def partial_update(self, request, *args, **kwargs):
         expected = expected_version(request)
         visible = self.get_object()  # 404 outside the user's scope
-        instance = with_retries(lambda: self._update(visible.pk, expected, request.data))
+        with audit.context(actor=request.user, source="api"):
+            instance = with_retries(lambda: self._update(visible.pk, expected, request.data))
         data = self.get_serializer(instance).data
         return Response(data, headers={"ETag": f'"{data["version"]}"'})
 
