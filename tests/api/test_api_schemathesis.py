@@ -39,7 +39,7 @@ def fuzz(schema, headers: dict, inspect) -> list[str]:
         def run(case):
             response = case.call(headers=headers)
             case.validate_response(response, checks=CHECKS, headers=headers)
-            inspect(operation.path, response)
+            inspect(case.operation.path, response)
 
         run()
         seen.append(f"{operation.method.upper()} {operation.path}")
