@@ -147,13 +147,14 @@ class Client:
     def call(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         data = json.dumps(body).encode() if body is not None else None
         head = {"Authorization": f"Token {self.key}", "Content-Type": "application/json", **(headers or {})}
-        while True:
+        for _attempt in range(100):
             started = time.perf_counter()
             try:
                 self.conn.request(method, path, body=data, headers=head)
                 response = self.conn.getresponse()
                 payload = response.read()
-            except (http.client.HTTPException, OSError):
+            except (http.client.HTTPException, OSError) as error:
+                self.tally.failures.append(f"{method} {path}: connection {error!r}")
                 self.conn.close()
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
                 continue
@@ -169,6 +170,7 @@ class Client:
             if response.status >= 500:
                 self.tally.failures.append(f"{method} {path}: {response.status} {text[:200]}")
             return response.status, (json.loads(text) if text.startswith(("{", "[")) else text), response
+        raise RuntimeError(f"{method} {path}: no answer after 100 attempts")
 
 
 def writer(index: int, port: int, key: str, firm: int, report: int, updates: int, tally: Tally) -> None:
@@ -220,8 +222,10 @@ def run(writers: int = 50, updates: int = 10, hot: int = 5, import_rows: int = 2
     import_file = home / "officer-upload.csv"
     write_import_file(import_file, import_rows)
     port = free_port()
+    # Logs go to files: a pipe nobody reads would fill up and block the server's threads.
+    server_log, import_log = home / "server.log", home / "import.log"
     server = subprocess.Popen([sys.executable, "-c", LUMBUNG, "serve", "--port", str(port), "--threads", str(threads)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              env=env, stdout=subprocess.DEVNULL, stderr=open(server_log, "w"))
     tally = Tally()
     try:
         wait_for(port, time.monotonic() + 90)
@@ -229,7 +233,10 @@ def run(writers: int = 50, updates: int = 10, hot: int = 5, import_rows: int = 2
         if batch_size:
             command += ["--batch-size", str(batch_size)]
         started = time.perf_counter()
-        importer = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        importer = subprocess.Popen(command, env=env, stdout=open(import_log, "w"), stderr=subprocess.STDOUT)
+        finished: dict[str, float] = {}
+        timer = threading.Thread(target=lambda: (importer.wait(), finished.setdefault("import", time.perf_counter())))
+        timer.start()
         pool = [threading.Thread(target=writer, args=(i, port, seed["keys"][i], seed["firms"][i % hot],
                                                       seed["reports"][i % hot], updates, tally))
                 for i in range(writers)]
@@ -238,11 +245,13 @@ def run(writers: int = 50, updates: int = 10, hot: int = 5, import_rows: int = 2
         for thread in pool:
             thread.join()
         writers_seconds = time.perf_counter() - started
-        out, err = importer.communicate(timeout=600)
-        import_seconds = time.perf_counter() - started
+        timer.join(timeout=600)
+        import_seconds = finished["import"] - started
     finally:
         server.terminate()
-        _, server_err = server.communicate(timeout=30)
+        server.wait(timeout=30)
+    out = import_log.read_text(encoding="utf-8")
+    server_err = server_log.read_text(encoding="utf-8")
     stored = json.loads(python(COUNT, json.dumps(seed["reports"]), env=env))
     lost = {rid: 1 + tally.acknowledged.get(rid, 0) - stored["workers"][str(rid)] for rid in seed["reports"]}
     all_latencies = [s for values in tally.latencies.values() for s in values]
@@ -254,7 +263,7 @@ def run(writers: int = 50, updates: int = 10, hot: int = 5, import_rows: int = 2
         "posted_stored": stored["posted"], "lost_updates": sum(lost.values()),
         "acknowledged_patches": sum(tally.acknowledged.values()),
         "import_rows": import_rows, "import_stored": stored["imported"], "import_exit": importer.returncode,
-        "import_output": out.strip().splitlines()[-1:] if out else [], "import_stderr": err.strip()[-500:],
+        "import_output": out.strip().splitlines()[-1:], "import_log": out.strip()[-500:],
         "writers_seconds": round(writers_seconds, 2), "import_seconds": round(import_seconds, 2),
         "latency_ms": {method: {f"p{q}": round(1000 * percentile(values, q), 1) for q in (50, 95, 99)}
                        for method, values in {**tally.latencies, "all": all_latencies}.items()},

@@ -44,7 +44,7 @@ def check(result: dict, writers: int, updates: int, rows: int) -> None:
     assert result["lost_updates"] == 0
     assert result["acknowledged_patches"] == writers * updates
     assert result["posted"] == result["posted_stored"] == writers
-    assert result["import_exit"] == 0 and result["import_stored"] == rows, result["import_stderr"]
+    assert result["import_exit"] == 0 and result["import_stored"] == rows, result["import_log"]
     assert not result["server_log_locked"]
     assert all(status < 500 or status == 503 for status in result["statuses"])
     assert result["conflicts_412"] > 0  # the writers did collide, and the optimistic check caught it
