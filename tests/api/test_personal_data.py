@@ -75,7 +75,7 @@ def seeded(people):
 # ---------------------------------------------------------------- walking the URL patterns
 
 #: Values for path parameters by name; ids are filled from the fixture's records.
-NAMED = {"code": ["32", "32.04"], "indicator_id": ["firms"], "regime_id": ["uu-20-2008"], "app_label": ["registry"],
+NAMED = {"code": ["32", "32.04"], "indicator_id": ["firms"], "ident": ["firms"], "regime_id": ["uu-20-2008"], "app_label": ["registry"],
          "url": ["x"], "uidb64": ["MQ"], "token": ["set-password"], "content_type_id": ["1"]}
 ID_NAMES = ("pk", "id", "object_id")
 GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
