@@ -19,6 +19,7 @@ from django.db import OperationalError
 from django.db.utils import DatabaseError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,19 +34,19 @@ RETRY_AFTER_BUSY = 2
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record changed since you read it: read it again and reapply your change."
+    default_detail = gettext_lazy("The record changed since you read it: read it again and reapply your change.")
     default_code = "precondition_failed"
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
-    default_detail = "Send the record's ETag in If-Match (or its version in the body) to change it."
+    default_detail = gettext_lazy("Send the record's ETag in If-Match (or its version in the body) to change it.")
     default_code = "precondition_required"
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The record conflicts with one that exists."
+    default_detail = gettext_lazy("The record conflicts with one that exists.")
     default_code = "conflict"
 
 
