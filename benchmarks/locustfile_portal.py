@@ -46,12 +46,14 @@ class PublicVisitor(HttpUser):
         self.client.get("/explorer/?indicator=firms,workers&by=province,size_class"
                         f"&year={random.choice(YEARS)}", name="explorer")
 
+    @tag("api")
     @task(3)
     def api_indicators(self):
         by = random.choice(("province", "province,size_class", "kbli_section", "size_class"))
         self.client.get(f"/api/indicators/?indicator=firms,workers,sales&by={by}&year={random.choice(YEARS)}",
                         name="api indicators")
 
+    @tag("api")
     @task(1)
     def api_catalogue(self):
         self.client.get("/api/catalogue/", name="api catalogue")
