@@ -117,9 +117,13 @@ LOGGING = {
 }
 
 # --- API (helper `api`; lumbung.api, docs/api.md) -------------------------------------------
-# Django REST Framework + drf-spectacular. The docs page is served from drf-spectacular-sidecar's
-# static files (no CDN). Anonymous callers are throttled; errors are one sentence in JSON.
-INSTALLED_APPS += ["rest_framework", "django_filters", "drf_spectacular", "drf_spectacular_sidecar", "lumbung.api"]
+# Django REST Framework + drf-spectacular. The docs page loads Swagger UI from drf-spectacular-
+# sidecar's files, offered by lumbung.api.staticfiles (only the files it needs; no CDN).
+# Anonymous callers are throttled; errors are one sentence in JSON.
+INSTALLED_APPS += ["django_filters", "drf_spectacular", "lumbung.api"]  # DRF itself needs no app entry
+STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder",
+                       "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+                       "lumbung.api.staticfiles.SwaggerUIFinder"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["lumbung.api.tokens.TokenAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],

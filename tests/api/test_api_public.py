@@ -63,11 +63,17 @@ def test_csv_has_the_cli_columns(client_api, analytics):
     ({}, "indicator"),
 ])
 def test_bad_queries_are_400_with_one_sentence(client_api, analytics, params, phrase):
-    response = client_api.get("/api/indicators/", {**params, "format": "csv"})
+    response = client_api.get("/api/indicators/", {**params, "format": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     body = response.json()  # JSON even when CSV was asked for
     assert phrase in json.dumps(body, ensure_ascii=False) and "Traceback" not in response.content.decode()
     assert body["detail"].endswith(".")
+
+
+def test_answers_speak_the_callers_language(client_api):
+    english = client_api.get("/api/no/such/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    indonesian = client_api.get("/api/kbli/99999/").json()["detail"]  # Bahasa Indonesia by default
+    assert "There is no" in english and indonesian.startswith("Tidak ada kode KBLI")
 
 
 def test_no_analytics_is_a_clear_404(client_api):
@@ -142,7 +148,7 @@ def test_unknown_paths_and_server_errors_are_json_sentences(client_api, monkeypa
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(public, "indicator_rows", broken)
-    response = client_api.get("/api/indicators/", {"indicator": "firms"})
+    response = client_api.get("/api/indicators/", {"indicator": "firms"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 500
     assert "secret internals" not in response.content.decode() and "server log" in response.json()["detail"]
 

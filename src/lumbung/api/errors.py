@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.db.utils import DatabaseError
 from django.http import Http404, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, renderers, status
@@ -99,11 +100,18 @@ def exception_handler(exc, context):
 
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/: JSON, never Django's debug page listing the URL patterns."""
+    translation.activate(translation.get_language_from_request(request))
     return JsonResponse({"detail": _("There is no API endpoint at this address.")}, status=404)
 
 
-class JSONErrors:
-    """View mixin: errors are JSON even when the caller asked for CSV."""
+class ApiConventions:
+    """View mixin: the caller's language (cookie or Accept-Language; the API has no language
+    prefix in its paths, so Django's locale middleware would always pick the default), and errors
+    in JSON even when the caller asked for CSV."""
+
+    def dispatch(self, request, *args, **kwargs):
+        translation.activate(translation.get_language_from_request(request))
+        return super().dispatch(request, *args, **kwargs)
 
     def handle_exception(self, exc):
         self.request.accepted_renderer = renderers.JSONRenderer()

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from lumbung import geography, sectors, sizeclass
 from lumbung.api import versioning
-from lumbung.api.errors import JSONErrors
+from lumbung.api.errors import ApiConventions
 from lumbung.api.pagination import Pagination
 from lumbung.api.serializers import (
     CatalogueSerializer,
@@ -67,7 +67,7 @@ def sees_records(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("registry.view_all_enterprises"))
 
 
-class PublicView(JSONErrors, APIView):
+class PublicView(ApiConventions, APIView):
     """Paginated lists with ETags keyed by the analytics version (or the pinned reference data)."""
 
     def answer(self, request, rows: list[dict], version: str = "reference") -> Response:
@@ -185,7 +185,7 @@ def _catalogue_entry(ind) -> dict:
 
 
 class CatalogueListView(PublicView):
-    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(CatalogueSerializer)})
+    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(CatalogueSerializer)}, operation_id="catalogue_list")
     def get(self, request):
         return self.answer(request, [_catalogue_entry(i) for i in catalogue().values()])
 
@@ -219,7 +219,7 @@ def _region_code(text: str) -> str:
 class RegionListView(PublicView):
     @extend_schema(parameters=[OpenApiParameter("parent", str, description=str(_(
         "Region code whose regions to list (default: the provinces)."))), FORMAT_PARAMETER],
-        responses={200: paged(RegionSerializer), 400: ERROR, 404: ERROR})
+        responses={200: paged(RegionSerializer), 400: ERROR, 404: ERROR}, operation_id="regions_list")
     def get(self, request):
         parent = request.query_params.get("parent")
         parent = _region_code(parent) if parent else None
@@ -244,7 +244,7 @@ class KbliListView(PublicView):
     @extend_schema(parameters=[
         OpenApiParameter("parent", str, description=str(_("Code whose direct children to list."))),
         OpenApiParameter("level", str, enum=list(sectors.LEVELS), description=str(_("Only this level."))),
-        FORMAT_PARAMETER], responses={200: paged(KbliSerializer), 404: ERROR})
+        FORMAT_PARAMETER], responses={200: paged(KbliSerializer), 404: ERROR}, operation_id="kbli_list")
     def get(self, request):
         parent, level = request.query_params.get("parent"), request.query_params.get("level")
         if parent:
@@ -288,7 +288,7 @@ def _plain_number(value):
 
 
 class RegimeListView(PublicView):
-    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(RegimeSerializer)})
+    @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(RegimeSerializer)}, operation_id="regimes_list")
     def get(self, request):
         return self.answer(request, [_regime(r) for r in sizeclass.regimes(include_variants=True)])
 

@@ -78,7 +78,7 @@ def with_retries(write):
     raise AssertionError("unreachable")
 
 
-class RegistryViewSet(errors.JSONErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class RegistryViewSet(errors.ApiConventions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     permission_classes = [ModelPermissions]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -189,7 +189,7 @@ class ReportViewSet(RegistryViewSet):
 
 # ---------------------------------------------------------------- tokens
 
-class TokenObtainView(errors.JSONErrors, APIView):
+class TokenObtainView(errors.ApiConventions, APIView):
     """``POST /api/token/`` with username and password: a new token (its key shown once)."""
 
     authentication_classes: list = []  # the password authenticates; no session, hence no CSRF
@@ -219,7 +219,7 @@ class TokenObtainView(errors.JSONErrors, APIView):
     retrieve=extend_schema(responses={200: TokenSerializer, 401: ERROR, 404: ERROR}),
     destroy=extend_schema(responses={204: OpenApiResponse(description="revoked"), 401: ERROR, 404: ERROR}),
 )
-class TokenViewSet(errors.JSONErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+class TokenViewSet(errors.ApiConventions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                    viewsets.GenericViewSet):
     """The signed-in user's own tokens: list and revoke (DELETE)."""
 
