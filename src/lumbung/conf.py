@@ -36,6 +36,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "LUMBUNG_DISCLOSURE_MIN_FIRMS": ("3", "public cells with fewer enterprises are suppressed"),
     "LUMBUNG_DISCLOSURE_DOMINANCE": ("0.85", "public money cells where one enterprise holds more than this share are suppressed"),
     "LUMBUNG_PORTAL_GEOJSON": (None, "GeoJSON file of province shapes keyed by region code (properties.code); the map uses it instead of the tile grid"),
+    "LUMBUNG_API_ANON_RATE": ("120/min", "requests an anonymous API caller may make per address (N/sec, /min, /hour, /day)"),
 }
 
 #: Key files in the data folder (mode 0600), used when the matching setting is unset.
