@@ -196,4 +196,4 @@ def test_cli_bad_arguments_exit_2(home, args):
 def test_cli_without_analytics_tables(tmp_path, monkeypatch):
     monkeypatch.setenv("LUMBUNG_HOME", str(tmp_path))
     result = CliRunner().invoke(main, ["check"])
-    assert result.exit_code == 1 and "analytics build" in result.output
+    assert result.exit_code == 2 and "analytics build" in result.output

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from lumbung.api import errors, public, views
@@ -13,7 +13,7 @@ router.register("tokens", views.TokenViewSet, basename="token")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("token/", views.TokenObtainView.as_view(), name="token"),
     path("indicators/", public.IndicatorsView.as_view(), name="indicators"),
     path("catalogue/", public.CatalogueListView.as_view(), name="catalogue"),
