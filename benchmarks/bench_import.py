@@ -64,7 +64,7 @@ def _duckdb_seconds(path: Path) -> tuple[float, int]:
 
 def _instrument() -> dict[str, float]:
     """Time spent in bulk SQL and in NIK encryption, to show where the write stage goes."""
-    from lumbung.imports import store
+    from lumbung.registry import store
     from lumbung.registry import nik
 
     spent = {"bulk SQL (executemany)": 0.0, "NIK encryption (registry.nik.protect_many)": 0.0}

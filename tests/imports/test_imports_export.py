@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 from imports_samples import NIK, row, write_csv
 
-from lumbung.imports import export, import_file
+from lumbung.imports import import_file
+from lumbung.registry.export import export
 from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 pytestmark = pytest.mark.django_db

@@ -110,7 +110,8 @@ def test_kill_leaves_whole_batches_and_a_rerun_completes(tmp_path, fresh_databas
     assert _finish(_run(["export", "--out", str(tmp_path / "killed.csv")], killed_url, home))[0] == 0
 
     # The same file imported cleanly (here, into the test database) exports the same bytes.
-    from lumbung.imports import export, import_file
+    from lumbung.imports import import_file
+    from lumbung.registry.export import export
 
     assert import_file(path).rejected == 0
     export(tmp_path / "clean.csv")

@@ -121,8 +121,8 @@ def _update_analytics() -> None:
 def export_command(out: Path, year: int | None, region: str | None) -> None:
     """Export enterprises and yearly reports in the template format (owners' NIK never exported)."""
     from lumbung import geography
-    from lumbung.imports import export
-    from lumbung.imports.export import EXPORT_FORMATS
+    from lumbung.registry.export import export
+    from lumbung.registry.export import EXPORT_FORMATS
 
     if out.suffix.lower() not in EXPORT_FORMATS:
         raise click.BadParameter(_("use a .csv, .xlsx or .parquet file"), param_hint="--out")

@@ -18,7 +18,7 @@ from lumbung.imports import sidt
 from lumbung.imports import spellings as V
 from lumbung.imports.readers import LINE, RawTable, frame_from_table, read_path, tidy
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
-from lumbung.imports.store import KEY, enterprise_key, write
+from lumbung.registry.store import KEY, enterprise_key, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
 from lumbung import vocabulary as F
 
