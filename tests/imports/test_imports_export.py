@@ -8,7 +8,7 @@ from imports_samples import NIK, row, write_csv
 
 from lumbung.imports import import_file
 from lumbung.registry.export import export
-from lumbung.vocabulary import TEMPLATE_COLUMNS
+from lumbung.registry.export import EXPORT_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_round_trip_is_byte_for_byte(tmp_path):
     export(second)
     assert second.read_bytes() == first.read_bytes()
     text = first.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == ",".join(TEMPLATE_COLUMNS)
+    assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
     assert f"lumbung:{manual.pk}," in text  # no source_id and no NIB: recognisable when it comes back
 
 

@@ -56,11 +56,14 @@ def _require_registry() -> None:
               help="Name of the system the file's source_id values belong to (default: the format name).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Rows per transaction (default 50000); a crash keeps whole batches only.")
+@click.option("--blank", type=click.Choice(["keeps", "clears"]), default="keeps", show_default=True,
+              help="What an empty cell does to a value already stored: keeps it, or clears it (recorded in the "
+                   "audit trail with the old value).")
 @click.option("--no-analytics", is_flag=True,
               help="Do not update the analytics tables afterwards (by default they are updated incrementally "
                    "when they have been built before).")
 def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | None, source: str | None,
-                   batch_size: int | None, no_analytics: bool) -> None:
+                   batch_size: int | None, blank: str, no_analytics: bool) -> None:
     """Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.
 
     Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used.
@@ -71,7 +74,7 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
     progress = TerminalBar(_("importing"))
     try:
         result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
-                             progress=progress, batch_size=batch_size or BATCH_SIZE)
+                             progress=progress, batch_size=batch_size or BATCH_SIZE, blank=blank)
     except UnusableFile as error:
         raise _unusable(str(error)) from None
     finally:

@@ -18,7 +18,7 @@ from lumbung.imports import sidt
 from lumbung.imports import spellings as V
 from lumbung.imports.readers import LINE, RawTable, frame_from_table, read_path, tidy
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
-from lumbung.registry.store import KEY, enterprise_key, write
+from lumbung.registry.store import KEY, enterprise_key, with_source, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
 from lumbung import vocabulary as F
 
@@ -31,24 +31,25 @@ BATCH_SIZE = 50_000
 
 
 def import_file(path, format: str = "template", dry_run: bool = False, errors_path=None, source: str | None = None,
-                progress=None, batch_size: int = BATCH_SIZE) -> ImportResult:
-    """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`."""
+                progress=None, batch_size: int = BATCH_SIZE, blank: str = "keeps") -> ImportResult:
+    """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`.
+    ``blank``: "keeps" (an empty cell leaves the stored value) or "clears" (it erases it)."""
     path = Path(path)
     _check_format(format)
     started = time.perf_counter()
     raw = read_path(path)
-    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name)
+    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name, blank)
     result.timings["read"] = result.timings.pop("_start") - started
     return result
 
 
 def import_table(table: pa.Table, format: str = "template", dry_run: bool = False, errors_path=None,
                  source: str | None = None, progress=None, batch_size: int = BATCH_SIZE,
-                 name: str = "table") -> ImportResult:
+                 name: str = "table", blank: str = "keeps") -> ImportResult:
     """Import an Arrow table (e.g. ``lumbung.synthetic.generate``) through the same path."""
     _check_format(format)
     result = _run(RawTable(tidy(frame_from_table(table))), format, dry_run, errors_path, source, progress,
-                  batch_size, name)
+                  batch_size, name, blank)
     result.timings.pop("_start")
     return result
 
@@ -58,12 +59,13 @@ def _check_format(format: str) -> None:
         raise UnusableFile(_("unknown import format {format!r}; use template or sidt").format(format=format))
 
 
-def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
+def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name, blank) -> ImportResult:
     timings = {"_start": time.perf_counter()}
-    checked = _check(raw, format, name)
+    checked = _check(raw, format, name, source or format)
     timings["check"] = time.perf_counter() - timings["_start"]
     outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
-                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
+                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress,
+                    blank=blank)
     timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
     errors = _stack([checked.errors, _frame(outcome.rejected)])
     rejected = errors["line"].unique().implode()
@@ -91,24 +93,34 @@ class _Checked:
     mapped: sidt.Mapped | None
 
 
-def _check(raw: RawTable, format: str, name: str) -> _Checked:
+def _check(raw: RawTable, format: str, name: str, source: str) -> _Checked:
     """Everything before writing: column names, the SIDT mapping, validation, clashes in the file."""
     frame, headers = _name_columns(raw.frame, format, name)
+    own_sources = frame.select(LINE, F.SOURCE_COLUMN) if F.SOURCE_COLUMN in frame.columns else None
     errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
     if format == "sidt":
         mapped = sidt.to_template(frame)
         frame, headers = mapped.frame, sidt.ERROR_COLUMN
         errors.append(mapped.errors)
         notes.append(mapped.notes)
-    present = [c for c in F.TEMPLATE_COLUMNS if c in frame.columns]
+    present = [c for c in (*F.TEMPLATE_COLUMNS, F.SOURCE_COLUMN) if c in frame.columns]
     validated = validate(frame)
     errors = _stack([*errors, _not_twice(validated.errors, mapped)])
     rows = validated.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
     rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in ("source_id", "nib")
                               if c not in rows.columns])
+    rows = _sources(rows, source, own_sources)
     rows = rows.with_columns(enterprise_key().alias(KEY))
     rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
     return _Checked(rows, present, _stack([errors, clash_errors]), _stack([*notes, clash_notes]), headers, mapped)
+
+
+def _sources(rows: pl.DataFrame, source: str, own: pl.DataFrame | None) -> pl.DataFrame:
+    """Each row's source: a Lumbung export names it per row (``lumbung_source``), else ``source``."""
+    if own is None:
+        return with_source(rows, source)
+    aligned = rows.select(LINE).join(own, on=LINE, how="left", maintain_order="left")[F.SOURCE_COLUMN]
+    return with_source(rows, source, aligned)
 
 
 def _not_twice(errors: pl.DataFrame, mapped) -> pl.DataFrame:
@@ -131,6 +143,7 @@ def _name_columns(frame: pl.DataFrame, format: str, name: str) -> tuple[pl.DataF
     """Rename the file's headers to template (or SIDT) names; unusable when required ones are missing.
     Returns the frame and template name -> the header as written in the file (for error messages)."""
     index = V.header_index() if format == "template" else {c: c for c in sidt.COLUMNS}
+    index = {**index, F.SOURCE_COLUMN: F.SOURCE_COLUMN}
     renames, seen = {}, {}
     for header in frame.columns:
         if header == LINE:

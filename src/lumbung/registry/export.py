@@ -5,10 +5,13 @@ year, the template's columns in the template's order, so that the file imports a
   leaves the registry only in the owner's own view. The column stays, empty, so the file keeps
   the template's shape, and export -> import into an empty database -> export gives the same
   file byte for byte. (The importer still reads a masked NIK as "not given".)
-- An enterprise with neither a source ID nor a NIB gets ``source_id`` "lumbung:<id>", so that it
-  can be recognised when the file comes back.
+- After the template's columns comes ``lumbung_source``: the system each record's source_id
+  belongs to. With it the file re-imports onto the same records whatever ``--source`` the import
+  is given (the key is (lumbung_source, source_id), or the NIB).
+- An enterprise with neither a source ID nor a NIB gets ``source_id`` "lumbung:<id>" (its registry
+  id), so that it can be recognised when the file comes back.
 - Enterprises without any yearly report have no row (the template's ``year`` is required).
-- Rows are sorted by source_id, nib and year; a missing value is an empty cell.
+- Rows are sorted by source, source_id, nib and year; a missing value is an empty cell.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from lumbung.imports.template import TEXT_COLUMNS
 from lumbung import vocabulary as F
 
 EXPORT_FORMATS = (".csv", ".xlsx", ".parquet")
+EXPORT_COLUMNS = (*F.TEMPLATE_COLUMNS, F.SOURCE_COLUMN)
 _DTYPES = {"text": pl.String, "choice": pl.String, "int": pl.Int64, "money": pl.Int64, "year": pl.Int64,
            "bool": pl.Boolean}
 
@@ -62,7 +66,7 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
 
     ent_cols = [c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik"]
     rep_cols = list(F.REPORT_COLUMNS)
-    select = ["e.id", *(f"e.{c}" for c in ent_cols), *(f"r.{c}" for c in rep_cols)]
+    select = ["e.id", "e.source", *(f"e.{c}" for c in ent_cols), *(f"r.{c}" for c in rep_cols)]
     where, params = [], []
     if year is not None:
         where.append("r.year = %s")
@@ -76,8 +80,8 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    names = ["_id", *ent_cols, *rep_cols]
-    schema = {"_id": pl.Int64,
+    names = ["_id", F.SOURCE_COLUMN, *ent_cols, *rep_cols]
+    schema = {"_id": pl.Int64, F.SOURCE_COLUMN: pl.String,
               **{c: _DTYPES[F.BY_NAME[c].kind] if F.BY_NAME[c].kind != "bool" else pl.Int64 for c in ent_cols + rep_cols}}
     frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None).cast(schema)
     frame = frame.with_columns([pl.col(c).cast(pl.Boolean) for c in _bool_columns()])
@@ -87,7 +91,7 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
         pl.when(pl.col("owner_name") == "").then(None).otherwise(pl.col("owner_name")).alias("owner_name"),
         pl.lit(None, dtype=pl.String).alias("owner_nik"),
     )
-    return frame.sort(["source_id", "nib", "year"], nulls_last=True).select(F.TEMPLATE_COLUMNS)
+    return frame.sort([F.SOURCE_COLUMN, "source_id", "nib", "year"], nulls_last=True).select(EXPORT_COLUMNS)
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
