@@ -16,6 +16,7 @@ import pyarrow as pa
 from lumbung.i18n import _
 from lumbung.imports import sidt
 from lumbung.imports import spellings as V
+from lumbung.imports.cells import restore_frame
 from lumbung.imports.readers import LINE, RawTable, frame_from_table, read_path, tidy
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
 from lumbung.registry.store import KEY, enterprise_key, with_source, write
@@ -96,6 +97,9 @@ class _Checked:
 def _check(raw: RawTable, format: str, name: str, source: str) -> _Checked:
     """Everything before writing: column names, the SIDT mapping, validation, clashes in the file."""
     frame, headers = _name_columns(raw.frame, format, name)
+    if F.SOURCE_COLUMN in frame.columns:  # a Lumbung export: its text cells were neutralised
+        frame = restore_frame(frame, [*(f.name for f in F.TEMPLATE_FIELDS if f.kind in ("text", "choice")),
+                                      F.SOURCE_COLUMN])
     own_sources = frame.select(LINE, F.SOURCE_COLUMN) if F.SOURCE_COLUMN in frame.columns else None
     errors, notes, mapped = [_ragged_errors(raw.ragged)], [], None
     if format == "sidt":
