@@ -22,92 +22,37 @@ FIRMS, YEARS, BATCH = 4000, 5, 150  # 20,000 rows; a batch holds 30 whole enterp
 LUMBUNG = [sys.executable, "-c", "from lumbung.cli import main; main()"]
 
 
-@pytest.fixture
-def fresh_database(tmp_path):
-    """A factory of empty database URLs of the kind the suite runs on."""
-    from django.db import connection
-
-    created = []
-    if connection.vendor != "postgresql":
-        yield lambda name: f"sqlite:///{tmp_path / name}.sqlite3"
-        return
-    import psycopg
-
-    params = connection.get_connection_params()
-    server = {k: params[k] for k in ("host", "port", "user", "password") if params.get(k)}
-
-    def make(name):
-        database = f"lumbung_kill_{name}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'CREATE DATABASE "{database}"')
-        created.append(database)
-        user = server.get("user", "postgres")
-        return f"postgresql://{user}@{server.get('host', '127.0.0.1')}:{server.get('port', 5432)}/{database}"
-
-    yield make
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        for database in created:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
-def _query(url: str, sql: str) -> list[tuple]:
-    if url.startswith("sqlite:///"):
-        with sqlite3.connect(url[len("sqlite:///"):], timeout=30) as db:
-            return db.execute(sql).fetchall()
-    import psycopg
-
-    with psycopg.connect(url) as db:
-        return db.execute(sql).fetchall()
-
-
-def _run(args, url, home, **kwargs):
-    env = {**os.environ, "LUMBUNG_DATABASE_URL": url, "LUMBUNG_HOME": str(home)}
-    return subprocess.Popen([*LUMBUNG, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs)
-
-
-def _finish(process) -> tuple[int, str]:
-    out, _ = process.communicate(timeout=300)
-    return process.returncode, out.decode()
-
-
-def _reports(url) -> int:
-    try:
-        return _query(url, "SELECT COUNT(*) FROM registry_annualreport")[0][0]
-    except Exception:  # the table may be locked for a moment
-        return -1
-
-
 def test_kill_leaves_whole_batches_and_a_rerun_completes(tmp_path, fresh_database):
     path = write_csv(tmp_path / "big.csv", [
         row(source_id=f"E{i:05d}", nib="", owner_nik="", year=str(2020 + y), workers=str(3 + (i + y) % 40))
         for i in range(FIRMS) for y in range(YEARS)])
     home = tmp_path / "home"
     killed_url = fresh_database("killed")
-    assert _finish(_run(["init"], killed_url, home))[0] == 0
+    assert finish(run(["init"], killed_url, home))[0] == 0
 
-    importing = _run(["import", str(path), "--batch-size", str(BATCH)], killed_url, home)
+    importing = run(["import", str(path), "--batch-size", str(BATCH)], killed_url, home)
     deadline = time.time() + 120
-    while time.time() < deadline and _reports(killed_url) < 2 * BATCH:
+    while time.time() < deadline and reports(killed_url) < 2 * BATCH:
         time.sleep(0.01)
     os.kill(importing.pid, signal.SIGKILL)
     importing.wait()
     assert importing.returncode == -signal.SIGKILL
 
     # Whole batches: batches commit in file order, each holding all rows of 30 enterprises.
-    stored = sorted(r[0] for r in _query(killed_url, "SELECT source_id FROM registry_enterprise"))
+    stored = sorted(r[0] for r in query(killed_url, "SELECT source_id FROM registry_enterprise"))
     per_batch = BATCH // YEARS
     assert 0 < len(stored) < FIRMS, "the kill came too late (or too early) to test anything"
     assert len(stored) % per_batch == 0
     assert stored == [f"E{i:05d}" for i in range(len(stored))]
-    assert _query(killed_url, "SELECT COUNT(*) FROM registry_annualreport r LEFT JOIN registry_enterprise e "
+    assert query(killed_url, "SELECT COUNT(*) FROM registry_annualreport r LEFT JOIN registry_enterprise e "
                               "ON e.id = r.enterprise_id WHERE e.id IS NULL") == [(0,)]
-    assert _query(killed_url, "SELECT COUNT(*) FROM registry_annualreport")[0][0] == len(stored) * YEARS
-    assert _query(killed_url, "SELECT COUNT(*) FROM registry_auditentry WHERE model = 'enterprise'")[0][0] == len(stored)
+    assert query(killed_url, "SELECT COUNT(*) FROM registry_annualreport")[0][0] == len(stored) * YEARS
+    assert query(killed_url, "SELECT COUNT(*) FROM registry_auditentry WHERE model = 'enterprise'")[0][0] == len(stored)
 
-    code, out = _finish(_run(["import", str(path), "--batch-size", str(BATCH)], killed_url, home))
+    code, out = finish(run(["import", str(path), "--batch-size", str(BATCH)], killed_url, home))
     assert code == 0 and out.strip().splitlines()[-1] == f"{FIRMS * YEARS} imported, 0 rejected"
-    assert _query(killed_url, "SELECT COUNT(*) FROM registry_auditentry WHERE model = 'enterprise'")[0][0] == FIRMS
-    assert _finish(_run(["export", "--out", str(tmp_path / "killed.csv")], killed_url, home))[0] == 0
+    assert query(killed_url, "SELECT COUNT(*) FROM registry_auditentry WHERE model = 'enterprise'")[0][0] == FIRMS
+    assert finish(run(["export", "--out", str(tmp_path / "killed.csv")], killed_url, home))[0] == 0
 
     # The same file imported cleanly (here, into the test database) exports the same bytes.
     from lumbung.imports import import_file
