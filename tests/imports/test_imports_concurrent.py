@@ -5,7 +5,7 @@ succeed, without a traceback, and the registry holds each enterprise once."""
 from __future__ import annotations
 
 import pytest
-from imports_processes import finish, fresh_database, query, run  # noqa: F401 - fresh_database is a fixture
+from imports_processes import finish, query, run
 from imports_samples import row, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

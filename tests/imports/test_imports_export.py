@@ -9,8 +9,7 @@ import pytest
 from imports_samples import NIK, row, write_csv
 
 from lumbung.imports import import_file
-from lumbung.registry.export import export
-from lumbung.registry.export import EXPORT_COLUMNS
+from lumbung.registry.export import EXPORT_COLUMNS, export
 
 pytestmark = pytest.mark.django_db
 

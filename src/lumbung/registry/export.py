@@ -21,7 +21,7 @@ imports again as it is, onto the records it came from.
 
 from __future__ import annotations
 
-import errno
+import io
 import os
 import tempfile
 from contextlib import contextmanager
@@ -41,8 +41,9 @@ EXPORT_FORMATS = (".csv", ".xlsx", ".parquet")
 EXPORT_COLUMNS = (*F.TEMPLATE_COLUMNS, F.SOURCE_COLUMN)
 _DTYPES = {"text": pl.String, "choice": pl.String, "int": pl.Int64, "money": pl.Int64, "year": pl.Int64,
            "bool": pl.Boolean}
-#: errno values that mean "the disk (or the quota, or the file size limit) is full".
-_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+#: What the writers raise when the disk (or the quota, or the file size limit) is full: polars
+#: raises OSError without an errno (CSV) or ComputeError (Parquet).
+_WRITE_ERRORS = (OSError, pl.exceptions.ComputeError)
 
 
 def export(path, year: int | None = None, region: str | None = None) -> int:
@@ -83,7 +84,7 @@ def check_folder(path: Path) -> None:
 def written_atomically(path: Path):
     """Yield a temporary path next to ``path``; once the block has written it completely, flush it
     to disk and rename it to ``path`` (atomic on POSIX and Windows). On any failure the temporary
-    file is removed; a full disk becomes a UserError."""
+    file is removed; a write that fails (a full disk, say) becomes a UserError with the system's reason."""
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
@@ -95,12 +96,11 @@ def written_atomically(path: Path):
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
         os.replace(temporary, path)
-    except OSError as error:
+    except _WRITE_ERRORS as error:
         temporary.unlink(missing_ok=True)
-        if error.errno in _FULL:
-            raise UserError(_("no space left to write {path} (the disk or the file size limit is full); "
-                              "nothing was written under that name").format(path=path)) from None
-        raise
+        reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+        raise UserError(_("could not write {path} ({reason}); nothing was written under that name").format(
+            path=path, reason=reason)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -150,9 +150,18 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    """The workbook is built in memory and then written as one file: a full disk is then one OSError
+    here, not a half-closed zip file that complains again when it is collected."""
+    buffer = io.BytesIO()
+    _build_xlsx(frame, buffer)
+    with open(path, "wb") as handle:
+        handle.write(buffer.getbuffer())
+
+
+def _build_xlsx(frame: pl.DataFrame, output: io.BytesIO) -> None:
     # strings_to_formulas=False: a text is never written as a formula, whatever it starts with
     # (the cells are neutralised as well, for the user who re-saves the sheet as CSV).
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     try:
         header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1})
         sheet = book.add_worksheet("data")
