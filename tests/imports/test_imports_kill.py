@@ -43,14 +43,16 @@ def _audit(url) -> int:
         return -1
 
 
-def _import_killed_at_random(path, url, home, rng: random.Random, base: int, span: int) -> bool:
+def _import_killed_at_random(path, url, home, rng: random.Random, base: int, span: int, left: int) -> bool:
     """Start an import and SIGKILL it once the audit trail has grown by a random part of ``span``
     (plus a random delay); False when it finished first."""
     process = run(["import", str(path), "--batch-size", str(BATCH), "--no-analytics"], url, home)
-    # Mostly a few milliseconds after the target (a batch takes about 10 ms), sometimes half a
-    # second (start-up, validation, the end of the import).
-    start = max(base, _audit(url))  # a rerun is killed further on (or during its start-up)
-    target, delay = start + rng.randrange(0, max(1, base + span - start)), rng.choice([rng.uniform(0, 0.02)] * 3 + [rng.uniform(0, 0.5)])
+    # A rerun is killed further on: within the next 1/left of the work still to do, so that the
+    # ``left`` kills still to come spread over the rest of the phase (or hit its start-up). The kill
+    # comes mostly a few milliseconds after the target (a batch takes about 10 ms), sometimes 0.1 s.
+    start = max(base, _audit(url))
+    target = start + rng.randrange(0, max(1, (base + span - start) // left))
+    delay = rng.choice([rng.uniform(0, 0.02)] * 3 + [rng.uniform(0, 0.1)])
     deadline = time.time() + 120
     while process.poll() is None and time.time() < deadline and _audit(url) < target:
         time.sleep(0.005)
@@ -97,8 +99,8 @@ def _consistent_after_update(url) -> int:
 
 def _phase(path, url, home, rng, base, span, consistent) -> tuple[int, list[int]]:
     kills, progress = 0, []
-    for _attempt in range(KILLS):
-        if not _import_killed_at_random(path, url, home, rng, base, span):
+    for attempt in range(KILLS):
+        if not _import_killed_at_random(path, url, home, rng, base, span, KILLS - attempt):
             break
         kills += 1
         progress.append(consistent(url))
