@@ -9,6 +9,13 @@ so the figure is the ratio within each run, and their median. Without ``--file``
 years=5, seed=1)`` (about a million enterprise-year rows) as CSV into a temporary folder. Prints
 both times, the ratio (target: at most 5x DuckDB), rows per second and peak memory (the process's
 maximum resident set, which includes Polars' and Arrow's native memory).
+
+The store's floor (issue 13.2), in the same run: the same rows, read typed by Polars (the file is
+valid, so these are the values the import stores), inserted by the fastest plain method (one
+transaction, ``sqlite3`` ``executemany`` of prepared tuples, enterprises then reports) into the same
+schema (``migrate``), once with its secondary indexes in place and once with them dropped before
+the load and created after it (the index build counted). No validation, no NIK encryption, no audit
+entries: the import's extra work over the floor is what the ratio shows.
 """
 
 from __future__ import annotations
@@ -64,7 +71,7 @@ def _duckdb_seconds(path: Path) -> tuple[float, int]:
 
 def _instrument() -> dict[str, float]:
     """Time spent in bulk SQL and in NIK encryption, to show where the write stage goes."""
-    from lumbung.imports import store
+    from lumbung.registry import store
     from lumbung.registry import nik
 
     spent = {"bulk SQL (executemany)": 0.0, "NIK encryption (registry.nik.protect_many)": 0.0}
@@ -84,6 +91,66 @@ def _instrument() -> dict[str, float]:
     return spent
 
 
+def _floor_rows(path: Path) -> tuple[list[str], list[tuple], list[str], list[tuple]]:
+    """Enterprise and report tuples for a plain insert: one enterprise per source_id (its latest
+    year's columns, as the import takes them), ids 1..n, its reports pointing to them."""
+    import polars as pl
+
+    from lumbung import vocabulary as F
+
+    frame = pl.read_csv(path, infer_schema_length=0)
+    typed = {f.name: (pl.Int64 if f.kind in ("int", "money", "year") else pl.Boolean if f.kind == "bool" else pl.String)
+             for f in F.TEMPLATE_FIELDS if f.name in frame.columns}
+    truth = ["1", "true", "ya", "y", "yes"]
+    frame = frame.select([pl.when(pl.col(c).is_null()).then(None).otherwise(pl.col(c).str.to_lowercase().is_in(truth))
+                          .alias(c) if t == pl.Boolean else pl.col(c).cast(t) for c, t in typed.items()])
+    ents = frame.sort(["source_id", "year"], descending=[False, True]).unique("source_id", keep="first",
+                                                                                  maintain_order=True)
+    ents = ents.with_row_index("id", offset=1)
+    ent_cols = [c for c in F.ENTERPRISE_COLUMNS if c in ents.columns and c != "owner_nik"]
+    now = "2026-01-01 00:00:00"
+    ent_frame = ents.select("id", pl.lit("template").alias("source"), *ent_cols, pl.lit(2020).alias("kbli_version"),
+                            pl.lit("").alias("address"), pl.lit("").alias("main_products"),
+                            pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"))
+    rep_cols = [c for c in F.REPORT_COLUMNS if c in frame.columns]
+    reports = frame.join(ents.select("id", "source_id"), on="source_id").select(
+        pl.col("id").alias("enterprise_id"), *rep_cols, pl.lit(now).alias("created_at"),
+        pl.lit(now).alias("updated_at"))
+    return ent_frame.columns, ent_frame.rows(), reports.columns, reports.rows()
+
+
+def _floor_seconds(folder: Path, path: Path, indexes_after: bool) -> float:
+    """A plain load of the same rows into a freshly migrated registry schema (see the docstring)."""
+    import sqlite3
+
+    ent_cols, ent_rows, rep_cols, rep_rows = _floor_rows(path)
+    database = folder / f"floor_{int(indexes_after)}.sqlite3"
+    subprocess.run([sys.executable, "-c", "import lumbung; lumbung.setup_django(); from django.core.management "
+                    "import call_command; call_command('migrate', verbosity=0)"], check=True,
+                   env={**os.environ, "LUMBUNG_DATABASE_URL": f"sqlite:///{database}"})
+    db = sqlite3.connect(database, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    started = time.perf_counter()
+    indexes = []
+    if indexes_after:
+        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+                             "tbl_name IN ('registry_enterprise', 'registry_annualreport')").fetchall()
+        for name, _sql in indexes:
+            db.execute(f'DROP INDEX "{name}"')
+    db.execute("BEGIN")
+    db.executemany(f"INSERT INTO registry_enterprise ({', '.join(ent_cols)}) VALUES ({', '.join('?' * len(ent_cols))})",
+                   ent_rows)
+    db.executemany(f"INSERT INTO registry_annualreport ({', '.join(rep_cols)}) "
+                   f"VALUES ({', '.join('?' * len(rep_cols))})", rep_rows)
+    for _name, sql in indexes:
+        db.execute(sql)
+    db.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    db.close()
+    return seconds
+
+
 def _one_run(path: Path) -> dict:
     """One import into a fresh registry and one DuckDB read, in this process."""
     with tempfile.TemporaryDirectory(prefix="lumbung-bench-import-") as tmp:
@@ -97,7 +164,9 @@ def _one_run(path: Path) -> dict:
         ours = time.perf_counter() - started
         peak = _peak_mib()
         duck, duck_rows = _duckdb_seconds(path)
-    return {"ours": ours, "duck": duck, "duck_rows": duck_rows, "rows": result.imported + result.rejected,
+        floor = _floor_seconds(Path(tmp), path, indexes_after=False)
+        floor_after = _floor_seconds(Path(tmp), path, indexes_after=True)
+    return {"ours": ours, "duck": duck, "floor": floor, "floor_after": floor_after, "duck_rows": duck_rows, "rows": result.imported + result.rejected,
             "line": result.line(), "timings": result.timings, "spent": spent, "counts": result.counts,
             "peak": peak, "before": before, "load": os.getloadavg()[0]}
 
@@ -106,6 +175,9 @@ def _print_run(run: dict) -> None:
     print(f"lumbung import_file: {run['ours']:.2f} s ({run['rows'] / run['ours']:,.0f} rows/s); {run['line']}; "
           f"duckdb read_csv -> table: {run['duck']:.2f} s; ratio {run['ours'] / run['duck']:.1f}x; "
           f"load average {run['load']:.1f}")
+    print(f"  store floor (plain executemany, same schema): with indexes {run['floor']:.2f} s "
+          f"(import {run['ours'] / run['floor']:.1f}x), indexes built after the load {run['floor_after']:.2f} s "
+          f"(import {run['ours'] / run['floor_after']:.1f}x; target at most 1.5x)")
     print("  stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in run["timings"].items())
           + "; of which " + ", ".join(f"{k} {v:.2f} s" for k, v in run["spent"].items()))
     counts = run["counts"]
@@ -141,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
           f"best DuckDB {min(r['duck'] for r in runs):.2f} s")
     print(f"ratio per run: {', '.join(f'{x:.1f}x' for x in ratios)}; median {statistics.median(ratios):.1f}x "
           f"(target at most 5x DuckDB)")
+    floors = sorted(r["ours"] / r["floor"] for r in runs)
+    print(f"import / store floor with indexes per run: {', '.join(f'{x:.1f}x' for x in floors)}; "
+          f"median {statistics.median(floors):.1f}x (target at most 1.5x)")
     print(f"peak memory (max RSS) of an import process: {max(r['peak'] for r in runs):,.0f} MiB")
     return 0
 

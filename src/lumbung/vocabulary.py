@@ -91,3 +91,7 @@ def value_added(output: int | None, inputs: int | None) -> int | None:
     if output is None or inputs is None:
         return None
     return output - inputs
+
+#: Column that ``lumbung export`` adds after the template's: the system each record's source_id
+#: belongs to. A file with it re-imports onto the records it came from, whatever the import's source.
+SOURCE_COLUMN = "lumbung_source"

@@ -82,3 +82,16 @@ def test_export_command(tmp_path):
     assert _invoke("export", "--out", tmp_path / "o.csv", "--region", "32.99").exit_code == 2
     assert _invoke("export", "--out", tmp_path / "o.csv", "--region", "abc").exit_code == 2
     assert _invoke("export", "--out", tmp_path / "o.json").exit_code == 2
+
+
+def test_blank_option(tmp_path):
+    from lumbung.registry.models import Enterprise
+
+    _invoke("import", write_csv(tmp_path / "a.csv", [row()]))
+    digest = Enterprise.objects.get().owner_nik_digest
+    assert digest is not None
+    assert _invoke("import", write_csv(tmp_path / "b.csv", [row(owner_nik="")])).exit_code == 0
+    assert Enterprise.objects.get().owner_nik_digest == digest  # the default keeps
+    assert _invoke("import", tmp_path / "b.csv", "--blank", "clears").exit_code == 0
+    assert Enterprise.objects.get().owner_nik_digest is None
+    assert CliRunner().invoke(main, ["import", str(tmp_path / "b.csv"), "--blank", "erase"]).exit_code == 2

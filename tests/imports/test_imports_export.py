@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+
 import polars as pl
 import pytest
 from imports_samples import NIK, row, write_csv
 
-from lumbung.imports import export, import_file
-from lumbung.vocabulary import TEMPLATE_COLUMNS
+from lumbung.imports import import_file
+from lumbung.registry.export import EXPORT_COLUMNS, export
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def test_round_trip_is_byte_for_byte(tmp_path):
     export(second)
     assert second.read_bytes() == first.read_bytes()
     text = first.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == ",".join(TEMPLATE_COLUMNS)
+    assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
     assert f"lumbung:{manual.pk}," in text  # no source_id and no NIB: recognisable when it comes back
 
 
@@ -89,3 +91,53 @@ def test_export_filters_by_year_and_region(tmp_path):
 def test_export_refuses_other_formats(tmp_path):
     with pytest.raises(ValueError, match="csv, .xlsx or .parquet"):
         export(tmp_path / "o.json")
+
+
+#: OWASP CSV-injection payloads (and a text that starts with the escape quote itself).
+PAYLOADS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://example.invalid","klik")', "+62 812 000", "-Tahu-",
+            "@SUM(1+1)", "\tTab", "\rCR", "'Kutip", "Tahu Biasa"]
+
+
+def _payload_registry(payloads):
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    for i, text in enumerate(payloads):
+        enterprise = Enterprise.objects.create(name=text, owner_name=text, source="=src" if i == 0 else "template",
+                                               source_id=f"-{i}" if i % 2 else f"S{i}", region_code="32.04",
+                                               kbli="10792")
+        AnnualReport.objects.create(enterprise=enterprise, year=2023, workers=1 + i)
+
+
+def _cells(path) -> list[str]:
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8", newline="") as handle:
+            return [cell for line in csv.reader(handle) for cell in line]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)["data"]
+    assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)  # no formula cell
+    return [cell.value for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_cells_a_spreadsheet_would_evaluate_are_neutralised_and_come_back_as_they_were(tmp_path, suffix):
+    from lumbung.registry.models import Enterprise
+
+    # XML turns a bare carriage return into a line feed (XML 1.0, 2.11), so an XLSX cannot carry one.
+    payloads = [p for p in PAYLOADS if suffix == ".csv" or "\r" not in p]
+    _payload_registry(payloads)
+    stored = sorted(Enterprise.objects.values_list("source", "source_id", "name", "owner_name"))
+    reference, out, again = tmp_path / "ref.csv", tmp_path / f"out{suffix}", tmp_path / "again.csv"
+    export(reference)
+    export(out)
+    cells = _cells(out)
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    for text in payloads:
+        expected = "'" + text if text[0] in "=+-@\t\r'" else text
+        assert cells.count(expected) == 2  # name and owner_name
+    _empty_registry()
+    result = import_file(out, source="other")
+    assert (result.imported, result.rejected) == (len(payloads), 0), result.errors
+    assert sorted(Enterprise.objects.values_list("source", "source_id", "name", "owner_name")) == stored
+    export(again)
+    assert again.read_bytes() == reference.read_bytes()

@@ -8,8 +8,13 @@ from pathlib import Path
 
 import click
 
-from lumbung.progress import TerminalBar
+from lumbung import geography
+from lumbung.errors import UserError
 from lumbung.i18n import _
+from lumbung.imports import BATCH_SIZE, UnusableFile, import_file
+from lumbung.imports.template import write_template
+from lumbung.progress import TerminalBar
+from lumbung.registry.export import EXPORT_FORMATS, check_folder, export
 
 
 def _unusable(message: str) -> click.ClickException:
@@ -23,10 +28,11 @@ def _unusable(message: str) -> click.ClickException:
               help="File to write: .csv (the header row) or .xlsx (styled header and a sheet documenting each column).")
 def template_command(out: Path) -> None:
     """Write the empty import template."""
-    from lumbung.imports.template import write_template
-
     try:
+        check_folder(out)
         write_template(out)
+    except UserError as error:
+        raise _unusable(str(error)) from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--out") from None
     click.echo(_("template written to {path}").format(path=out))
@@ -34,12 +40,12 @@ def template_command(out: Path) -> None:
 
 def _require_registry() -> None:
     """A clear message instead of a database traceback when ``lumbung init`` has not run."""
-    from lumbung import setup_django
+    from lumbung import setup_django  # noqa: PLC0415 - Django is set up only by commands that need it
 
     setup_django()
-    from django.db import connection
+    from django.db import connection  # noqa: PLC0415 - after setup_django()
 
-    from lumbung.registry.models import Enterprise
+    from lumbung.registry.models import Enterprise  # noqa: PLC0415 - after setup_django()
 
     if Enterprise._meta.db_table not in connection.introspection.table_names():
         raise _unusable(_("the registry database has no tables yet: run `lumbung init` first"))
@@ -56,23 +62,24 @@ def _require_registry() -> None:
               help="Name of the system the file's source_id values belong to (default: the format name).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Rows per transaction (default 50000); a crash keeps whole batches only.")
+@click.option("--blank", type=click.Choice(["keeps", "clears"]), default="keeps", show_default=True,
+              help="What an empty cell does to a value already stored: keeps it, or clears it (recorded in the "
+                   "audit trail with the old value).")
 @click.option("--no-analytics", is_flag=True,
               help="Do not update the analytics tables afterwards (by default they are updated incrementally "
                    "when they have been built before).")
 def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | None, source: str | None,
-                   batch_size: int | None, no_analytics: bool) -> None:
+                   batch_size: int | None, blank: str, no_analytics: bool) -> None:
     """Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.
 
     Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used.
     """
-    from lumbung.imports import BATCH_SIZE, UnusableFile, import_file
-
     _require_registry()
     progress = TerminalBar(_("importing"))
     try:
         result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
-                             progress=progress, batch_size=batch_size or BATCH_SIZE)
-    except UnusableFile as error:
+                             progress=progress, batch_size=batch_size or BATCH_SIZE, blank=blank)
+    except (UnusableFile, UserError) as error:
         raise _unusable(str(error)) from None
     finally:
         progress.close()
@@ -104,7 +111,7 @@ def echo_counts(counts: dict) -> None:
 
 def _update_analytics() -> None:
     """Keep indicators current after an import: an incremental build, once analytics tables exist."""
-    from lumbung.indicators import analytics
+    from lumbung.indicators import analytics  # noqa: PLC0415 - DuckDB is loaded only when analytics exist
 
     if analytics.read_state() is None:
         return
@@ -120,10 +127,6 @@ def _update_analytics() -> None:
 @click.option("--region", default=None, help="Only enterprises in this region and below (code, dotted or not).")
 def export_command(out: Path, year: int | None, region: str | None) -> None:
     """Export enterprises and yearly reports in the template format (owners' NIK never exported)."""
-    from lumbung import geography
-    from lumbung.imports import export
-    from lumbung.imports.export import EXPORT_FORMATS
-
     if out.suffix.lower() not in EXPORT_FORMATS:
         raise click.BadParameter(_("use a .csv, .xlsx or .parquet file"), param_hint="--out")
     if region is not None:
@@ -134,7 +137,10 @@ def export_command(out: Path, year: int | None, region: str | None) -> None:
         if not geography.exists(region):
             raise click.BadParameter(_("region {code} does not exist").format(code=region), param_hint="--region")
     _require_registry()
-    rows = export(out, year=year, region=region)
+    try:
+        rows = export(out, year=year, region=region)
+    except UserError as error:
+        raise _unusable(str(error)) from None
     click.echo(_("{rows} rows written to {path}").format(rows=rows, path=out))
 
 

@@ -17,9 +17,10 @@ from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.imports import sidt
 from lumbung.imports import spellings as V
+from lumbung.imports.cells import restore_frame
 from lumbung.imports.readers import LINE, RawTable, ascii_digits, read_path, table_raw, tidy
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
-from lumbung.imports.store import KEY, enterprise_key, write
+from lumbung.registry.store import KEY, enterprise_key, with_source, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
 from lumbung.rules import mask_personal
 
@@ -35,25 +36,26 @@ DIGIT_COLUMNS = tuple(f.name for f in F.TEMPLATE_FIELDS
 
 
 def import_file(path, format: str = "template", dry_run: bool = False, errors_path=None, source: str | None = None,
-                progress=None, batch_size: int = BATCH_SIZE) -> ImportResult:
-    """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`."""
+                progress=None, batch_size: int = BATCH_SIZE, blank: str = "keeps") -> ImportResult:
+    """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`.
+    ``blank``: "keeps" (an empty cell leaves the stored value) or "clears" (it erases it)."""
     path = Path(path)
     _check_format(format)
     started = time.perf_counter()
     raw = read_path(path)
-    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name)
+    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name, blank)
     result.timings["read"] = result.timings.pop("_start") - started
     return result
 
 
 def import_table(table: pa.Table, format: str = "template", dry_run: bool = False, errors_path=None,
                  source: str | None = None, progress=None, batch_size: int = BATCH_SIZE,
-                 name: str = "table") -> ImportResult:
+                 name: str = "table", blank: str = "keeps") -> ImportResult:
     """Import an Arrow table (e.g. ``lumbung.synthetic.generate``) through the same path."""
     _check_format(format)
     raw = table_raw(table, name)
     result = _run(RawTable(tidy(raw.frame), problems=raw.problems), format, dry_run, errors_path, source, progress,
-                  batch_size, name)
+                  batch_size, name, blank)
     result.timings.pop("_start")
     return result
 
@@ -63,12 +65,13 @@ def _check_format(format: str) -> None:
         raise UnusableFile(_("unknown import format {format!r}; use template or sidt").format(format=format))
 
 
-def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name) -> ImportResult:
+def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name, blank) -> ImportResult:
     timings = {"_start": time.perf_counter()}
-    checked = check(raw, format, name)
+    checked = check(raw, format, name, source or format)
     timings["check"] = time.perf_counter() - timings["_start"]
     outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
-                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress)
+                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress,
+                    blank=blank)
     timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
     errors = _stack([checked.errors, _frame(outcome.rejected)])
     rejected = errors["line"].unique().implode()
@@ -98,10 +101,14 @@ class Checked:
     ignored: list[str]  # summary lines: columns of the file that were not read
 
 
-def check(raw: RawTable, format: str = "template", name: str = "table") -> Checked:
+def check(raw: RawTable, format: str = "template", name: str = "table", source: str | None = None) -> Checked:
     """Everything before writing, without the database: column names, the SIDT mapping, validation,
     clashes in the file. Every row of ``raw`` ends up in ``rows`` (to write) or ``errors``."""
     frame, headers = _name_columns(raw.frame, format, name)
+    if F.SOURCE_COLUMN in frame.columns:  # a Lumbung export: its text cells were neutralised
+        frame = restore_frame(frame, [*(f.name for f in F.TEMPLATE_FIELDS if f.kind in ("text", "choice")),
+                                      F.SOURCE_COLUMN])
+    own_sources = frame.select(LINE, F.SOURCE_COLUMN) if F.SOURCE_COLUMN in frame.columns else None
     unread = _problem_errors(raw, headers)
     errors, notes, mapped = [_ragged_errors(raw.ragged), unread], [], None
     ignored = _ignored_columns(raw.frame, headers)
@@ -111,7 +118,7 @@ def check(raw: RawTable, format: str = "template", name: str = "table") -> Check
         errors.append(mapped.errors)
         notes.append(mapped.notes)
     frame = ascii_digits(frame, DIGIT_COLUMNS)
-    present = [c for c in F.TEMPLATE_COLUMNS if c in frame.columns]
+    present = [c for c in (*F.TEMPLATE_COLUMNS, F.SOURCE_COLUMN) if c in frame.columns]
     validated = validate(frame)
     # A cell the reader could not read is reported once, not again as "required" by the validator.
     checked = _not_twice(validated.errors, mapped).join(unread.select("line", "column"), on=["line", "column"],
@@ -120,6 +127,7 @@ def check(raw: RawTable, format: str = "template", name: str = "table") -> Check
     rows = validated.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
     rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in ("source_id", "nib")
                               if c not in rows.columns])
+    rows = _sources(rows, source or format, own_sources)
     rows = rows.with_columns(enterprise_key().alias(KEY))
     rows, clash_errors, clash_notes = _settle_clashes(rows, lenient_nib=(format == "sidt"))
     errors = _stack([errors, clash_errors])
@@ -154,6 +162,14 @@ def _unaccounted(frame: pl.DataFrame, rows: pl.DataFrame, errors: pl.DataFrame) 
                                                     "please report this file")).alias("reason"))
 
 
+def _sources(rows: pl.DataFrame, source: str, own: pl.DataFrame | None) -> pl.DataFrame:
+    """Each row's source: a Lumbung export names it per row (``lumbung_source``), else ``source``."""
+    if own is None:
+        return with_source(rows, source)
+    aligned = rows.select(LINE).join(own, on=LINE, how="left", maintain_order="left")[F.SOURCE_COLUMN]
+    return with_source(rows, source, aligned)
+
+
 def _not_twice(errors: pl.DataFrame, mapped) -> pl.DataFrame:
     """SIDT: a region or year the mapping already explained is not reported again as "required"."""
     if mapped is None or mapped.errors.height == 0:
@@ -174,6 +190,7 @@ def _name_columns(frame: pl.DataFrame, format: str, name: str) -> tuple[pl.DataF
     """Rename the file's headers to template (or SIDT) names; unusable when required ones are missing.
     Returns the frame and template name -> the header as written in the file (for error messages)."""
     index = V.header_index() if format == "template" else {c: c for c in sidt.COLUMNS}
+    index = {**index, F.SOURCE_COLUMN: F.SOURCE_COLUMN}
     renames, seen = {}, {}
     for header in frame.columns:
         if header == LINE:

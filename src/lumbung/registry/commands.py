@@ -1,12 +1,16 @@
-"""CLI commands of lumbung.registry: ``lumbung init`` and ``lumbung createuser`` (docs/registry.md)."""
+"""CLI commands of lumbung.registry: ``lumbung init``, ``createuser``, ``backup`` and ``restore``
+(docs/registry.md)."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
+from lumbung.errors import UserError
 from lumbung.i18n import _
+from lumbung.registry.backup import backup, restore
 from lumbung.registry.roles import ROLE_NAMES
 
 
@@ -109,4 +113,35 @@ def rotate_nik_key_command() -> None:
             n=result.unreadable), err=True)
 
 
-commands = [init_command, createuser_command, rotate_nik_key_command]
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write: a SQLite database (SQLite registry) or a pg_dump archive (PostgreSQL).")
+def backup_command(out: Path) -> None:
+    """Back up the whole registry database: every table, the audit trail and accounts included."""
+    try:
+        info = backup(out)
+    except UserError as error:
+        raise _unusable(str(error)) from None
+    click.echo(_("backup of the {vendor} registry written to {path} ({size} bytes)").format(
+        vendor=info.vendor, path=info.path, size=info.size))
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a registry that already holds data.")
+def restore_command(file: Path, replace: bool) -> None:
+    """Restore the registry database from a file written by ``lumbung backup``."""
+    try:
+        restore(file, replace=replace)
+    except UserError as error:
+        raise _unusable(str(error)) from None
+    click.echo(_("registry restored from {path}").format(path=file))
+
+
+def _unusable(message: str) -> click.ClickException:
+    error = click.ClickException(message)
+    error.exit_code = 2
+    return error
+
+
+commands = [init_command, createuser_command, rotate_nik_key_command, backup_command, restore_command]

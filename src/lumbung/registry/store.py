@@ -5,26 +5,41 @@ enterprise either with all the file's rows or untouched; running the import agai
 because writing is an upsert that leaves identical values alone (and then writes no audit entry).
 
 Matching: by ``(source, source_id)`` when the row has a source ID, else by ``nib``. The enterprise's
-own columns come from its row with the latest year. Plain SQL through Django's connection (bulk
+own columns come from its row with the latest year. The source is the import's ``source``, or the
+row's own (column ``lumbung_source``) in a file that Lumbung exported, so such a file comes back
+onto the records it came from whatever the import's source is; its ``source_id`` "lumbung:<id>"
+(a record with neither source ID nor NIB) names the registry id itself.
+
+An empty cell never erases a stored value (``blank="keeps"``, the default); with
+``blank="clears"`` it does, and the audit entry records the old value and its source says so.
+
+Concurrent imports: each batch takes the registry's import lock first (PostgreSQL: an advisory
+transaction lock; SQLite: the write lock, BEGIN IMMEDIATE), then reads what is stored, so two
+imports of the same file serialise batch by batch instead of inserting the same enterprise twice. Plain SQL through Django's connection (bulk
 ``INSERT``/``UPDATE`` with ``executemany``), so the same code runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
 import polars as pl
 
+from lumbung import vocabulary as F
+from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import NIK_MASKED
-from lumbung import vocabulary as F
 from lumbung.registry import nik as protection
 
 KEY = "_key"
+#: The source a row's source_id belongs to (the import's source, or the exported file's own).
+SOURCE = "_source"
 BATCH = "_batch"
 ENTERPRISE_ID = "_enterprise_id"
 #: Enterprise columns stored as they are (the NIK is protected first; see registry.nik).
@@ -32,6 +47,16 @@ ENTERPRISE_VALUES = tuple(c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik")
 REPORT_VALUES = tuple(c for c in F.REPORT_COLUMNS if c != "year")
 #: Columns that are NOT NULL with a default in registry.models.
 NOT_NULL_TEXT = ("owner_name",)
+#: Length of registry.models.Enterprise.source.
+SOURCE_LIMIT = 64
+#: What an empty cell does to a stored value: "keeps" it (the default) or "clears" it.
+BLANK_MODES = ("keeps", "clears")
+#: source_id of an exported record that has neither a source ID nor a NIB: its registry id.
+REGISTRY_KEY = re.compile(r"^lumbung:(\d+)$")
+#: PostgreSQL advisory lock key (pg_advisory_xact_lock) held by each import batch: "LUMB".
+IMPORT_LOCK = 0x4C554D42
+#: How often a batch that met a concurrent writer's row (IntegrityError) is planned again.
+RETRIES = 3
 
 
 @dataclass
@@ -50,9 +75,20 @@ class Outcome:
 
 
 def enterprise_key() -> pl.Expr:
-    """"id:<source_id>" or "nib:<nib>": how rows of one enterprise are recognised."""
+    """"id:<source>:<source_id>" or "nib:<nib>": how rows of one enterprise are recognised (the
+    rows carry their source in ``_source``; see :func:`with_source`)."""
     sid = pl.col("source_id")
-    return pl.when(sid.is_not_null()).then(pl.lit("id:") + sid).otherwise(pl.lit("nib:") + pl.col("nib"))
+    return (pl.when(sid.is_not_null()).then(pl.lit("id:") + pl.col(SOURCE) + pl.lit(":") + sid)
+            .otherwise(pl.lit("nib:") + pl.col("nib")))
+
+
+def with_source(rows: pl.DataFrame, source: str, own: pl.Series | None = None) -> pl.DataFrame:
+    """Add ``_source``: the row's own source (``own``, a file's ``lumbung_source`` column aligned
+    with ``rows``) where given, else the import's ``source``."""
+    default = pl.lit(source, dtype=pl.String)
+    if own is None:
+        return rows.with_columns(default.alias(SOURCE))
+    return rows.with_columns(pl.coalesce(own.cast(pl.String), default).alias(SOURCE))
 
 
 def assign_batches(rows: pl.DataFrame, batch_size: int) -> pl.DataFrame:
@@ -63,27 +99,64 @@ def assign_batches(rows: pl.DataFrame, batch_size: int) -> pl.DataFrame:
 
 
 def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: str, lenient_nib: bool,
-          dry_run: bool, batch_size: int, progress=None) -> Outcome:
+          dry_run: bool, batch_size: int, progress=None, blank: str = "keeps") -> Outcome:
     """``rows``: valid typed rows with ``_line``, ``_key``, ``source_id``, ``nib`` and the template
-    columns; ``present``: the columns the file gave (only those are written to known records)."""
-    from lumbung import setup_django
+    columns (and ``_source``, else ``source`` is theirs); ``present``: the columns the file gave
+    (only those are written to known records; ``lumbung_source`` among them marks a Lumbung export)."""
+    from lumbung import setup_django  # noqa: PLC0415 - Django is set up on first use, not on import
 
     setup_django()
-    from django.db import transaction
-
-    writer = _BatchWriter(present, source, audit_source, lenient_nib)
-    rows = assign_batches(rows, batch_size)
+    if blank not in BLANK_MODES:
+        raise UserError(_("--blank is keeps or clears, not {value!r}").format(value=blank))
+    if len(source) > SOURCE_LIMIT:
+        raise UserError(_("--source is at most {limit} characters long").format(limit=SOURCE_LIMIT))
+    if SOURCE not in rows.columns:
+        rows = with_source(rows, source)
+    writer = _BatchWriter(present, audit_source, lenient_nib, blank)
     outcome, done = Outcome(), 0
+    rows = _refuse_long_sources(rows, outcome)
+    rows = assign_batches(rows, batch_size)
     with _bulk_settings(writer.connection):
         for batch in rows.partition_by(BATCH, maintain_order=True):
-            with transaction.atomic():
-                outcome.add(writer.write(batch))
-                if dry_run:
-                    transaction.set_rollback(True)
+            outcome.add(_write_batch(writer, batch, dry_run))
             done += batch.height
             if progress:
                 progress(done, rows.height)
     return outcome
+
+
+def _refuse_long_sources(rows: pl.DataFrame, outcome: Outcome) -> pl.DataFrame:
+    """A ``lumbung_source`` cell longer than the registry's source column is rejected, row by row."""
+    long = pl.col(SOURCE).str.len_chars() > SOURCE_LIMIT
+    reason = _("lumbung_source is longer than {limit} characters").format(limit=SOURCE_LIMIT)
+    outcome.rejected += [(line, F.SOURCE_COLUMN, value, reason)
+                         for line, value in rows.filter(long).select(LINE, SOURCE).iter_rows()]
+    return rows.filter(~long)
+
+
+def _write_batch(writer: "_BatchWriter", batch: pl.DataFrame, dry_run: bool) -> Outcome:
+    """One batch in one transaction, under the import lock. Another writer that does not take the
+    lock (the web app, the admin) may still store a clashing record between our read and write:
+    the batch is then rolled back and planned again on what is stored now."""
+    from django.db import IntegrityError, transaction  # noqa: PLC0415 - after setup_django()
+
+    for attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                writer.lock()
+                outcome = writer.write(batch)
+                if dry_run:
+                    transaction.set_rollback(True)
+            if not dry_run:
+                writer.created += outcome.counts["enterprises_created"]
+            return outcome
+        except IntegrityError as error:
+            if attempt == RETRIES - 1:
+                raise UserError(_("another program kept writing the same enterprises while this import ran "
+                                  "({error}); nothing of this batch was stored: run the import again").format(
+                                      error=str(error).splitlines()[0])) from error
+            writer.forget_emptiness()
+    raise AssertionError("unreachable")
 
 
 @contextmanager
@@ -116,24 +189,51 @@ def _bulk_settings(connection):
 
 
 class _BatchWriter:
-    def __init__(self, columns: list[str], source: str, audit_source: str, lenient_nib: bool):
-        from django.db import connection
+    def __init__(self, columns: list[str], audit_source: str, lenient_nib: bool, blank: str):
+        from django.db import connection  # noqa: PLC0415 - after setup_django()
 
-        from lumbung.registry.models import AnnualReport, Enterprise
+        from lumbung.registry.models import AnnualReport, Enterprise  # noqa: PLC0415 - after setup_django()
 
         self.connection = connection
         self.ent_table = connection.ops.quote_name(Enterprise._meta.db_table)
         self.rep_table = connection.ops.quote_name(AnnualReport._meta.db_table)
         self.ent_cols = [c for c in ENTERPRISE_VALUES if c in columns]
         self.rep_cols = [c for c in REPORT_VALUES if c in columns]
-        self.has_nik = "owner_nik" in columns
-        self.source = source
-        self.audit_source = audit_source
+        self.exported = F.SOURCE_COLUMN in columns
+        # A Lumbung export leaves the NIK column empty by design: it says nothing about the NIK.
+        self.has_nik = "owner_nik" in columns and not self.exported
+        self.audit_source = audit_source + (" (blank clears)" if blank == "clears" else "")
+        self.clears = blank == "clears"
         self.lenient_nib = lenient_nib
         self.param_limit = _param_limit(connection)
-        with _Cursor(connection) as cursor:
-            cursor.execute(f"SELECT 1 FROM {self.ent_table} LIMIT 1")
-            self.registry_was_empty = not cursor.fetchall()
+        # None: not known yet; read under the lock by the first batch (see only_ours).
+        self.registry_was_empty: bool | None = None
+        self.created = 0  # enterprises this import created in committed batches
+
+    def lock(self) -> None:
+        """Take the import lock for the open transaction (released by its commit or rollback).
+        SQLite: Django opens transactions with BEGIN IMMEDIATE (settings.py), which already holds
+        the one write lock; PostgreSQL: an advisory lock that only imports take."""
+        if self.connection.vendor == "postgresql":
+            with _Cursor(self.connection) as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+                cursor.fetchall()
+
+    def forget_emptiness(self) -> None:
+        self.registry_was_empty = False
+
+    def only_ours(self) -> bool:
+        """True while every enterprise stored is one this import created into an empty registry:
+        then no look-up can find anything (keys and NIBs are unique across the file's batches,
+        settled before writing), so the look-ups are skipped. Read under the lock, each batch, so a
+        concurrent import's records are seen."""
+        if self.registry_was_empty is False:
+            return False
+        with _Cursor(self.connection) as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.ent_table}")
+            stored = cursor.fetchall()[0][0]
+        self.registry_was_empty = stored == self.created
+        return self.registry_was_empty
 
     # -- reading what is there ------------------------------------------------------------------
     def _select(self, sql_head: str, column: str, values: list, extra: tuple = ()) -> list[tuple]:
@@ -148,23 +248,42 @@ class _BatchWriter:
         return found
 
     def _existing_enterprises(self, ents: pl.DataFrame) -> tuple[dict, dict]:
+        """Stored enterprises the batch may mean: {(source, source_id): record}, {nib: record}."""
         cols = ["id", "source", "source_id", "nib", "owner_nik_token", "owner_nik_digest", *self.ent_cols]
         cols = list(dict.fromkeys(cols))
         head = f"SELECT {', '.join(cols)} FROM {self.ent_table} WHERE"
         by_id, by_nib = {}, {}
-        sids = ents["source_id"].drop_nulls().to_list() if "source_id" in ents.columns else []
-        for row in self._select(f"{head} source = %s AND", "source_id", sids, (self.source,)):
-            record = dict(zip(cols, row))
-            by_id[record["source_id"]] = record
+        keyed = ents.filter(pl.col("source_id").is_not_null())
+        for (source,), group in keyed.group_by(SOURCE):
+            for row in self._select(f"{head} source = %s AND", "source_id", group["source_id"].to_list(), (source,)):
+                record = dict(zip(cols, row, strict=True))
+                by_id[(record["source"], record["source_id"])] = record
+        if self.exported:
+            by_id.update(self._exported_registry_keys(keyed, head, cols))
         nibs = ents["nib"].drop_nulls().unique().to_list() if "nib" in ents.columns else []
         for row in self._select(head, "nib", nibs):
-            record = dict(zip(cols, row))
+            record = dict(zip(cols, row, strict=True))
             by_nib[record["nib"]] = record
         return by_id, by_nib
 
+    def _exported_registry_keys(self, keyed: pl.DataFrame, head: str, cols: list[str]) -> dict:
+        """An exported record without source ID and NIB comes back as "lumbung:<id>": the record
+        with that id, when it still has neither and the same source (else it is a new record)."""
+        wanted = {}
+        for source, sid in keyed.select(SOURCE, "source_id").iter_rows():
+            found = REGISTRY_KEY.match(sid)
+            if found:
+                wanted[int(found.group(1))] = (source, sid)
+        out = {}
+        for row in self._select(f"{head} source_id IS NULL AND nib IS NULL AND", "id", list(wanted)):
+            record = dict(zip(cols, row, strict=True))
+            if wanted[record["id"]][0] == record["source"]:
+                out[wanted[record["id"]]] = {**record, "_registry_key": True}
+        return out
+
     # -- one batch --------------------------------------------------------------------------------
     def write(self, batch: pl.DataFrame) -> Outcome:
-        from django.utils import timezone
+        from django.utils import timezone  # noqa: PLC0415 - after setup_django()
 
         self.now = self.connection.ops.adapt_datetimefield_value(timezone.now())
         outcome = Outcome()
@@ -172,7 +291,7 @@ class _BatchWriter:
         ents = batch.sort([KEY, "year"], descending=[False, True]).unique(KEY, keep="first", maintain_order=True)
         # An import into an empty registry cannot meet a known enterprise: keys and NIBs are unique
         # across the file's batches (settled before writing), so the look-ups are skipped.
-        by_id, by_nib = ({}, {}) if self.registry_was_empty else self._existing_enterprises(ents)
+        by_id, by_nib = ({}, {}) if self.only_ours() else self._existing_enterprises(ents)
         self.schema = ents.schema
         if not by_id and not by_nib:  # all new (a first import): no planning one by one
             audit: list = []
@@ -210,8 +329,8 @@ class _BatchWriter:
         """AuditEntry rows as ``audit.record_bulk`` makes them (who from ``audit.context``, the NIK
         masked, changes {field: [old, new]}), written with one executemany: a million-row import
         would spend most of its time in ``bulk_create``'s per-field preparation otherwise."""
-        from lumbung.registry import audit as audit_trail
-        from lumbung.registry.models import AuditEntry
+        from lumbung.registry import audit as audit_trail  # noqa: PLC0415 - after setup_django()
+        from lumbung.registry.models import AuditEntry  # noqa: PLC0415 - after setup_django()
 
         actor = audit_trail.current_actor()
         who = (actor.pk, actor.get_username()[:150]) if getattr(actor, "is_authenticated", False) else (None, "")
@@ -226,38 +345,50 @@ class _BatchWriter:
 
     def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str:
         """What to do with one enterprise: insert (id None) or update (changes); a reason to reject it."""
-        sid, nib = record["source_id"], record["nib"]
-        existing = by_id.get(sid) if sid is not None else by_nib.get(nib)
+        sid, nib, source = record["source_id"], record["nib"], record[SOURCE]
+        existing = by_id.get((source, sid)) if sid is not None else by_nib.get(nib)
         holder = by_nib.get(nib) if nib is not None else None
-        if existing is None and holder is not None and holder["source_id"] is None and holder["source"] == self.source:
+        if existing is None and holder is not None and holder["source_id"] is None and holder["source"] == source:
             existing = holder  # known so far by its NIB only: this row gives it its source ID
-        values = {c: record[c] for c in self.ent_cols}
-        for name in NOT_NULL_TEXT:
-            if name in values and values[name] is None:
-                values[name] = ""
+        values = self._values(record, existing)
         if holder is not None and (existing is None or holder["id"] != existing["id"]):
             reason = _("nib {nib} already belongs to another enterprise (source {source}, source_id {sid})").format(
                 nib=nib, source=holder["source"], sid=holder["source_id"] or "-")
             if not self.lenient_nib:
                 return reason
-            values["nib"] = None
+            values["nib"] = existing["nib"] if existing is not None else None  # its own NIB, if any, stays
             outcome.notes.append((record[LINE], "nib", nib, _("stored, but without its nib: ") + reason))
         nik = self._nik_update(record, existing)
         if existing is None:
-            return {"key": record[KEY], "id": None, "values": values, "nik": nik, "changes": None}
+            return {"key": record[KEY], "source": source, "id": None, "values": values, "nik": nik, "changes": None}
         changes = {c: [existing[c], v] for c, v in values.items() if existing[c] != v}
         if self._nik_changed(nik, existing):
             changes["owner_nik"] = [protection.mask_token(existing["owner_nik_token"]), nik[0] and protection.mask(nik[0])]
-        return {"key": record[KEY], "id": existing["id"], "values": values, "nik": nik, "changes": changes}
+        return {"key": record[KEY], "source": source, "id": existing["id"], "values": values, "nik": nik,
+                "changes": changes}
+
+    def _values(self, record: dict, existing: dict | None) -> dict:
+        """The enterprise's columns to store: the file's, where an empty cell keeps the stored
+        value unless blanks clear; a registry key ("lumbung:<id>") is not a source ID to store."""
+        values = {c: record[c] for c in self.ent_cols}
+        if existing is not None and existing.get("_registry_key"):
+            values["source_id"] = existing["source_id"]
+        if existing is not None and not self.clears:
+            values = {c: existing[c] if v is None else v for c, v in values.items()}
+        for name in NOT_NULL_TEXT:
+            if name in values and values[name] is None:
+                values[name] = ""
+        return values
 
     def _nik_update(self, record: dict, existing: dict | None) -> list | None:
-        """None when the file says nothing about the NIK (no column, or a masked NIK); else
-        [nik, token, digest], with token None for a new NIK (protected in bulk, see _protect)."""
+        """None when the file says nothing about the NIK (no column, a masked NIK, or an empty cell
+        while blanks keep); else [nik, token, digest], with token None for a new NIK (protected in
+        bulk, see _protect)."""
         if not self.has_nik or record.get(NIK_MASKED):
             return None
         nik = record.get("owner_nik")
         if nik is None:
-            return [None, None, None]
+            return [None, None, None] if self.clears else None
         if existing is not None and existing["owner_nik_digest"]:
             if protection.digest(nik) == existing["owner_nik_digest"]:
                 return [nik, existing["owner_nik_token"], existing["owner_nik_digest"]]
@@ -277,7 +408,7 @@ class _BatchWriter:
         pending = [p["nik"] for p in plans if p["nik"] and p["nik"][0] is not None and p["nik"][1] is None]
         if not pending:
             return
-        for nik, (token, digest) in zip(pending, protection.protect_many([n[0] for n in pending])):
+        for nik, (token, digest) in zip(pending, protection.protect_many([n[0] for n in pending]), strict=True):
             nik[1], nik[2] = token, digest
 
     # -- enterprises ------------------------------------------------------------------------------
@@ -285,18 +416,18 @@ class _BatchWriter:
         """New enterprises planned one by one (the batch also holds known ones)."""
         if not plans:
             return {}
-        frame = pl.DataFrame({KEY: [p["key"] for p in plans],
+        frame = pl.DataFrame({KEY: [p["key"] for p in plans], SOURCE: [p["source"] for p in plans],
                               **{c: [p["values"][c] for p in plans] for c in self.ent_cols},
                               "_token": [(p["nik"] or (None, None, None))[1] for p in plans],
                               "_digest": [(p["nik"] or (None, None, None))[2] for p in plans]},
-                             schema={KEY: pl.String, **{c: self.schema[c] for c in self.ent_cols},
+                             schema={KEY: pl.String, SOURCE: pl.String, **{c: self.schema[c] for c in self.ent_cols},
                                      "_token": pl.String, "_digest": pl.String})
         return self._insert_frame(frame, audit, outcome)
 
     def _new_enterprises(self, ents: pl.DataFrame) -> pl.DataFrame:
         """Every enterprise of the batch is new (nothing matched, no NIB held): columns as they are,
         the NIKs protected in one call."""
-        frame = ents.select(KEY, *self.ent_cols)
+        frame = ents.select(KEY, SOURCE, *self.ent_cols)
         tokens = digests = [None] * ents.height
         if self.has_nik:
             niks = ents.select(pl.when(~pl.col(NIK_MASKED)).then(pl.col("owner_nik"))).to_series()
@@ -312,7 +443,7 @@ class _BatchWriter:
         reserved beforehand; returns key -> id."""
         new_ids = self._reserve_ids(frame.height)
         stamp = pl.lit(self.now, dtype=pl.String) if isinstance(self.now, str) else pl.lit(self.now)
-        values = [pl.Series("id", new_ids, dtype=pl.Int64), pl.lit(self.source, dtype=pl.String).alias("source")]
+        values = [pl.Series("id", new_ids, dtype=pl.Int64), pl.col(SOURCE).alias("source")]
         values += [pl.col(c).fill_null("").alias(c) if c in NOT_NULL_TEXT else pl.col(c) for c in self.ent_cols]
         values += [pl.lit(2020).alias("kbli_version"), stamp.alias("created_at"), stamp.alias("updated_at")]
         values += [pl.lit("", dtype=pl.String).alias(c) for c in ("owner_name", "address", "main_products")
@@ -327,15 +458,15 @@ class _BatchWriter:
         # which file; a later change lists old and new values.
         names = frame["name"].to_list() if "name" in frame.columns else [""] * frame.height
         audit += [{"action": "create", "model": "enterprise", "object_id": ent_id, "object_repr": name or "",
-                   "changes": {}} for ent_id, name in zip(new_ids, names)]
+                   "changes": {}} for ent_id, name in zip(new_ids, names, strict=True)]
         outcome.counts["enterprises_created"] += frame.height
-        return dict(zip(frame[KEY].to_list(), new_ids))
+        return dict(zip(frame[KEY].to_list(), new_ids, strict=True))
 
     def _reserve_ids(self, count: int) -> list[int]:
         """Ids for new enterprises, taken before the insert so that one executemany can write them.
         PostgreSQL: from the table's sequence. SQLite: after the highest id ever used (AUTOINCREMENT
         keeps it in sqlite_sequence); the batch's transaction holds the write lock meanwhile."""
-        from lumbung.registry.models import Enterprise
+        from lumbung.registry.models import Enterprise  # noqa: PLC0415 - after setup_django()
 
         table = Enterprise._meta.db_table
         with _Cursor(self.connection) as cursor:
@@ -395,6 +526,8 @@ class _BatchWriter:
                               "object_repr": f"{record[ENTERPRISE_ID]}/{record['year']}",
                               "changes": {c: [None, record[c]] for c in self.rep_cols if record[c] is not None}})
                 continue
+            if not self.clears:  # an empty cell keeps the stored value
+                record = {**record, **{c: old[c] for c in self.rep_cols if record[c] is None}}
             changes = {c: [old[c], record[c]] for c in self.rep_cols if old[c] != record[c]}
             if changes:
                 updates.append((old["id"], record))
@@ -420,7 +553,7 @@ class _BatchWriter:
         head = f"SELECT {', '.join(cols)} FROM {self.rep_table} WHERE"
         out = {}
         for row in self._select(head, "enterprise_id", enterprise_ids):
-            record = dict(zip(cols, row))
+            record = dict(zip(cols, row, strict=True))
             for name in ("trained", "online_sales"):
                 if name in record and record[name] is not None:
                     record[name] = bool(record[name])  # SQLite returns 0/1
@@ -488,8 +621,6 @@ class _Cursor:
 
 def _param_limit(connection) -> int:
     if connection.vendor == "sqlite":
-        import sqlite3
-
         connection.ensure_connection()
         try:
             return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
