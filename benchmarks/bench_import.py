@@ -23,9 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
-import resource
 import sys
 import tempfile
 import time
@@ -71,8 +71,7 @@ def _duckdb_seconds(path: Path) -> tuple[float, int]:
 
 def _instrument() -> dict[str, float]:
     """Time spent in bulk SQL and in NIK encryption, to show where the write stage goes."""
-    from lumbung.registry import store
-    from lumbung.registry import nik
+    from lumbung.registry import nik, store
 
     spent = {"bulk SQL (executemany)": 0.0, "NIK encryption (registry.nik.protect_many)": 0.0}
 
@@ -155,7 +154,7 @@ def _one_run(path: Path) -> dict:
     """One import into a fresh registry and one DuckDB read, in this process."""
     with tempfile.TemporaryDirectory(prefix="lumbung-bench-import-") as tmp:
         _fresh_registry(Path(tmp))
-        from lumbung.imports import import_file
+        from lumbung.registry.importer import import_file
 
         spent = _instrument()
         before = _peak_mib()

@@ -110,7 +110,7 @@ class _Store:
 
     def check(self, path: Path, fmt: str, number: int) -> list[str]:
         from lumbung.errors import UserError  # noqa: PLC0415
-        from lumbung.imports import import_file  # noqa: PLC0415
+        from lumbung.registry.importer import import_file  # noqa: PLC0415
         from lumbung.registry.models import AnnualReport  # noqa: PLC0415
 
         before = AnnualReport.objects.count()

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from lumbung import rules
-from lumbung.imports import import_file
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import validate
 from lumbung.registry.accounts import create_user
+from lumbung.registry.importer import import_file
 from lumbung.registry.models import AnnualReport, Enterprise
 from lumbung.registry.validators import validate_owner_nik
 from lumbung.vocabulary import TEMPLATE_COLUMNS

@@ -178,7 +178,8 @@ def api_writes(corpus: Corpus, people) -> None:
 
 
 def files_and_exports(corpus: Corpus, home) -> None:
-    from lumbung.imports import export, import_file
+    from lumbung.registry.export import export
+    from lumbung.registry.importer import import_file
 
     for suffix in (".csv", ".xlsx", ".parquet"):
         export(home / f"export{suffix}")

@@ -10,8 +10,8 @@ import pytest
 from imports_samples import NIK_MASKED, row, write_csv
 
 from lumbung import vocabulary as F
-from lumbung.imports import import_file
 from lumbung.registry.export import export
+from lumbung.registry.importer import import_file
 
 pytestmark = pytest.mark.django_db
 

@@ -38,7 +38,7 @@ def test_records_another_import_stored_meanwhile_are_seen(tmp_path):
     """Deterministic form of the race: between two batches of one import (into what was an empty
     registry), another import stores the same file. The rest of the first import must find those
     records (it used to skip the look-ups for the whole import and insert them again)."""
-    from lumbung.imports import import_file
+    from lumbung.registry.importer import import_file
     from lumbung.registry.models import Enterprise
 
     path = write_csv(tmp_path / "same.csv", [row(source_id=f"E{i}", nib="", owner_nik="") for i in range(40)])

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 from imports_samples import NIK, row, write_csv
 
-from lumbung.imports import import_file
 from lumbung.registry.export import EXPORT_COLUMNS, export
+from lumbung.registry.importer import import_file
 
 pytestmark = pytest.mark.django_db
 

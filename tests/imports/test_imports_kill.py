@@ -124,8 +124,8 @@ def test_random_kills_leave_whole_batches_and_reruns_complete(tmp_path, fresh_da
     assert finish(run(["export", "--out", str(tmp_path / "killed.csv")], url, home))[0] == 0
 
     # The same files imported cleanly (here, into the test database) export the same bytes.
-    from lumbung.imports import import_file
     from lumbung.registry.export import export
+    from lumbung.registry.importer import import_file
 
     assert import_file(first).rejected == 0 and import_file(newer).rejected == 0
     export(tmp_path / "clean.csv")

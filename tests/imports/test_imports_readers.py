@@ -463,7 +463,7 @@ def test_columns_that_are_not_read_are_named_in_the_summary(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.parametrize("suffix", FORMAT_SUFFIXES)
 def test_imported_and_rejected_add_up_to_what_was_stored_and_reported(tmp_path, suffix):
-    from lumbung.imports import import_file  # noqa: PLC0415 - needs the database
+    from lumbung.registry.importer import import_file  # noqa: PLC0415 - needs the database
     from lumbung.registry.models import AnnualReport  # noqa: PLC0415
 
     rows = _template_rows(6, year="２０２３", workers="٣")

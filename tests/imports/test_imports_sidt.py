@@ -6,8 +6,9 @@ import csv
 
 import pytest
 
-from lumbung.imports import UnusableFile, import_file
+from lumbung.imports import UnusableFile
 from lumbung.imports.sidt import COLUMNS
+from lumbung.registry.importer import import_file
 
 pytestmark = pytest.mark.django_db
 

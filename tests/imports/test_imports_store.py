@@ -7,7 +7,8 @@ import csv
 import pytest
 from imports_samples import NIK, NIK_MASKED, OTHER_NIK, row, write_csv
 
-from lumbung.imports import UnusableFile, import_file
+from lumbung.imports import UnusableFile
+from lumbung.registry.importer import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +221,7 @@ def test_xlsx_template_filled_in_imports(tmp_path):
 def test_a_synthetic_population_imports_as_a_table():
     """The synthetic population (lumbung.synthetic) goes through the same path: every row valid."""
     from lumbung import synthetic
-    from lumbung.imports import import_table
+    from lumbung.registry.importer import import_table
 
     Enterprise, AnnualReport, _ = _models()
     table = synthetic.generate(firms=60, years=2, seed=3)

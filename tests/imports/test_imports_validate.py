@@ -10,9 +10,8 @@ from click.testing import CliRunner
 from imports_samples import NIK, row, write_csv
 
 from lumbung.cli import main
-from lumbung.imports import check
 from lumbung.imports.readers import LINE
-from lumbung.imports.validate import HIDDEN, NIK_MASKED, validate
+from lumbung.imports.validate import HIDDEN, NIK_MASKED, split_valid, validate
 from lumbung.vocabulary import TEMPLATE_COLUMNS
 
 YEAR = dt.date.today().year
@@ -150,7 +149,7 @@ def test_errors_file_and_stderr_mask_a_nik_in_any_column(tmp_path):
 
 
 def test_check_returns_the_rows_that_break_no_rule_and_the_errors():
-    valid, errors = check(_frame(row(), row(source_id="B", workers="0")))
+    valid, errors = split_valid(_frame(row(), row(source_id="B", workers="0")))
     assert valid[LINE].to_list() == [2] and valid["workers"].to_list() == [3]
     assert errors.select("line", "column").rows() == [(3, "workers")]
 

@@ -89,7 +89,7 @@ def test_the_command_defaults_are_the_demo_defaults():
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_loads_and_is_idempotent():
-    from lumbung.imports import import_table
+    from lumbung.registry.importer import import_table
     from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
 
     first = load_demo(import_table, firms=400, years=2, seed=3)

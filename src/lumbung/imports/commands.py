@@ -11,10 +11,11 @@ import click
 from lumbung import geography
 from lumbung.errors import UserError
 from lumbung.i18n import _
-from lumbung.imports import BATCH_SIZE, UnusableFile, import_file
+from lumbung.imports import BATCH_SIZE, UnusableFile
 from lumbung.imports.template import write_template
 from lumbung.progress import TerminalBar
 from lumbung.registry.export import EXPORT_FORMATS, check_folder, export
+from lumbung.registry.importer import import_file
 
 
 def _unusable(message: str) -> click.ClickException:
@@ -78,7 +79,8 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
     progress = TerminalBar(_("importing"))
     try:
         result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
-                             progress=progress, batch_size=batch_size or BATCH_SIZE, blank=blank)
+                             progress=progress, batch_size=batch_size or BATCH_SIZE, blank=blank,
+                             analytics=not no_analytics)
     except (UnusableFile, UserError) as error:
         raise _unusable(str(error)) from None
     finally:
@@ -95,8 +97,9 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
                        err=True)
     if dry_run:
         click.echo(_("dry run: nothing was stored"))
-    elif result.imported and not no_analytics:
-        _update_analytics()
+    elif result.analytics is not None:
+        click.echo(_("analytics tables updated: years {years} ({rows} rows)").format(
+            years=", ".join(map(str, result.analytics.years)) or "-", rows=result.analytics.rows))
     click.echo(result.line())
     sys.exit(1 if result.rejected else 0)
 
@@ -107,17 +110,6 @@ def echo_counts(counts: dict) -> None:
                  "{rs} unchanged").format(c=counts.get("enterprises_created", 0), u=counts.get("enterprises_updated", 0),
                                           s=counts.get("enterprises_unchanged", 0), rc=counts.get("reports_created", 0),
                                           ru=counts.get("reports_updated", 0), rs=counts.get("reports_unchanged", 0)))
-
-
-def _update_analytics() -> None:
-    """Keep indicators current after an import: an incremental build, once analytics tables exist."""
-    from lumbung.indicators import analytics  # noqa: PLC0415 - DuckDB is loaded only when analytics exist
-
-    if analytics.read_state() is None:
-        return
-    built = analytics.build()
-    click.echo(_("analytics tables updated: years {years} ({rows} rows)").format(
-        years=", ".join(map(str, built.years)) or "-", rows=built.rows))
 
 
 @click.command("export")

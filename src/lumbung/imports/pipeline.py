@@ -6,21 +6,18 @@ settle rows that clash inside the file -> write whole enterprises in batches -> 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 
 from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.imports import sidt
 from lumbung.imports import spellings as V
 from lumbung.imports.cells import restore_frame
-from lumbung.imports.readers import LINE, RawTable, ascii_digits, read_path, table_raw, tidy
+from lumbung.imports.keys import KEY, enterprise_key, with_source
+from lumbung.imports.readers import LINE, RawTable, ascii_digits
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
-from lumbung.registry.store import KEY, enterprise_key, with_source, write
 from lumbung.imports.validate import ERROR_SCHEMA, validate
 from lumbung.rules import mask_personal
 
@@ -35,56 +32,28 @@ DIGIT_COLUMNS = tuple(f.name for f in F.TEMPLATE_FIELDS
                       if f.kind != "text" or f.name in ("nib", "owner_nik", "region_code", "kbli"))
 
 
-def import_file(path, format: str = "template", dry_run: bool = False, errors_path=None, source: str | None = None,
-                progress=None, batch_size: int = BATCH_SIZE, blank: str = "keeps") -> ImportResult:
-    """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`.
-    ``blank``: "keeps" (an empty cell leaves the stored value) or "clears" (it erases it)."""
-    path = Path(path)
-    _check_format(format)
-    started = time.perf_counter()
-    raw = read_path(path)
-    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name, blank)
-    result.timings["read"] = result.timings.pop("_start") - started
-    return result
-
-
-def import_table(table: pa.Table, format: str = "template", dry_run: bool = False, errors_path=None,
-                 source: str | None = None, progress=None, batch_size: int = BATCH_SIZE,
-                 name: str = "table", blank: str = "keeps") -> ImportResult:
-    """Import an Arrow table (e.g. ``lumbung.synthetic.generate``) through the same path."""
-    _check_format(format)
-    raw = table_raw(table, name)
-    result = _run(RawTable(tidy(raw.frame), problems=raw.problems), format, dry_run, errors_path, source, progress,
-                  batch_size, name, blank)
-    result.timings.pop("_start")
-    return result
-
-
-def _check_format(format: str) -> None:
+def check_format(format: str) -> None:
     if format not in FORMATS:
         raise UnusableFile(_("unknown import format {format!r}; use template or sidt").format(format=format))
 
 
-def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name, blank) -> ImportResult:
-    timings = {"_start": time.perf_counter()}
-    checked = check(raw, format, name, source or format)
-    timings["check"] = time.perf_counter() - timings["_start"]
-    outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
-                    lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress,
-                    blank=blank)
-    timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
-    errors = _stack([checked.errors, _frame(outcome.rejected)])
-    rejected = errors["line"].unique().implode()
-    notes = _stack([checked.notes, _frame(outcome.notes)]).filter(~pl.col("line").is_in(rejected))
+def summarise(raw: RawTable, checked: "Checked", rejected: list[tuple], notes: list[tuple], counts: dict[str, int],
+              dry_run: bool, timings: dict, errors_path=None) -> ImportResult:
+    """The import's result from the check and from what the writer stored or refused (``rejected``
+    and ``notes`` as (line, column, value, reason) rows): counts, summary lines, every error with
+    its line, and the errors file when ``errors_path`` is given."""
+    errors = _stack([checked.errors, _frame(rejected)])
+    refused = errors["line"].unique().implode()
+    notes_frame = _stack([checked.notes, _frame(notes)]).filter(~pl.col("line").is_in(refused))
     summary = []
     if checked.mapped is not None:
-        summary = sidt.disability_summary(checked.mapped.workforce.filter(~pl.col(LINE).is_in(rejected)))
+        summary = sidt.disability_summary(checked.mapped.workforce.filter(~pl.col(LINE).is_in(refused)))
     result = ImportResult(imported=raw.frame.height - _rejected_in_frame(errors, raw),
-                          rejected=errors["line"].n_unique(), counts=outcome.counts, summary=summary,
+                          rejected=errors["line"].n_unique(), counts=counts, summary=summary,
                           dry_run=dry_run, timings=timings)
     result.summary = checked.ignored + result.summary
     result.errors = (_as_row_errors(errors, checked.headers, note=False)
-                     + _as_row_errors(notes, checked.headers, note=True))
+                     + _as_row_errors(notes_frame, checked.headers, note=True))
     if errors_path:
         write_errors(result.errors, errors_path)
     return result

@@ -41,6 +41,7 @@ class ImportResult:
     summary: list[str] = field(default_factory=list)  # extra lines the CLI prints (e.g. SIDT totals)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (read, check, write)
     dry_run: bool = False
+    analytics: object | None = None  # the analytics refresh after the import (a BuildResult), if one ran
 
     @property
     def notes(self) -> list[RowError]:

@@ -37,8 +37,8 @@ class Validated:
     rules: pl.DataFrame | None = None  # line, column, rule: the rule id behind each error
 
 
-def check(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The pure check the registry's writer calls: (typed rows that break no rule, errors)."""
+def split_valid(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validated rows split in two: (typed rows that break no rule, errors)."""
     validated = validate(frame)
     bad = validated.errors["line"].unique().implode()
     return validated.typed.filter(~pl.col(LINE).is_in(bad)), validated.errors

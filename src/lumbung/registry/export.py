@@ -115,30 +115,14 @@ def registry_frame(year: int | None = None, region: str | None = None) -> pl.Dat
     from lumbung import setup_django  # noqa: PLC0415 - Django is set up on first use, not on import
 
     setup_django()
-    from django.db import connection  # noqa: PLC0415 - after setup_django()
-
-    from lumbung.registry.models import AnnualReport, Enterprise  # noqa: PLC0415 - after setup_django()
+    from lumbung.registry import rows  # noqa: PLC0415 - after setup_django()
 
     ent_cols = [c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik"]
     rep_cols = list(F.REPORT_COLUMNS)
-    select = ["e.id", "e.source", *(f"e.{c}" for c in ent_cols), *(f"r.{c}" for c in rep_cols)]
-    where, params = [], []
-    if year is not None:
-        where.append("r.year = %s")
-        params.append(int(year))
-    if region is not None:
-        where.append("(e.region_code = %s OR e.region_code LIKE %s)")
-        params += [region, region + ".%"]
-    sql = (f"SELECT {', '.join(select)} FROM {AnnualReport._meta.db_table} r "
-           f"JOIN {Enterprise._meta.db_table} e ON e.id = r.enterprise_id"
-           + (" WHERE " + " AND ".join(where) if where else ""))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    names = ["_id", F.SOURCE_COLUMN, *ent_cols, *rep_cols]
-    schema = {"_id": pl.Int64, F.SOURCE_COLUMN: pl.String,
-              **{c: _DTYPES[F.BY_NAME[c].kind] if F.BY_NAME[c].kind != "bool" else pl.Int64 for c in ent_cols + rep_cols}}
-    frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None).cast(schema)
+    table = rows.reports_table(years=None if year is None else [int(year)], region=region,
+                               columns=[rows.KEY, rows.SOURCE, *ent_cols, *rep_cols])
+    frame = pl.from_arrow(table).rename({rows.KEY: "_id", rows.SOURCE: F.SOURCE_COLUMN})
+    frame = frame.cast({c: _DTYPES[F.BY_NAME[c].kind] for c in ent_cols + rep_cols if F.BY_NAME[c].kind != "bool"})
     frame = frame.with_columns([pl.col(c).cast(pl.Boolean) for c in _bool_columns()])
     frame = frame.with_columns(
         pl.when(pl.col("source_id").is_null() & pl.col("nib").is_null())

@@ -39,8 +39,10 @@ KEY = "enterprise_id"
 #: Enterprise columns that can be read (every vocabulary field but the owner's NIK).
 ENTERPRISE_COLUMNS = tuple(c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik")
 REPORT_COLUMNS = F.REPORT_COLUMNS
-#: Every column :func:`iter_batches` can return, in its order.
+#: Every column :func:`iter_batches` returns by default, in its order.
 COLUMNS = (KEY, *ENTERPRISE_COLUMNS, *REPORT_COLUMNS)
+#: The system an enterprise's source_id belongs to: readable on request (the export carries it).
+SOURCE = "source"
 #: Arrow type of each vocabulary kind (money is whole rupiah).
 ARROW_TYPES = {"text": pa.string(), "choice": pa.string(), "int": pa.int64(), "money": pa.int64(),
                "bool": pa.bool_(), "year": pa.int32()}
@@ -48,7 +50,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def arrow_type(column: str) -> pa.DataType:
-    return pa.int64() if column == KEY else ARROW_TYPES[F.BY_NAME[column].kind]
+    if column == KEY:
+        return pa.int64()
+    return pa.string() if column == SOURCE else ARROW_TYPES[F.BY_NAME[column].kind]
 
 
 def schema(columns: Sequence[str] | None = None) -> pa.Schema:
@@ -59,7 +63,7 @@ def schema(columns: Sequence[str] | None = None) -> pa.Schema:
 def _columns(columns: Sequence[str] | None) -> tuple[str, ...]:
     if columns is None:
         return COLUMNS
-    unknown = [c for c in columns if c not in COLUMNS]
+    unknown = [c for c in columns if c not in COLUMNS and c != SOURCE]
     if unknown:
         raise ValueError(f"not a registry column: {', '.join(unknown)}")
     return tuple(columns)
@@ -104,7 +108,8 @@ def year_counts() -> dict[int, int]:
 
 def _select(columns: tuple[str, ...], years: Iterable[int] | None, region: str | None) -> tuple[str, list]:
     ent, rep = Enterprise._meta.db_table, AnnualReport._meta.db_table
-    select = ["r.enterprise_id" if c == KEY else f"e.{c}" if c in ENTERPRISE_COLUMNS else f"r.{c}" for c in columns]
+    select = ["r.enterprise_id" if c == KEY else f"e.{c}" if c in (*ENTERPRISE_COLUMNS, SOURCE) else f"r.{c}"
+              for c in columns]
     where, params = [], []
     if years is not None:
         where.append("r.year IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "1 = 0")

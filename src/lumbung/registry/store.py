@@ -33,13 +33,11 @@ import polars as pl
 from lumbung import vocabulary as F
 from lumbung.errors import UserError
 from lumbung.i18n import _
+from lumbung.imports.keys import KEY, SOURCE, with_source
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import NIK_MASKED
 from lumbung.registry import nik as protection
 
-KEY = "_key"
-#: The source a row's source_id belongs to (the import's source, or the exported file's own).
-SOURCE = "_source"
 BATCH = "_batch"
 ENTERPRISE_ID = "_enterprise_id"
 #: Enterprise columns stored as they are (the NIK is protected first; see registry.nik).
@@ -72,23 +70,6 @@ class Outcome:
         self.notes += other.notes
         for name, value in other.counts.items():
             self.counts[name] += value
-
-
-def enterprise_key() -> pl.Expr:
-    """"id:<source>:<source_id>" or "nib:<nib>": how rows of one enterprise are recognised (the
-    rows carry their source in ``_source``; see :func:`with_source`)."""
-    sid = pl.col("source_id")
-    return (pl.when(sid.is_not_null()).then(pl.lit("id:") + pl.col(SOURCE) + pl.lit(":") + sid)
-            .otherwise(pl.lit("nib:") + pl.col("nib")))
-
-
-def with_source(rows: pl.DataFrame, source: str, own: pl.Series | None = None) -> pl.DataFrame:
-    """Add ``_source``: the row's own source (``own``, a file's ``lumbung_source`` column aligned
-    with ``rows``) where given, else the import's ``source``."""
-    default = pl.lit(source, dtype=pl.String)
-    if own is None:
-        return rows.with_columns(default.alias(SOURCE))
-    return rows.with_columns(pl.coalesce(own.cast(pl.String), default).alias(SOURCE))
 
 
 def assign_batches(rows: pl.DataFrame, batch_size: int) -> pl.DataFrame:

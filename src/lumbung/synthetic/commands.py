@@ -130,9 +130,9 @@ class _TerminalDemo:
               help="Random seed; loading the same seed again changes nothing.")
 def demo_command(firms: int, years: int, seed: int) -> None:
     """Create the database if needed and load a synthetic population into it (safe to repeat)."""
-    from lumbung.imports import import_table  # the registry's importer (registry.store at merge)
     from lumbung.imports.commands import echo_counts
     from lumbung.registry.database import init_database
+    from lumbung.registry.importer import import_table
     from lumbung.synthetic.demo import load_demo
 
     init_database()
