@@ -8,7 +8,8 @@
 # ]]]
 COMMANDS: dict[str, tuple[str, str]] = {
     'analytics': ('lumbung.indicators.commands', 'Analytics tables (Parquet, by year) that indicators are computed from.'),
-    'check': ('lumbung.indicators.commands', 'Run the data-quality rules over the analytics tables: violations, missing values, coverage.'),
+    'backup': ('lumbung.registry.commands', 'Back up the whole registry database: every table, the audit trail and accounts included.'),
+    'check': ('lumbung.indicators.commands', 'Run the data-quality rules over the analytics tables: violations, missing values, coverage, and whether the tables are stale against the registry.'),
     'classify': ('lumbung.sizeclass.commands', 'Size class of one business under one regime, with the criterion that decided it, the disagreements between criteria and the missing inputs.'),
     'createuser': ('lumbung.registry.commands', 'Create a user account with a role (owner, officer, analyst or admin).'),
     'demo': ('lumbung.synthetic.commands', 'Create the database if needed and load a synthetic population into it (safe to repeat).'),
@@ -17,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'import-table': ('lumbung.indicators.commands', 'Load a published aggregate table (region x size class x measure) for --source published.'),
     'indicators': ('lumbung.indicators.commands', 'Compute catalogue indicators by dimensions (long format), or list the catalogue.'),
     'init': ('lumbung.registry.commands', 'Create the registry database, or migrate it to the latest schema (safe to repeat); write random keys into the data folder when the settings do not give them.'),
+    'restore': ('lumbung.registry.commands', 'Restore the registry database from a file written by ``lumbung backup``.'),
     'rotate-nik-key': ('lumbung.registry.commands', 'Re-encrypt every stored NIK under a new NIK key (docs/settings.md, "NIK keys").'),
     'serve': ('lumbung.portal.commands', 'Run the web app (waitress WSGI server, static files by whitenoise, no CDN).'),
     'simulate': ('lumbung.lab.commands', 'Run a policy-lab scenario (and others to compare) as an ensemble; write tables and a report.'),

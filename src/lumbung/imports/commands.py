@@ -15,7 +15,6 @@ from lumbung.imports import BATCH_SIZE, UnusableFile
 from lumbung.imports.template import write_template
 from lumbung.progress import TerminalBar
 from lumbung.registry.export import EXPORT_FORMATS, check_folder, export
-from lumbung.registry.importer import import_file
 
 
 def _unusable(message: str) -> click.ClickException:
@@ -76,6 +75,8 @@ def import_command(file: Path, format_: str, dry_run: bool, errors_path: Path | 
     Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used.
     """
     _require_registry()
+    from lumbung.registry.importer import import_file  # the registry's models load after setup_django()
+
     progress = TerminalBar(_("importing"))
     try:
         result = import_file(file, format=format_, dry_run=dry_run, errors_path=errors_path, source=source,
