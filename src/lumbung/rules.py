@@ -498,16 +498,23 @@ def _looked_up(name: str, value: str, _language: str) -> tuple[str | None, Viola
 
 #: Sixteen digits, possibly grouped by spaces, dots or dashes, not part of a longer number.
 _NIK_LIKE = re.compile(r"(?<!\d)(\d{4})((?:[\s.\-]?\d){8})[\s.\-]?(\d{4})(?!\d)")
+#: An Indonesian mobile number: 08..., 628... or +62 8..., 9 to 13 digits in all (Kominfo numbering
+#: plan: mobile numbers start with 8 after the country code), possibly grouped.
+_PHONE_LIKE = re.compile(r"(?<![\d+])(\+62|62|0)[\s.\-]?8(?:[\s.\-]?\d){7,11}(?!\d)")
 
 
 def mask_personal(text: object) -> object:
     """``text`` with any run that looks like a NIK masked ("3204015507900001" -> "3204********0001"),
-    whatever column it sits in: a NIK typed into the nib column or a shifted row must not be echoed
-    into error files, logs or terminals. Not text (None, numbers): returned as it is.
+    and any that looks like a mobile phone number hidden, whatever column it sits in: a NIK or a
+    phone typed into the nib column or a shifted row must not be echoed into error files, logs or
+    terminals. Not text (None, numbers): returned as it is.
 
     >>> mask_personal("nib 3204015507900001 is not 13 digits")
     'nib 3204********0001 is not 13 digits'
+    >>> mask_personal("workers 'x+62 857-1122-3344' is not a number")
+    "workers 'x+62 8********' is not a number"
     """
-    if not isinstance(text, str) or len(text) < NIK_LENGTH:
+    if not isinstance(text, str) or len(text) < 9:
         return text
-    return _NIK_LIKE.sub(lambda m: m.group(1) + _MASKED * 8 + m.group(3), text)
+    text = _NIK_LIKE.sub(lambda m: m.group(1) + _MASKED * 8 + m.group(3), text)
+    return _PHONE_LIKE.sub(lambda m: m.group(1) + (" " if m.group(1) == "+62" else "") + "8" + _MASKED * 8, text)

@@ -26,7 +26,8 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        exclude = ["owners"]
+        # The address is personal data (the home of most micro owners): shown only in the owner's own view.
+        exclude = ["owners", "address"]
 
     user = None  # set by EnterpriseAdmin.get_form: whose region scopes bound the region field
 

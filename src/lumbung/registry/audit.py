@@ -27,6 +27,9 @@ from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
 #: Columns not worth a diff (bookkeeping) or never to be copied (the protected NIK columns).
 _SKIPPED = {"id", "created_at", "updated_at", "owner_nik_token", "owner_nik_digest"}
 _NIK = "owner_nik"
+#: Personal data stored in clear that the trail records as changed without its values: the
+#: address is the owner's home address for most micro enterprises (UU 27/2022).
+_WITHHELD = {"address"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ def _sanitize(changes: dict) -> dict:
             continue
         if name == _NIK:
             pair = [_masked(value) for value in pair]
+        elif name in _WITHHELD:
+            pair = ["****" if value else value for value in pair]
         clean[name] = pair
     return clean
 

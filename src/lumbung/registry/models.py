@@ -177,9 +177,10 @@ class Enterprise(RuleChecked):
         return self.owner_nik_masked
 
     def as_dict(self, user=None) -> dict:
-        """The record as plain data for pages, JSON and exports, with the NIK as ``user`` may see it."""
+        """The record as plain data for pages, JSON and exports, with the NIK as ``user`` may see it and
+        the (home) address for its owner only."""
         data = {f.name: getattr(self, f.name) for f in F.ENTERPRISE_FIELDS if f.name != "owner_nik"}
-        data.update(id=self.pk, source=self.source, kbli_version=self.kbli_version, address=self.address,
+        data.update(id=self.pk, source=self.source, kbli_version=self.kbli_version, address=self.address if self.is_owned_by(user) else None,
                     main_products=self.main_products, owner_nik=self.owner_nik_for(user))
         return data
 
