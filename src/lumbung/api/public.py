@@ -153,12 +153,12 @@ def indicator_rows(query: dict, public: bool) -> list[dict]:
         years = [query["year"]] if query.get("year") is not None else parse_years(query.get("years"))
         frame = compute(ids, by=query["by"], years=years, regime=query["regime"], where=parse_where(query["where"]),
                         public=public, source=query["source"])
+    except AnalyticsMissing as error:  # before ValueError: it is one (an expected failure)
+        raise NotBuilt(str(error)) from None
     except KeyError as error:
         raise BadQuery(str(error.args[0]) if error.args else str(error)) from None
     except (DimensionError, QueryError, CatalogueError, ValueError) as error:
         raise BadQuery(str(error)) from None
-    except AnalyticsMissing as error:
-        raise NotBuilt(str(error)) from None
     by = [b.strip() for b in query["by"].split(",") if b.strip()]
     return long_rows(frame, list(dict.fromkeys(by)), public)
 
