@@ -19,12 +19,16 @@ demo: install
 # Lint (ruff, configured in pyproject.toml), the generated files (cog: the CLI's command table and
 # docs/cli.md; `make cog` rewrites them), then the suite on SQLite; with LUMBUNG_TEST_DATABASE_URL
 # set, the database tests run again there.
-test: install lint
+test: install lint system-packages
 	$(BIN)/pytest
 	@if [ -n "$$LUMBUNG_TEST_DATABASE_URL" ]; then \
 		echo "== database tests on $$LUMBUNG_TEST_DATABASE_URL =="; \
 		LUMBUNG_DATABASE_URL="$$LUMBUNG_TEST_DATABASE_URL" $(BIN)/pytest -m django_db; \
 	fi
+
+# Chromium (browser tests) and Java (Spark tests) from Debian when missing.
+system-packages:
+	scripts/system-packages.sh
 
 lint: install
 	$(BIN)/ruff check .
@@ -37,4 +41,4 @@ cog: install
 audit: install
 	BIN=$(BIN) scripts/audit.sh
 
-.PHONY: install demo test lint cog audit
+.PHONY: install demo test lint cog audit system-packages

@@ -22,9 +22,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "lumbung"
 PURE = ("errors", "conf", "i18n", "vocabulary", "rules", "geography", "sectors", "sizeclass",
         "synthetic", "indicators", "lab", "imports")
 
-#: Modules of a pure package that belong to the Django side (the registry's writer and the export,
-#: while they still live in imports/), besides every ``commands.py``.
-DJANGO_SIDE_MODULES = {"imports/store.py", "imports/export.py"}
+#: Modules of a pure package that belong to the Django side, besides every ``commands.py``: none
+#: (the registry's writer, import and export live in registry/).
+DJANGO_SIDE_MODULES: set[str] = set()
 
 #: What a pure module may never import (dotted prefixes), nor call (``lumbung.setup_django``).
 FORBIDDEN = ("django", "lumbung.registry", "lumbung.portal", "lumbung.api", "lumbung.security", "lumbung.cli",
