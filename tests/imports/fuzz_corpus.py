@@ -134,6 +134,11 @@ def _same(kind: str, name: str, text: str | None, value) -> bool:
     return value is not None  # codes, choices, yes/no: normalised, but never dropped
 
 
+#: What the reader trims (Polars' strip_chars: Unicode White_Space). Python's str.strip() also
+#: strips the separators U+001C-U+001F, which are stored as they are.
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+
+
 def cell_mismatches(outcome: Outcome, expected: dict[int, dict[str, str | None]]) -> list[str]:
     """The reader's frame against the rows the file was written from: every row read with every
     cell as written (trimmed; empty is missing), or reported."""
@@ -147,7 +152,7 @@ def cell_mismatches(outcome: Outcome, expected: dict[int, dict[str, str | None]]
                 found.append(f"line {line} neither read nor reported")
             continue
         for column, value in cells.items():
-            want = value.strip() if value is not None else None
+            want = value.strip(SPACES) if value is not None else None
             if by_line[line].get(column) != (want or None):
                 found.append(f"line {line} {column}: file {value!r} read {by_line[line].get(column)!r}")
     return found[:5]

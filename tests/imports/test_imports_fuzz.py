@@ -12,7 +12,6 @@ import csv
 import io
 import random
 
-import pytest
 from fuzz_corpus import (
     STRANGE_VALUES,
     cell_mismatches,
@@ -68,7 +67,9 @@ def test_the_fast_csv_path_reads_what_the_csv_module_reads(body, separator):
 
 # -- generated rows of strange values, in every format -----------------------------------------------
 
-_cell = st.one_of(st.sampled_from(STRANGE_VALUES), st.text(max_size=12), st.none())
+# No NUL: a file with one is refused whole as not text (tested in test_imports_readers.py).
+_cell = st.one_of(st.sampled_from(STRANGE_VALUES), st.text(st.characters(exclude_characters="\x00"), max_size=12),
+                  st.none())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -101,9 +102,6 @@ def test_the_mutation_corpus_holds_the_invariant(tmp_path):
     assert found == {}
 
 
-@pytest.mark.xfail(strict=True, reason="indicators/published.py (helper indicators): a UTF-16 or Windows-1252 "
-                                       "table raises UnicodeDecodeError, and 'inf'/'nan' cells are stored as "
-                                       "values; reported to the lead")
 def test_the_published_table_reader_holds_the_invariant(tmp_path):
     from lumbung.indicators import published  # noqa: PLC0415 - another helper's module, only called
 

@@ -229,7 +229,7 @@ def _published_table(path, firms: dict[str, tuple[int, int]]) -> None:
 
 
 def test_published_figures_beside_the_registry_with_coverage(client, public_site, tmp_path):
-    from lumbung.indicators.published import import_table
+    from lumbung.indicators.published import import_published_table as import_table
 
     source = tmp_path / "imk.csv"
     _published_table(source, {"JAWA BARAT": (300, 100), "JAWA TENGAH": (150, 50), "ACEH": (40, 10)})

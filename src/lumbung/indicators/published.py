@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import tomllib
 from collections.abc import Iterator
@@ -98,8 +99,14 @@ def read_text(path: str | Path) -> tuple[str, str]:
     """The file's text and the encoding it was read with: UTF-8 (a BOM is dropped), else
     Windows-1252 (what spreadsheets on Windows save), else Latin-1 (every byte is a character)."""
     data = Path(path).read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM ("Unicode text" in Excel)
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise LayoutError(_("the table starts as UTF-16 but is not valid UTF-16; save it again as "
+                                "UTF-8 CSV")) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        data = data[3:]
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -160,7 +167,10 @@ def _number(text: str, layout: dict) -> float | None:
         text = text.replace(layout["thousands"], "")
     if layout.get("decimal", ".") != ".":
         text = text.replace(layout["decimal"], ".")
-    return float(text)
+    value = float(text)
+    if not math.isfinite(value):  # "inf", "nan": not a published figure
+        raise ValueError(text)
+    return value
 
 
 def _place(name: str, layout: dict) -> str | None:
