@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lumbung.security.mail.account_features",
+                "lumbung.portal.freshness.analytics_notice",
             ],
         },
     },

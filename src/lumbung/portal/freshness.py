@@ -1,0 +1,42 @@
+"""Whether the public figures are older than the registry (issue 8 point 15): a killed build or a
+post-import refresh that did not finish leaves the indicators stale, and every page says so.
+
+The comparison reads the registry's high-water mark and yearly counts, so it is cached for a
+minute rather than done on every request."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from lumbung.indicators import analytics
+from lumbung.registry.rows import RegistryRows
+
+CACHE_KEY = "lumbung:portal:analytics-status"
+CACHE_SECONDS = 60
+
+
+def current_status() -> analytics.AnalyticsStatus:
+    found = cache.get(CACHE_KEY)
+    if found is None:
+        found = analytics.status(RegistryRows())
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    return found
+
+
+def notice(state: analytics.AnalyticsStatus) -> str | None:
+    """One sentence for the page, or None when the figures match the registry (or none are built)."""
+    if not state.built or state.current:
+        return None
+    if state.running:
+        return _("An analytics build is running: the figures may still show the previous data.")
+    years = ", ".join(map(str, state.changed_years))
+    if years:
+        return _("The figures are older than the registry: it changed after the last analytics build "
+                 "(years {years}).").format(years=years)
+    return _("The last analytics build did not finish: the figures may be out of date.")
+
+
+def analytics_notice(request) -> dict:
+    """Template context processor: ``analytics_notice`` for the shared layout."""
+    return {"analytics_notice": notice(current_status())}
