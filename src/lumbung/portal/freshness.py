@@ -7,6 +7,7 @@ minute rather than done on every request."""
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from lumbung.indicators import analytics
@@ -19,9 +20,21 @@ CACHE_SECONDS = 60
 def current_status() -> analytics.AnalyticsStatus:
     found = cache.get(CACHE_KEY)
     if found is None:
-        found = analytics.status(RegistryRows())
+        found = _status()
         cache.set(CACHE_KEY, found, CACHE_SECONDS)
     return found
+
+
+def _status() -> analytics.AnalyticsStatus:
+    """What the analytics folder knows first (no database read when nothing was built), then the
+    comparison with the registry; a registry without tables yet leaves the folder's answer."""
+    quick = analytics.status()
+    if not quick.built:
+        return quick
+    try:
+        return analytics.status(RegistryRows())
+    except DatabaseError:  # `lumbung init` has not run: nothing to compare with
+        return quick
 
 
 def notice(state: analytics.AnalyticsStatus) -> str | None:
