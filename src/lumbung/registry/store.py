@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 import polars as pl
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from lumbung import vocabulary as F
 from lumbung.errors import UserError
@@ -36,7 +38,9 @@ from lumbung.i18n import _
 from lumbung.imports.keys import KEY, SOURCE, with_source
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import NIK_MASKED
+from lumbung.registry import audit as audit_trail
 from lumbung.registry import nik as protection
+from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
 
 BATCH = "_batch"
 ENTERPRISE_ID = "_enterprise_id"
@@ -84,9 +88,7 @@ def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: 
     """``rows``: valid typed rows with ``_line``, ``_key``, ``source_id``, ``nib`` and the template
     columns (and ``_source``, else ``source`` is theirs); ``present``: the columns the file gave
     (only those are written to known records; ``lumbung_source`` among them marks a Lumbung export)."""
-    from lumbung import setup_django  # noqa: PLC0415 - Django is set up on first use, not on import
 
-    setup_django()
     if blank not in BLANK_MODES:
         raise UserError(_("--blank is keeps or clears, not {value!r}").format(value=blank))
     if len(source) > SOURCE_LIMIT:
@@ -119,7 +121,6 @@ def _write_batch(writer: "_BatchWriter", batch: pl.DataFrame, dry_run: bool) -> 
     """One batch in one transaction, under the import lock. Another writer that does not take the
     lock (the web app, the admin) may still store a clashing record between our read and write:
     the batch is then rolled back and planned again on what is stored now."""
-    from django.db import IntegrityError, transaction  # noqa: PLC0415 - after setup_django()
 
     for attempt in range(RETRIES):
         try:
@@ -171,10 +172,6 @@ def _bulk_settings(connection):
 
 class _BatchWriter:
     def __init__(self, columns: list[str], audit_source: str, lenient_nib: bool, blank: str):
-        from django.db import connection  # noqa: PLC0415 - after setup_django()
-
-        from lumbung.registry.models import AnnualReport, Enterprise  # noqa: PLC0415 - after setup_django()
-
         self.connection = connection
         self.ent_table = connection.ops.quote_name(Enterprise._meta.db_table)
         self.rep_table = connection.ops.quote_name(AnnualReport._meta.db_table)
@@ -264,8 +261,6 @@ class _BatchWriter:
 
     # -- one batch --------------------------------------------------------------------------------
     def write(self, batch: pl.DataFrame) -> Outcome:
-        from django.utils import timezone  # noqa: PLC0415 - after setup_django()
-
         self.now = self.connection.ops.adapt_datetimefield_value(timezone.now())
         outcome = Outcome()
         # The enterprise's own columns come from its latest year's row.
@@ -310,8 +305,6 @@ class _BatchWriter:
         """AuditEntry rows as ``audit.record_bulk`` makes them (who from ``audit.context``, the NIK
         masked, changes {field: [old, new]}), written with one executemany: a million-row import
         would spend most of its time in ``bulk_create``'s per-field preparation otherwise."""
-        from lumbung.registry import audit as audit_trail  # noqa: PLC0415 - after setup_django()
-        from lumbung.registry.models import AuditEntry  # noqa: PLC0415 - after setup_django()
 
         actor = audit_trail.current_actor()
         who = (actor.pk, actor.get_username()[:150]) if getattr(actor, "is_authenticated", False) else (None, "")
@@ -447,7 +440,6 @@ class _BatchWriter:
         """Ids for new enterprises, taken before the insert so that one executemany can write them.
         PostgreSQL: from the table's sequence. SQLite: after the highest id ever used (AUTOINCREMENT
         keeps it in sqlite_sequence); the batch's transaction holds the write lock meanwhile."""
-        from lumbung.registry.models import Enterprise  # noqa: PLC0415 - after setup_django()
 
         table = Enterprise._meta.db_table
         with _Cursor(self.connection) as cursor:
