@@ -34,6 +34,7 @@ from lumbung.indicators import compute
 from lumbung.indicators.catalogue import CatalogueError, catalogue
 from lumbung.indicators.dimensions import DIMENSIONS, DimensionError
 from lumbung.indicators.engine import AnalyticsMissing, parse_years
+from lumbung.indicators.longformat import presented
 from lumbung.indicators.published import load_values
 from lumbung.indicators.schema import REGIME_IDS
 from lumbung.indicators.sqlgen import QueryError
@@ -115,16 +116,6 @@ def parse_where(items: list[str]) -> dict[str, list[str]]:
     return where
 
 
-def _number(value, decimals: int | None):
-    """As the CLI prints it: rounded as catalogued, whole numbers as int, missing as None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    value = round(float(value), decimals) if decimals is not None else float(value)
-    if math.isinf(value):
-        return None
-    return int(value) if value.is_integer() and abs(value) < 2**63 else value
-
-
 def _plain(value):
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -132,18 +123,12 @@ def _plain(value):
 
 
 def long_rows(frame: pd.DataFrame, by: list[str], public: bool) -> list[dict]:
-    """The CLI's long format as records: by columns, indicator, value, numerator, denominator
-    (and ``suppressed`` when public)."""
-    entries = catalogue()
-    rows = []
-    for record in frame.to_dict("records"):
-        decimals = entries[record["indicator"]].decimals
-        row = {name: _plain(record[name]) for name in by}
-        row.update(indicator=record["indicator"], value=_number(record["value"], decimals),
-                   numerator=_number(record["numerator"], None), denominator=_number(record["denominator"], None))
-        if public:
-            row["suppressed"] = bool(record["suppressed"])
-        rows.append(row)
+    """The CLI's long format as records (one function for both: indicators.longformat.presented)."""
+    shown = presented(frame, by, public, catalogue())
+    rows = [{name: _plain(value) for name, value in record.items()} for record in shown.to_dict("records")]
+    if public:
+        for row in rows:
+            row["suppressed"] = bool(row["suppressed"])
     return rows
 
 

@@ -40,25 +40,11 @@ def _print_catalogue(fmt: str) -> None:
 
 
 def _present(df, public: bool, by: list[str]):
-    """The CLI's long format: by columns, indicator, value (rounded as catalogued), numerator, denominator."""
-    import pandas as pd
-
+    """The CLI's long format (indicators.longformat.presented, which the API uses too)."""
     from lumbung.indicators.catalogue import catalogue
+    from lumbung.indicators.longformat import presented
 
-    out = df[[*by, *OUTPUT_COLUMNS, *(["suppressed"] if public else [])]].copy()
-    decimals = out["indicator"].map(lambda i: catalogue()[i].decimals)
-    out["value"] = pd.Series([_number(v, d) for v, d in zip(out["value"], decimals, strict=True)], index=out.index, dtype=object)
-    for column in ("numerator", "denominator"):
-        out[column] = pd.Series([_number(v, None) for v in out[column]], index=out.index, dtype=object)
-    return out
-
-
-def _number(value, decimals: int | None):
-    """Rounded as the catalogue says; whole numbers without a trailing .0; missing stays missing."""
-    if value is None or value != value:
-        return None
-    value = round(float(value), decimals) if decimals is not None else float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**63 else value
+    return presented(df, by, public, catalogue())
 
 
 def _write(df, fmt: str, out: Path | None) -> None:

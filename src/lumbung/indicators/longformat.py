@@ -9,6 +9,8 @@ otherwise); disclosure control adds ``suppressed``. :func:`to_long` shapes what 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -71,4 +73,28 @@ def to_long(wide: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     out["max_contribution"] = mx.ravel()[keep]
     if "year" in plan.by:
         out["year"] = out["year"].astype("int64")
+    return out
+
+
+def number(value, decimals: int | None):
+    """A figure as the CLI and the API give it: rounded as the catalogue says, whole numbers as
+    int, missing (None, NaN, NA) and infinite as None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    value = round(float(value), decimals) if decimals is not None else float(value)
+    if math.isinf(value):
+        return None
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
+
+
+def presented(frame: pd.DataFrame, by: list[str], public: bool, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+    """The long format people read (``lumbung indicators``, ``/api/indicators/``): the ``by``
+    columns, indicator, value (rounded as catalogued), numerator, denominator, and ``suppressed``
+    for public answers."""
+    out = frame[[*by, "indicator", "value", "numerator", "denominator", *(["suppressed"] if public else [])]].copy()
+    decimals = out["indicator"].map(lambda i: catalogue[i].decimals)
+    out["value"] = pd.Series([number(v, d) for v, d in zip(out["value"], decimals, strict=True)], index=out.index,
+                             dtype=object)
+    for column in ("numerator", "denominator"):
+        out[column] = pd.Series([number(v, None) for v in out[column]], index=out.index, dtype=object)
     return out
