@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-# The live server thread and Playwright's sync API share the test's thread: Django allows it here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -21,8 +19,21 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 
 def pytest_collection_modifyitems(config, items):
-    if not Path(CHROMIUM).exists():
+    browser = [item for item in items if Path(str(item.fspath)).parent == Path(__file__).parent]
+    items[:] = [item for item in items if item not in browser] + browser  # last: see async_unsafe_allowed
+    if browser and not Path(CHROMIUM).exists():
         raise pytest.UsageError(f"the browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in the test's thread, where Django refuses database
+    calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set from the first browser test on, and
+    the browser tests run last (below): `check --deploy` refuses the variable (async.E001), and
+    other tests start production servers that inherit the environment."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
