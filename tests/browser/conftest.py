@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))
 
@@ -87,11 +88,15 @@ def strict_csp(page):
     that needs eval, an inline script or an inline style fails here as it would in production."""
 
     def with_policy(route):
-        response = route.fetch(max_redirects=0)  # redirects stay visible to the page
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+        try:
+            response = route.fetch(max_redirects=0)  # redirects stay visible to the page
+            route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+        except PlaywrightError:  # the page closed while this request was in flight (the test ended)
+            return
 
     page.route("**/*", with_policy)
-    return CSP
+    yield CSP
+    page.unroute_all(behavior="ignoreErrors")  # no handler may outlive its test's page
 
 
 @pytest.fixture
