@@ -32,7 +32,7 @@ from lumbung.api.serializers import (
 )
 from lumbung.indicators import compute
 from lumbung.indicators.catalogue import CatalogueError, catalogue
-from lumbung.indicators.dimensions import DIMENSIONS, DimensionError
+from lumbung.indicators.dimensions import DIMENSIONS, DimensionError, parse_where
 from lumbung.indicators.engine import AnalyticsMissing, parse_years
 from lumbung.indicators.longformat import presented
 from lumbung.indicators.published import load_values
@@ -104,16 +104,6 @@ class IndicatorQuery(serializers.Serializer):
         if attrs.get("year") is not None and attrs.get("years"):
             raise serializers.ValidationError(_("give either year or years, not both"))
         return attrs
-
-
-def parse_where(items: list[str]) -> dict[str, list[str]]:
-    where: dict[str, list[str]] = {}
-    for item in items:
-        if "=" not in item:
-            raise BadQuery(_("where takes DIM=VALUE, got {item!r}").format(item=item))
-        dim, value = (part.strip() for part in item.split("=", 1))
-        where.setdefault(dim, []).append(value)
-    return where
 
 
 def _plain(value):

@@ -44,18 +44,25 @@ class RegistrySerializer(serializers.ModelSerializer):
         return row_version(instance)
 
     def full_clean(self, instance) -> None:
-        """The model's rules (until lumbung.rules is merged: then check_enterprise/check_report)."""
-        # TODO(lead): switch to lumbung.rules.check_enterprise / check_report when merged.
+        """The model's ``clean()``, which applies lumbung.rules: the same refusals as the importer."""
         try:
             instance.full_clean(validate_unique=False, validate_constraints=False)
         except DjangoValidationError as error:
             raise _model_errors(error) from None
 
+    # ``validate`` prepares the checked instance (``self._prepared``); saving it is all that is left.
+    def create(self, validated_data):
+        self._prepared.save()
+        return self._prepared
+
+    def update(self, instance, validated_data):
+        self._prepared.save()
+        return self._prepared
+
 
 # ---------------------------------------------------------------- enterprises
 
 PERSONAL = ("owner_nik", "address")
-
 
 class EnterpriseSerializer(RegistrySerializer):
     owner_nik = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=32,
@@ -95,14 +102,6 @@ class EnterpriseSerializer(RegistrySerializer):
         self._prepared = instance
         return attrs
 
-    def create(self, validated_data):
-        self._prepared.save()
-        return self._prepared
-
-    def update(self, instance, validated_data):
-        self._prepared.save()
-        return self._prepared
-
 
 # ---------------------------------------------------------------- reports
 
@@ -136,14 +135,6 @@ class ReportSerializer(RegistrySerializer):
         self.full_clean(instance)
         self._prepared = instance
         return attrs
-
-    def create(self, validated_data):
-        self._prepared.save()
-        return self._prepared
-
-    def update(self, instance, validated_data):
-        self._prepared.save()
-        return self._prepared
 
 
 # ---------------------------------------------------------------- tokens

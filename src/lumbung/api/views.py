@@ -183,8 +183,7 @@ class ReportViewSet(RegistryViewSet):
     conflict = _("This enterprise has a report for this year already: change that report instead.")
 
     def get_queryset(self):
-        visible = Enterprise.objects.visible_to(self.request.user).values("pk")
-        return AnnualReport.objects.filter(enterprise__in=visible).order_by("pk")
+        return AnnualReport.objects.visible_to(self.request.user).order_by("pk")
 
 
 # ---------------------------------------------------------------- tokens

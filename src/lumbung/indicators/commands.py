@@ -18,16 +18,6 @@ def _usage(message: str) -> click.UsageError:
     return click.UsageError(message)
 
 
-def _parse_where(items: tuple[str, ...]) -> dict[str, list[str]]:
-    where: dict[str, list[str]] = {}
-    for item in items:
-        if "=" not in item:
-            raise _usage(_("--where takes DIM=VALUE, got {item!r}").format(item=item))
-        dim, value = (part.strip() for part in item.split("=", 1))
-        where.setdefault(dim, []).append(value)
-    return where
-
-
 def _print_catalogue(fmt: str) -> None:
     from lumbung.indicators.catalogue import catalogue
 
@@ -90,7 +80,7 @@ def indicators_command(indicator_ids, by, year, years, regime, where_items, publ
                        fmt, out, list_catalogue) -> None:
     """Compute catalogue indicators by dimensions (long format), or list the catalogue."""
     from lumbung.indicators.catalogue import CatalogueError
-    from lumbung.indicators.dimensions import DimensionError, parse_by
+    from lumbung.indicators.dimensions import DimensionError, parse_by, parse_where
     from lumbung.indicators.engine import AnalyticsMissing, compute, parse_years
     from lumbung.indicators.sqlgen import QueryError
 
@@ -105,7 +95,7 @@ def indicators_command(indicator_ids, by, year, years, regime, where_items, publ
     try:
         chosen = [year] if year is not None else parse_years(years)
         dims = parse_by(by)
-        result = compute(ids, by=dims, years=chosen, regime=regime, where=_parse_where(where_items),
+        result = compute(ids, by=dims, years=chosen, regime=regime, where=parse_where(where_items),
                          public=public, source=source, engine=engine, spark_master=spark_master)
     except KeyError as error:
         raise _usage(str(error.args[0])) from None

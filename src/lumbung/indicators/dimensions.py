@@ -60,3 +60,15 @@ def sql(dimension: str, regime: str, alias: str = "") -> str:
     if dimension == "year":
         return col
     return f"COALESCE({col}, '{UNKNOWN}')"
+
+
+def parse_where(items) -> dict[str, list[str]]:
+    """``DIM=VALUE`` items (the CLI's ``--where``, the API's ``where``) as {dimension: [values]};
+    an item without ``=`` is a :class:`DimensionError`."""
+    where: dict[str, list[str]] = {}
+    for item in items:
+        if "=" not in item:
+            raise DimensionError(_("where takes DIM=VALUE, got {item!r}").format(item=item))
+        dim, value = (part.strip() for part in item.split("=", 1))
+        where.setdefault(dim, []).append(value)
+    return where
