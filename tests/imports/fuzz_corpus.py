@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +36,11 @@ def write_rows(path: Path, columns: list[str], rows: list[list[str | None]]) -> 
     """``rows`` of text (None: an empty cell) as .csv, .xlsx (every cell a text cell) or .parquet."""
     suffix = path.suffix
     if suffix == ".csv":
+        # A CR in a value is quoted only when the line ends are CRLF (the csv module quotes the
+        # characters of its line terminator); unquoted, a lone CR ends the record, as in Excel.
+        carriage = any(v and "\r" in v for r in rows for v in r)
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv.writer(handle, lineterminator="\r\n" if carriage else "\n")
             writer.writerow(columns)
             writer.writerows([["" if v is None else v for v in r] for r in rows])
     elif suffix == ".xlsx":
@@ -329,13 +333,17 @@ def sidt_rows(rng: random.Random, count: int) -> list[list[str | None]]:
     return rows
 
 
+#: A line break as the reader counts lines: CRLF, CR or LF.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def expected_cells(columns, rows, csv_lines: bool) -> dict[int, dict[str, str | None]]:
     """line -> cells of each row that is not blank; CSV lines count the line breaks inside values."""
     out, line = {}, 2
     for values in rows:
         if any(v and v.strip() for v in values):
             out[line] = dict(zip(columns, values, strict=True))
-        line += 1 + (sum((v or "").count("\n") for v in values) if csv_lines else 0)
+        line += 1 + (sum(len(LINE_BREAK.findall(v or "")) for v in values) if csv_lines else 0)
     return out
 
 
