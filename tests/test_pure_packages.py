@@ -56,6 +56,7 @@ GRAPH: dict[str, set[str]] = {
     "registry": {*PURE, "security"},
     "portal": {*PURE, "registry", "security", "wsgi"},
     "api": {*PURE, "registry", "security"},
+    "programs": {*PURE, "registry", "security"},
     "urls": {"portal", "api", "registry"},
     "wsgi": set(),
     "pytest_isolation": set(),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "lumbung.registry",
     "lumbung.portal",
+    "lumbung.programs",
 ]
 
 MIDDLEWARE = [
