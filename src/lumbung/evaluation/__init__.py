@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from lumbung.evaluation.core import Evaluation, evaluate
 from lumbung.evaluation.outcomes import OUTCOMES, Outcome, get_outcome
-from lumbung.evaluation.panel import PANEL_COLUMNS, build_panel, columns_needed
+from lumbung.evaluation.panel import PANEL_COLUMNS, build_panel, columns_needed, parse_years
 
 __all__ = ["OUTCOMES", "PANEL_COLUMNS", "Evaluation", "Outcome", "build_panel", "columns_needed", "evaluate",
-           "get_outcome"]
+           "get_outcome", "parse_years"]

@@ -14,7 +14,9 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from lumbung.errors import UserError
 from lumbung.evaluation.outcomes import get_outcome
+from lumbung.i18n import _
 from lumbung.sizeclass.vector import classify_many
 
 SIZE_REGIME = "bps-workers"
@@ -47,3 +49,21 @@ def build_panel(rows: pl.DataFrame | pa.Table, outcome: str, id_column: str = "e
         get_outcome(outcome).expression().alias("value"),
     )
     return panel.with_columns(pl.when(pl.col("value").is_finite()).then(pl.col("value")).alias("value"))
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """``2021-2025`` or ``2021,2022,2024`` as a list of years (None for None or empty), or a
+    UserError in one sentence."""
+    if text is None or not text.strip():
+        return None
+    years: set[int] = set()
+    try:
+        for part in text.split(","):
+            first, _dash, last = part.strip().partition("-")
+            low, high = int(first), int(last or first)
+            if not 1900 <= low <= high <= 2100:
+                raise ValueError(part)
+            years.update(range(low, high + 1))
+    except ValueError:
+        raise UserError(_("{text} is not a list of years such as 2021-2025 or 2021,2022").format(text=text)) from None
+    return sorted(years)

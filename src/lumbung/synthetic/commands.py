@@ -42,6 +42,14 @@ def _generate(firms: int, years: int, seed: int, start_year: int):
             raise click.UsageError(str(error)) from error
 
 
+def _effect(text: str | None):
+    if text is None:
+        return None
+    from lumbung.synthetic.effects import parse_effect
+
+    return parse_effect(text)
+
+
 def _check_out(value: Path, partition_by: str | None) -> None:
     from lumbung.synthetic.output import FORMATS
 
@@ -64,16 +72,32 @@ def _check_out(value: Path, partition_by: str | None) -> None:
 @click.option("--partition-by", type=click.Choice(["province"]), default=None,
               help="Write Parquet partitioned by province into the --out folder, in bounded memory "
                    "(blocks of 250,000 firms).")
-def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path, partition_by: str | None) -> None:
+@click.option("--inject-effect", "inject_effect", metavar="PROGRAM:INDICATOR:SIZE", default=None,
+              help="Enrol some firms in PROGRAM (more likely when smaller and less productive) and raise their "
+                   "INDICATOR by the relative SIZE from the enrolment year (e.g. kur:va_per_worker:0.15); the "
+                   "enrolments go to <out>.enrolments.csv.")
+def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path, partition_by: str | None,
+                  inject_effect: str | None) -> None:
     """Write a synthetic, calibrated population of manufacturing firms in the import template format."""
     from lumbung.synthetic import write
 
     _check_out(out, partition_by)
+    effect = _effect(inject_effect)
+    if effect and partition_by:
+        raise click.BadParameter(_("an injected effect cannot be combined with --partition-by"),
+                                 param_hint="'--inject-effect'")
     started = time.perf_counter()
     if partition_by:
         _write_partitioned(firms, years, seed, start_year, out, partition_by, started)
         return
     table = _generate(firms, years, seed, start_year)
+    if effect:
+        from lumbung.synthetic.effects import enrolments_path, inject
+
+        table, enrolments = inject(table, effect, seed)
+        write(enrolments, enrolments_path(out).with_suffix(".csv"))
+        click.echo(_("{count} enrolments in {program} written to {path}").format(
+            count=enrolments.num_rows, program=effect.program, path=enrolments_path(out)))
     try:
         write(table, out)
     except ValueError as error:
@@ -128,19 +152,28 @@ class _TerminalDemo:
               help="Number of yearly reports.")
 @click.option("--seed", type=click.IntRange(0, None), default=1, show_default=True,
               help="Random seed; loading the same seed again changes nothing.")
-def demo_command(firms: int, years: int, seed: int) -> None:
+@click.option("--inject-effect", "inject_effect", metavar="PROGRAM:INDICATOR:SIZE", default=None,
+              help="As for synth: enrol firms in PROGRAM with a known effect on INDICATOR, and store the "
+                   "enrolments, ready for lumbung evaluate.")
+def demo_command(firms: int, years: int, seed: int, inject_effect: str | None) -> None:
     """Create the database if needed and load a synthetic population into it (safe to repeat)."""
     from lumbung.imports.commands import echo_counts
     from lumbung.registry.database import init_database
-    from lumbung.registry.importer import import_table
     from lumbung.synthetic.demo import load_demo
 
-    init_database()
+    effect = _effect(inject_effect)
+    init_database()  # sets Django up: the importer and the programs' models load after it
+    from lumbung.programs.evaluate_source import store_enrolments
+    from lumbung.registry.importer import import_table
+
     progress = _TerminalDemo()
     try:
-        result = load_demo(import_table, firms=firms, years=years, seed=seed, progress=progress)
+        result = load_demo(import_table, firms=firms, years=years, seed=seed, progress=progress,
+                           effect=effect, enrol=store_enrolments)
     finally:
         progress.close()
+    if effect:
+        click.echo(_("{count} enrolments in {program}").format(count=result.enrolled, program=effect.program))
     counts = getattr(result, "counts", None) or {}
     if counts:
         echo_counts(counts)

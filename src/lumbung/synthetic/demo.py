@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
+from lumbung.synthetic.effects import InjectedEffect, inject
 from lumbung.synthetic.generator import generate
 
 DEMO_FIRMS = 20_000
@@ -42,10 +43,15 @@ class DemoProgress:
 
 
 def load_demo(store: Store, firms: int = DEMO_FIRMS, years: int = DEMO_YEARS, seed: int = 1,
-              start_year: int = 2021, progress: DemoProgress | None = None) -> Any:
+              start_year: int = 2021, progress: DemoProgress | None = None,
+              effect: InjectedEffect | None = None, enrol: Callable[[pa.Table, str], int] | None = None) -> Any:
     """Generate ``firms`` enterprises over ``years`` years (lumbung.synthetic.generate) and import
     them with ``store`` as source "synthetic"; returns what ``store`` returns (the importer's
-    ImportResult: imported, rejected, counts)."""
+    ImportResult: imported, rejected, counts).
+
+    With ``effect`` (lumbung.synthetic.effects), the population gets the injected effect and its
+    enrolments go to ``enrol(enrolments, source)`` after the import; the result's ``enrolled``
+    is what ``enrol`` returns (the enrolments stored)."""
     progress = progress or DemoProgress()
     steps = {"done": 0}
 
@@ -54,5 +60,11 @@ def load_demo(store: Store, firms: int = DEMO_FIRMS, years: int = DEMO_YEARS, se
         progress.generated(steps["done"], years + 1)
 
     table = generate(firms, years, seed, start_year=start_year, progress=step)
+    enrolments = None
+    if effect is not None:
+        table, enrolments = inject(table, effect, seed)
     progress.loading(table.num_rows)
-    return store(table, format="template", source=SOURCE, progress=progress.stored)
+    result = store(table, format="template", source=SOURCE, progress=progress.stored)
+    if enrolments is not None and enrol is not None:
+        result.enrolled = enrol(enrolments, SOURCE)
+    return result
