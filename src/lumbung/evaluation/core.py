@@ -160,7 +160,7 @@ def naive(panel: pl.DataFrame, first: pl.DataFrame, level: float) -> tuple[float
     return float(fit.params[1]), low, high, (float(fit.params[1]) / base if base else None)
 
 
-def _assumptions(result: did_.DiD, matching: Matching, level: float) -> list[dict]:
+def _assumptions(result: did_.DiD, matching: Matching, level: float, _=_) -> list[dict]:  # noqa: B008
     if result.pretrend_p_value is None:
         pretrend = _("not testable: the panel has only one year before enrolment")
         holds = None
@@ -190,9 +190,10 @@ def _assumptions(result: did_.DiD, matching: Matching, level: float) -> list[dic
 
 def evaluate(panel: pl.DataFrame | pa.Table, enrolments: pl.DataFrame | pa.Table, *, program: str = "",
              outcome: str = "", years: Iterable[int] | None = None, level: float = 0.95,
-             caliper_sd: float = CALIPER_SD) -> Evaluation:
+             caliper_sd: float = CALIPER_SD, translate=None) -> Evaluation:
     """Evaluate a program on ``panel`` (columns of :data:`lumbung.evaluation.panel.PANEL_COLUMNS`)
-    given its ``enrolments`` (``enterprise_id``, ``year``). ``years``: only these years of the panel.
+    given its ``enrolments`` (``enterprise_id``, ``year``). ``years``: only these years of the panel;
+    ``translate``: the gettext of the assumptions' texts (the web page passes the request's).
     UserError when nothing can be estimated (no participant, none matched, no year after)."""
     panel = _frame(panel)
     enrolments = _frame(enrolments).select("enterprise_id", pl.col("year").cast(pl.Int32))
@@ -229,7 +230,7 @@ def evaluate(panel: pl.DataFrame | pa.Table, enrolments: pl.DataFrame | pa.Table
         pretrend={"statistic": result.pretrend_statistic, "p_value": result.pretrend_p_value,
                   "periods": result.pretrend_periods},
         balance=[asdict(b) for b in balance(panel, matching)],
-        assumptions=_assumptions(result, matching, level),
+        assumptions=_assumptions(result, matching, level, translate or _),
     )
 
 

@@ -39,7 +39,8 @@ def enrolments(program: Program) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"enterprise_id": pl.Int64, "year": pl.Int32}, orient="row")
 
 
-def evaluate_program(program: str, outcome: str, years: Iterable[int] | None = None, user=None) -> Evaluation:
+def evaluate_program(program: str, outcome: str, years: Iterable[int] | None = None, user=None,
+                     translate=None) -> Evaluation:
     """Evaluate ``program`` (slug) on ``outcome`` over the registry (only the enterprises ``user``
     may see, when a user is given)."""
     get_outcome(outcome)
@@ -51,7 +52,8 @@ def evaluate_program(program: str, outcome: str, years: Iterable[int] | None = N
         visible = pl.DataFrame({"enterprise_id": list(Enterprise.objects.visible_to(user).values_list("id", flat=True))},
                                schema={"enterprise_id": pl.Int64})
         panel = panel.join(visible, on="enterprise_id", how="semi")
-    return evaluate(panel, enrolments(chosen), program=chosen.slug, outcome=outcome, years=years)
+    return evaluate(panel, enrolments(chosen), program=chosen.slug, outcome=outcome, years=years,
+                    translate=translate)
 
 
 def store_enrolments(table: pa.Table, source: str) -> int:
