@@ -17,7 +17,13 @@ from lumbung.evaluation.matching import CALIPER_SD, CELL, Matching, match
 from lumbung.evaluation.outcomes import get_outcome
 from lumbung.i18n import _
 
-METHOD = ("exact matching on KBLI division, province and size class in the year before enrolment; one nearest "
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation without translating it (translated where it is shown)."""
+    return message
+
+
+METHOD = gettext_noop("exact matching on KBLI division, province and size class in the year before enrolment; one nearest "
           "neighbour with replacement on the signed log of the pre-enrolment outcome within a 0.25 SD caliper "
           "(Abadie & Imbens 2006; Rosenbaum & Rubin 1985); difference in differences as an event study relative "
           "to the year before enrolment, stacked by cohort, OLS with standard errors clustered by enterprise "
@@ -217,7 +223,7 @@ def evaluate(panel: pl.DataFrame | pa.Table, enrolments: pl.DataFrame | pa.Table
     cf = result.counterfactual
     relative = (lambda v: v / cf) if cf and cf > 0 else (lambda v: None)
     return Evaluation(
-        program=program, outcome=outcome, unit=unit, level=level, method=METHOD,
+        program=program, outcome=outcome, unit=unit, level=level, method=(translate or _)(METHOD),
         estimate=result.estimate, se=result.se, ci_low=result.ci_low, ci_high=result.ci_high, p_value=result.p_value,
         counterfactual=cf, relative_estimate=relative(result.estimate), relative_ci_low=relative(result.ci_low),
         relative_ci_high=relative(result.ci_high),

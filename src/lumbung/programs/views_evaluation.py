@@ -52,9 +52,11 @@ def event_chart(result: dict, unit: str) -> dict:
     data = [{"event_time": row["event_time"], "estimate": row["estimate"], "low": row["ci_low"], "high": row["ci_high"],
              "text": numbers.by_unit(row["estimate"], unit, lang=labels.lang()),
              "period": _("before") if row["event_time"] < 0 else _("after")} for row in result["event_study"]]
+    times = [row["event_time"] for row in result["event_study"]]
     x = {"field": "event_time", "type": "quantitative", "title": _("years from enrolment"),
-         "axis": {"tickMinStep": 1, "format": "d"}}
-    y_title = _("difference in differences") + (f" ({unit})" if unit else "")
+         "axis": {"tickMinStep": 1, "format": "d"},
+         "scale": {"domain": [min(times) - 0.5, max(times) + 0.5], "nice": False}}
+    y_title = _("difference in differences") + (" (Rp)" if unit.startswith("rupiah") else "")
     spec = {"$schema": charts.SCHEMA, "description": _("Event study: difference between participants and matched "
                                                        "non-participants, by year from enrolment"),
             "data": {"values": data}, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"},
@@ -109,8 +111,9 @@ def _present(result: dict) -> dict:
                      "after_t": mean(b["participants_after"], b["covariate"]),
                      "after_c": mean(b["controls_after"], b["covariate"]), "smd_after": smd(b["smd_after"]),
                      "balanced": b["smd_after"] is not None and abs(b["smd_after"]) < 0.1} for b in result["balance"]],
-        "events": [{"t": e["event_time"], "estimate": value(e["estimate"]), "low": value(e["ci_low"]),
-                    "high": value(e["ci_high"]), "n": numbers.number(e["participants"], 0, lang)}
+        "events": [{"t": e["event_time"], "estimate": value(e["estimate"]),
+                    "interval": f"{value(e['ci_low'])} … {value(e['ci_high'])}" if e["event_time"] != -1
+                    else _("reference year"), "n": numbers.number(e["participants"], 0, lang)}
                    for e in result["event_study"]],
         "pretrend_p": numbers.number(result["pretrend"]["p_value"], 3, lang)
         if result["pretrend"]["p_value"] is not None else None,
