@@ -281,9 +281,49 @@ def _size_inputs(table: pa.Table) -> dict[str, np.ndarray]:
     return inputs
 
 
-def enrich(table: pa.Table) -> pa.Table:
-    """Add value_added, region levels, KBLI section/division and size classes; order as SCHEMA."""
+def network_columns(table: pa.Table, network: pa.Table | None) -> dict[str, pa.Array]:
+    """The network columns (schema.NETWORK_FIELDS) of each row of ``table`` (enterprise_id, year,
+    output) from the source's ``network_table`` (source.NETWORK_SCHEMA): a linkage or membership
+    counts in every year from its start year to its end year (open-ended when it has none).
+    Without a network table (a source that has none) the columns are NULL: unknown, not zero."""
+    n = table.num_rows
+    if network is None:
+        return {"partnerships": pa.nulls(n, pa.int64()), "sentra_member": pa.nulls(n, pa.bool_()),
+                "cooperative_member": pa.nulls(n, pa.bool_()), "output_linked": pa.nulls(n, pa.int64())}
+    keys = pa.table({"enterprise_id": table.column("enterprise_id").cast(pa.int64()),
+                     "year": table.column("year").cast(pa.int32()), "_row": pa.array(np.arange(n), pa.int64())})
+    joined = keys.join(network.select(["enterprise_id", "role", "start_year", "end_year", "output_share"]),
+                       keys="enterprise_id", join_type="inner")
+    if joined.num_rows:
+        year = joined.column("year")
+        running = pc.and_(pc.less_equal(joined.column("start_year"), year),
+                          pc.fill_null(pc.greater_equal(joined.column("end_year"), year), True))
+        joined = joined.filter(running)
+    rows = joined.column("_row").to_numpy() if joined.num_rows else np.zeros(0, dtype=np.int64)
+    role = np.asarray(joined.column("role").to_pylist(), dtype=object) if joined.num_rows else np.zeros(0, object)
+    share = _float(joined.column("output_share").combine_chunks()) if joined.num_rows else np.zeros(0)
+
+    def count(mask: np.ndarray, weights=None) -> np.ndarray:
+        return np.bincount(rows[mask], weights=None if weights is None else weights[mask], minlength=n)
+
+    linked = (role == "ikm") | (role == "partner")
+    ikm = role == "ikm"
+    shares = np.minimum(count(ikm, np.nan_to_num(share)), 100.0)
+    unknown = count(ikm & np.isnan(share)) > 0
+    output = _float(table.column("output").combine_chunks())
+    sold = np.rint(output * shares / 100.0)
+    missing = np.isnan(output) | unknown
+    return {"partnerships": pa.array(count(linked).astype(np.int64)),
+            "sentra_member": pa.array(count(role == "sentra") > 0),
+            "cooperative_member": pa.array(count(role == "cooperative") > 0),
+            "output_linked": pa.array(np.where(missing, 0, sold).astype(np.int64), mask=missing)}
+
+
+def enrich(table: pa.Table, network: pa.Table | None = None) -> pa.Table:
+    """Add value_added, region levels, KBLI section/division, size classes and the network
+    columns (:func:`network_columns`); order as SCHEMA."""
     columns = {name: table.column(name) for name in table.column_names}
+    columns.update(network_columns(table, network))
     columns["value_added"] = pc.subtract(columns["output"], columns["inputs"])
     region = table.column("region_code").combine_chunks()
     columns["province"], columns["regency"], columns["district"] = _map_unique(region, _regions, 3)
@@ -425,9 +465,11 @@ def _write_years(source: Source, years: list[int], home: Path | None, progress) 
     """Read and enrich ``years``; (rows, year -> temporary base file)."""
     writers = _YearWriters(home)
     rows = 0
+    reader = getattr(source, "network_table", None)  # a source written before issue 12 may have none
+    network = reader() if reader is not None else None
     try:
         for batch in source.iter_batches(years, batch_size=CHUNK_ROWS, columns=SOURCE_COLUMNS):
-            writers.write(enrich(_as_table(batch)))
+            writers.write(enrich(_as_table(batch), network))
             rows += batch.num_rows
             if progress:
                 progress(batch.num_rows)
