@@ -6,9 +6,11 @@ enterprises. Bulk writers (the import) write their entries themselves."""
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from lumbung.linkages.models import Cooperative, Linkage, Membership, Sentra
 from lumbung.registry import audit
+from lumbung.registry.models import Enterprise
 
 AUDITED = (Linkage, Membership, Sentra, Cooperative)
 
@@ -47,6 +49,11 @@ def _saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
+    # A deletion leaves no updated_at behind: the enterprises it joined are touched instead, so the
+    # analytics build (registry.rows.touched_years) rebuilds their years.
+    sides = [getattr(instance, name, None) for name in ("ikm_id", "partner_id", "enterprise_id")]
+    if sender in (Linkage, Membership):
+        Enterprise.objects.filter(pk__in=[s for s in sides if s]).update(updated_at=timezone.now())
     audit.record_bulk([{"action": "delete", "model": sender, "object_id": instance.pk, "object_repr": str(instance),
                         "changes": {k: [v, None] for k, v in values(instance).items() if v not in (None, "")}}])
 

@@ -25,6 +25,7 @@ from lumbung.imports.readers import LINE, RawTable, read_path, table_raw, tidy
 from lumbung.imports.results import ImportResult, RowError, write_errors
 from lumbung.linkages.models import Cooperative, Linkage, Membership, Sentra
 from lumbung.registry import audit
+from lumbung.registry.importer import refresh_analytics
 from lumbung.registry.export import EXPORT_FORMATS, check_folder, written_atomically
 from lumbung.registry.models import Enterprise
 
@@ -32,11 +33,15 @@ MODELS = {"linkages": Linkage, "memberships": Membership}
 VALUE_FIELDS = {"linkages": ("end_date", "output_share", "source", "notes"), "memberships": ("end_date", "source")}
 
 
-def import_network(path, kind: str, dry_run: bool = False, errors_path=None) -> ImportResult:
-    """Import a linkage or membership file (.csv, .xlsx, .parquet); raises UnusableFile."""
+def import_network(path, kind: str, dry_run: bool = False, errors_path=None, analytics: bool = True) -> ImportResult:
+    """Import a linkage or membership file (.csv, .xlsx, .parquet); raises UnusableFile.
+    ``analytics``: afterwards bring built analytics tables up to date (as the enterprise import does)."""
     check_kind(kind)
     path = Path(path)
-    return _run(read_path(path), kind, path.name, dry_run, errors_path)
+    result = _run(read_path(path), kind, path.name, dry_run, errors_path)
+    if analytics and not dry_run and (result.counts["created"] or result.counts["updated"]):
+        result.analytics = refresh_analytics()
+    return result
 
 
 def import_network_table(table, kind: str, dry_run: bool = False, errors_path=None, name: str = "table") -> ImportResult:
