@@ -11,6 +11,7 @@ import click
 from lumbung.errors import UserError
 from lumbung.i18n import _
 
+
 def _unusable(message: str) -> click.ClickException:
     error = click.ClickException(message)
     error.exit_code = 2

@@ -25,8 +25,8 @@ from lumbung.imports.readers import LINE, RawTable, read_path, table_raw, tidy
 from lumbung.imports.results import ImportResult, RowError, write_errors
 from lumbung.linkages.models import Cooperative, Linkage, Membership, Sentra
 from lumbung.registry import audit
-from lumbung.registry.importer import refresh_analytics
 from lumbung.registry.export import EXPORT_FORMATS, check_folder, written_atomically
+from lumbung.registry.importer import refresh_analytics
 from lumbung.registry.models import Enterprise
 
 MODELS = {"linkages": Linkage, "memberships": Membership}

@@ -40,7 +40,6 @@ from lumbung.linkages.models import (
     ContactRequest,
     Cooperative,
     Linkage,
-    Membership,
     Sentra,
 )
 from lumbung.portal.numbers import number, percent, rupiah
