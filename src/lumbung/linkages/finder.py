@@ -37,12 +37,16 @@ class Relation:
     buyer: str
     weight: int
     basis: str
+    basis_id: str = ""
+
+    def reason(self, lang: str = "id") -> str:
+        return self.basis_id if lang == "id" and self.basis_id else self.basis
 
 
 @lru_cache(maxsize=1)
 def relations() -> tuple[Relation, ...]:
     lines = [line for line in RELATIONS_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return tuple(Relation(r["supplier"], r["buyer"], int(r["weight"]), r["basis"])
+    return tuple(Relation(r["supplier"], r["buyer"], int(r["weight"]), r["basis"], r.get("basis_id") or "")
                  for r in csv.DictReader(lines, delimiter="\t"))
 
 
@@ -77,7 +81,7 @@ def _latest_workers():
     return Subquery(AnnualReport.objects.filter(enterprise=OuterRef("pk")).order_by("-year").values("workers")[:1])
 
 
-def find(enterprise: Enterprise, limit: int = LIMIT) -> tuple[str, list[Candidate]]:
+def find(enterprise: Enterprise, limit: int = LIMIT, lang: str = "id") -> tuple[str, list[Candidate]]:
     """("buyers", ranked candidates) for an IKM; ("suppliers", ...) for a large firm."""
     own_workers = enterprise.reports.order_by("-year").values_list("workers", flat=True).first()
     own_size = size_class(own_workers)
@@ -106,8 +110,10 @@ def find(enterprise: Enterprise, limit: int = LIMIT) -> tuple[str, list[Candidat
         if mode == "buyers" and (size == "unknown" or own_size == "unknown" or order.index(size) < order.index(own_size)):
             continue
         relation = by_division[other.kbli[:2]]
+        if mode == "buyers" and relation.weight == 1 and size == own_size:
+            continue  # a firm of the same size in the same division is a peer, not a buyer
         found = Candidate(other, other.latest_workers, size, relation.weight)
-        found.reasons.append(_("related sector: {basis}").format(basis=relation.basis))
+        found.reasons.append(_("related sector: {basis}").format(basis=relation.reason(lang)))
         if regency and geography.regency_of(other.region_code) == regency:
             found.score += 3
             found.reasons.append(_("in the same regency or city"))

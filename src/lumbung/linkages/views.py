@@ -149,7 +149,8 @@ def cooperative(request, code: str):
 # -- the network view of a region ---------------------------------------------------------------------
 
 def _group_label(kbli: str, workers: int | None) -> str:
-    return f"{kbli[:2]} · {finder.size_class(workers)}"
+    """A group of the summary: KBLI division and BPS size class ("10 · kecil")."""
+    return f"{kbli[:2]} · {_(finder.size_class(workers))}"
 
 
 @_public
@@ -254,8 +255,8 @@ def enterprise(request, pk: int):
 @login_required
 def partners(request, pk: int):
     firm = _changeable(request, pk)
-    mode, found = finder.find(firm)
     lang = _lang()
+    mode, found = finder.find(firm, lang=lang)
     for candidate in found:
         candidate.sector = finder.division_title(candidate.enterprise.kbli[:2], lang)
     return render(request, "linkages/partners.html", {"firm": firm, "mode": mode, "candidates": found,
