@@ -14,6 +14,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+#: Dates as the import and the API read them (ISO, YYYY-MM-DD: what a date input sends); "01/02/2021"
+#: is refused everywhere rather than read as 2 January here and refused there (rule date.format).
+ISO = ["%Y-%m-%d"]
+
+
+def iso_dates(form: forms.ModelForm) -> None:
+    for name in ("start_date", "end_date"):
+        form.fields[name].input_formats = ISO
+        form.fields[name].error_messages["invalid"] = _("Enter a date as YYYY-MM-DD.")
+
+
 class LinkageForm(forms.ModelForm):
     class Meta:
         model = Linkage
@@ -22,6 +33,7 @@ class LinkageForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, ikm=None, **kwargs):
         super().__init__(*args, **kwargs)
+        iso_dates(self)
         self.instance.ikm = ikm
         self.fields["partner"].queryset = Enterprise.objects.visible_to(user).exclude(pk=ikm.pk).order_by("name")
 
@@ -34,6 +46,7 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
+        iso_dates(self)
         self.instance.enterprise = enterprise
 
 
