@@ -59,6 +59,9 @@ GRAPH: dict[str, set[str]] = {
     "api": {*PURE, "registry", "security"},
     "programs": {*PURE, "registry", "security", "portal"},  # portal: number formats and charts of the pages
     "urls": {"portal", "api", "registry"},
+    "programs": {*PURE, "registry", "security"},
+    "linkages": {*PURE, "registry", "security", "api", "portal"},
+    "urls": {"portal", "api", "registry", "linkages"},
     "wsgi": set(),
     "pytest_isolation": set(),
     # The CLI reads its table; it imports command modules by name (importlib), not by import statement.

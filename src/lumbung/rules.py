@@ -518,3 +518,174 @@ def mask_personal(text: object) -> object:
         return text
     text = _NIK_LIKE.sub(lambda m: m.group(1) + _MASKED * 8 + m.group(3), text)
     return _PHONE_LIKE.sub(lambda m: m.group(1) + (" " if m.group(1) == "+62" else "") + "8" + _MASKED * 8, text)
+
+
+# -- the network: linkages, sentra, cooperatives and memberships (issue 12) --------------------------
+#
+# The same Rule and Check classes in a second table: a linkage or a membership is not an enterprise
+# field, so its rules are checked by :func:`check_network` (one record: the models' ``clean()``,
+# forms, the admin, the API) and :func:`network_column_checks` (a whole import file).
+
+#: Linkage types: Kuncoro (2000), the paper's empowerment lever 3 (DOMAIN.md section 8).
+LINKAGE_KINDS = ("foster_parent", "nucleus_plasma", "subcontracting", "supplier", "buyer", "venture_capital")
+#: Industrial centres: Kuncoro (2000), lever 4 (PIK, LIK, SUIK).
+SENTRA_KINDS = ("PIK", "LIK", "SUIK")
+#: Groups and cooperatives: Kuncoro (2000), lever 5 (KUB, KOPINKRA), and any other cooperative.
+COOPERATIVE_KINDS = ("KUB", "KOPINKRA", "other")
+#: A linkage or membership date before this is refused: the registry counts linkages against yearly
+#: reports, which start in 1975 (BPS IBS, see FIRST_REPORT_YEAR); an earlier date is a typing error.
+FIRST_NETWORK_DATE = dt.date(FIRST_REPORT_YEAR, 1, 1)
+NETWORK_TEXT_LIMITS = {"source": 255, "name": 255, "code": 32, "upt": 255, "notes": 1000}
+
+NETWORK_SOURCES = {
+    "kind": "Kuncoro (2000) as cited by the paper (DIMENSIA 2011), DOMAIN.md section 8, levers 3-5",
+    "date": ("plausibility bound: linkages and memberships are counted against yearly reports, which start "
+             "in 1975 (BPS IBS); a start after today has not happened yet; an end comes after its start"),
+    "self": "a linkage joins two enterprises (Kuncoro 2000: an IKM and its partner); a firm is not its own partner",
+    "share": "share of the IKM's output sold through the linkage: a percentage, 0 to 100",
+    "named": ("every linkage and membership names the source of the information (a survey, a Dinas "
+              "record, a contract), as every figure in Lumbung names its source"),
+    "text": "database column sizes of lumbung.linkages.models",
+    "region": SOURCES["region"],
+}
+
+
+def read_date(value: object) -> dt.date | None:
+    """A date as stored: a ``date`` or ISO text ("2021-03-01"); None when not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _date_ok(value: object) -> bool:
+    day = read_date(value)
+    return day is not None and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value).strip()[:10]) is not None
+
+
+_DATE_FORMAT = Check(lambda v, _r: not (isinstance(v, dt.date) or _date_ok(v)),
+                     lambda raw, _t: raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False).is_null())
+_DATE_RANGE = Check(lambda v, _r: not FIRST_NETWORK_DATE <= read_date(v) <= dt.date.today(),
+                    lambda _raw, typed: (typed < FIRST_NETWORK_DATE) | (typed > dt.date.today()),
+                    lambda: {"first": FIRST_NETWORK_DATE.isoformat(), "last": dt.date.today().isoformat()})
+_END_AFTER_START = Check(lambda v, values: read_date(v) < read_date(values["start_date"]),
+                         lambda raw, typed: typed < pl.col("start_date"))
+
+
+def _one_of(values: tuple[str, ...]) -> Check:
+    return Check(lambda v, _r: str(v).strip() not in values, lambda raw, _t: ~raw.is_in(list(values)),
+                 lambda: {"choices": ", ".join(values)})
+
+
+_PERCENT = Check(lambda v, _r: whole(v) is None or not 0 <= whole(v) <= 100,
+                 lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed > 100))
+_NOT_SELF = Check(lambda v, values: str(v) == str(values["partner"]), lambda raw, _t: raw == pl.col("partner"))
+
+NETWORK_RULES: tuple[Rule, ...] = (
+    Rule("network.text_length", tuple(NETWORK_TEXT_LIMITS), N_("{name} is longer than {limit} characters"),
+         NETWORK_SOURCES["text"], _max_length(NETWORK_TEXT_LIMITS)),
+    Rule("linkage.kind", ("kind",), N_("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
+         _one_of(LINKAGE_KINDS)),
+    Rule("sentra.kind", ("sentra_kind",), N_("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
+         _one_of(SENTRA_KINDS)),
+    Rule("cooperative.kind", ("cooperative_kind",), N_("{name} {value} is not one of {choices}"),
+         NETWORK_SOURCES["kind"], _one_of(COOPERATIVE_KINDS)),
+    Rule("region.format", ("region_code",), N_("region {value} is not a region code such as 32.04 or 3204"),
+         NETWORK_SOURCES["region"], _REGION_FORMAT),
+    Rule("region.exists", ("region_code",), N_("region {value} does not exist"), NETWORK_SOURCES["region"],
+         _REGION_EXISTS),
+    Rule("date.format", ("start_date", "end_date"), N_("{name} {value} is not a date (YYYY-MM-DD)"),
+         NETWORK_SOURCES["date"], _DATE_FORMAT),
+    Rule("date.plausible", ("start_date", "end_date"), N_("{name} {value} is not a date between {first} and {last}"),
+         NETWORK_SOURCES["date"], _DATE_RANGE),
+    Rule("share.percent", ("output_share",), N_("{name} {value} is not a whole percentage from 0 to 100"),
+         NETWORK_SOURCES["share"], _PERCENT),
+    Rule("date.end_after_start", ("end_date",), N_("end_date {value} is before the start date {start_date}"),
+         NETWORK_SOURCES["date"], _END_AFTER_START, compares="start_date"),
+    Rule("linkage.self", ("ikm",), N_("an enterprise cannot be its own partner"), NETWORK_SOURCES["self"],
+         _NOT_SELF, compares="partner"),
+)
+#: What each kind of record must give (an empty value breaks ``network.required`` only).
+NETWORK_REQUIRED = {
+    "linkage": ("ikm", "partner", "kind", "start_date", "source"),
+    "membership": ("enterprise", "start_date", "source"),
+    "sentra": ("code", "name", "sentra_kind", "region_code"),
+    "cooperative": ("code", "name", "cooperative_kind", "region_code"),
+}
+NETWORK_REQUIRED_RULE = Rule("network.required", tuple(sorted({n for v in NETWORK_REQUIRED.values() for n in v})),
+                             N_("{name} is required"), NETWORK_SOURCES["named"], Check(lambda v, _r: False, None))
+for _rule in (*NETWORK_RULES, NETWORK_REQUIRED_RULE):
+    BY_ID.setdefault(_rule.id, _rule)
+NETWORK_BY_ID = {rule.id: rule for rule in (*NETWORK_RULES, NETWORK_REQUIRED_RULE)}
+
+
+def network_rules_for(name: str) -> list[Rule]:
+    return [rule for rule in NETWORK_RULES if name in rule.fields]
+
+
+def check_network(record: str, values: Mapping) -> list[Violation]:
+    """The violations of a linkage, membership, sentra or cooperative (``record`` names which): at
+    most one per field, single-field rules first, then those comparing two fields; the linkage's
+    ``ikm`` and ``partner`` are enterprise ids (or keys) compared for the self-link rule.
+
+    >>> [v.rule for v in check_network("linkage", {"ikm": 1, "partner": 1, "kind": "buyer",
+    ...                                             "start_date": "2020-01-01", "source": "survey"})]
+    ['linkage.self']
+    >>> [v.rule for v in check_network("membership", {"enterprise": 1, "start_date": "1900-01-01", "source": ""})]
+    ['date.plausible', 'network.required']
+    """
+    required = NETWORK_REQUIRED[record]
+    out: dict[str, Violation] = {}
+    for name, value in values.items():
+        if _empty(value):
+            if name in required:
+                out[name] = violation(NETWORK_REQUIRED_RULE, name, value, {})
+            continue
+        for rule in network_rules_for(name):
+            if rule.single and rule.test_for(name).broken(value, {}):
+                out[name] = violation(rule, name, value, {})
+                break
+    for name in values:
+        if name in out:
+            continue
+        for rule in network_rules_for(name):
+            if rule.single or rule.compares not in values or rule.compares in out:
+                continue
+            if _empty(values[rule.compares]) or _empty(values[name]):
+                continue
+            if rule.test_for(name).broken(values[name], values):
+                out[name] = violation(rule, name, values[name], values)
+                break
+    return [out[name] for name in values if name in out]
+
+
+def network_column_checks(name: str, raw: pl.Expr) -> list[ColumnCheck]:
+    """The single-field network rules of ``name`` over a text column (the import's form of
+    :func:`check_network`); lookups (region codes) run once per distinct value (:func:`lookup`)."""
+    typed = raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False) if name.endswith("_date") else \
+        raw.cast(pl.Int64, strict=False)
+    out = []
+    for rule in network_rules_for(name):
+        test = rule.test_for(name)
+        if rule.single and test.expr is not None:
+            out.append(ColumnCheck(rule.id, raw.is_not_null() & test.expr(raw, typed), _rule_message(rule, name, raw)))
+    return out
+
+
+def network_cross_checks(columns: Iterable[str]) -> list[tuple[str, ColumnCheck]]:
+    """(field, check) for network rules comparing two typed columns present in ``columns``."""
+    present = set(columns)
+    out = []
+    for rule in NETWORK_RULES:
+        if rule.single:
+            continue
+        for name in rule.fields:
+            if name in present and rule.compares in present:
+                col = pl.col(name)
+                out.append((name, ColumnCheck(rule.id, rule.test_for(name).expr(col, col),
+                                              _rule_message(rule, name, col, pl.col(rule.compares)))))
+    return out

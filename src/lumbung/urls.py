@@ -10,6 +10,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("lumbung.programs.urls_evaluation")),
+    path("network/", include("lumbung.linkages.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -27,5 +27,6 @@ urlpatterns = [
     path("classify/", public.ClassifyView.as_view(), name="classify"),
     path("published/", public.PublishedView.as_view(), name="published"),
     *router.urls,
+    path("", include("lumbung.linkages.api.urls")),  # /api/linkages/, memberships, sentra, cooperatives
     re_path(r"^.*$", errors.not_found),
 ]

@@ -27,6 +27,7 @@ COMMAND_PACKAGES = (
     "lumbung.synthetic",
     "lumbung.indicators",
     "lumbung.lab",
+    "lumbung.linkages",
     "lumbung.portal",
     "lumbung.evaluation",
 )

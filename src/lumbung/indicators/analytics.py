@@ -53,7 +53,7 @@ from lumbung.indicators.schema import (
     reports_dir,
     size_column,
 )
-from lumbung.indicators.source import Source
+from lumbung.indicators.source import NETWORK_ROLES, Source
 from lumbung.sizeclass import classify_many
 
 CHUNK_ROWS = 100_000
@@ -281,9 +281,79 @@ def _size_inputs(table: pa.Table) -> dict[str, np.ndarray]:
     return inputs
 
 
-def enrich(table: pa.Table) -> pa.Table:
-    """Add value_added, region levels, KBLI section/division and size classes; order as SCHEMA."""
+@dataclass(frozen=True)
+class SortedNetwork:
+    """A network table (source.NETWORK_SCHEMA) as NumPy arrays sorted by enterprise: roles as their
+    index in NETWORK_ROLES, open starts and ends as 0 and 9999, unknown shares as NaN."""
+
+    owner: np.ndarray
+    role: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    share: np.ndarray
+
+    @classmethod
+    def of(cls, network: pa.Table) -> "SortedNetwork":
+        def ints(array) -> np.ndarray:
+            return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+        owner = ints(network.column("enterprise_id"))
+        order = np.argsort(owner, kind="stable")
+        return cls(owner[order],
+                   ints(pc.index_in(network.column("role"), value_set=pa.array(NETWORK_ROLES)))[order],
+                   ints(pc.fill_null(network.column("start_year"), 0))[order],
+                   ints(pc.fill_null(network.column("end_year"), 9999))[order],
+                   _float(network.column("output_share").combine_chunks())[order])
+
+
+def network_columns(table: pa.Table, network: "pa.Table | SortedNetwork | None") -> dict[str, pa.Array]:
+    """The network columns (schema.NETWORK_FIELDS) of each row of ``table`` (enterprise_id, year,
+    output) from the source's ``network_table`` (source.NETWORK_SCHEMA): a linkage or membership
+    counts in every year from its start year to its end year (open-ended when it has none).
+    Without a network table (a source that has none) the columns are NULL: unknown, not zero."""
+    n = table.num_rows
+    if network is None:
+        return {"partnerships": pa.nulls(n, pa.int64()), "sentra_member": pa.nulls(n, pa.bool_()),
+                "cooperative_member": pa.nulls(n, pa.bool_()), "output_linked": pa.nulls(n, pa.int64())}
+    # Every (row, network side) pair of the same enterprise, without a hash join: the network sorted
+    # by enterprise (once per build, SortedNetwork), each row's sides are one slice of it
+    # (searchsorted), expanded with np.repeat.
+    net = network if isinstance(network, SortedNetwork) else SortedNetwork.of(network)
+    owner, side_role, side_start, side_end, side_share = net.owner, net.role, net.start, net.end, net.share
+    ids = np.asarray(table.column("enterprise_id").to_numpy(zero_copy_only=False), dtype=np.int64)
+    years = np.asarray(table.column("year").to_numpy(zero_copy_only=False), dtype=np.int64)
+    low, high = np.searchsorted(owner, ids, "left"), np.searchsorted(owner, ids, "right")
+    width = high - low
+    pair_row = np.repeat(np.arange(n), width)
+    first = np.repeat(np.cumsum(width) - width, width)
+    pair_side = np.repeat(low, width) + (np.arange(pair_row.size) - first)
+    year = years[pair_row]
+    running = (side_start[pair_side] <= year) & (year <= side_end[pair_side])
+    rows = pair_row[running]
+    role = side_role[pair_side[running]]
+    share = side_share[pair_side[running]]
+
+    def count(mask: np.ndarray, weights=None) -> np.ndarray:
+        return np.bincount(rows[mask], weights=None if weights is None else weights[mask], minlength=n)
+
+    ikm, partner, sentra, cooperative = (role == NETWORK_ROLES.index(r) for r in NETWORK_ROLES)
+    linked = ikm | partner
+    shares = np.minimum(count(ikm, np.nan_to_num(share)), 100.0)
+    unknown = count(ikm & np.isnan(share)) > 0
+    output = _float(table.column("output").combine_chunks())
+    sold = np.rint(output * shares / 100.0)
+    missing = np.isnan(output) | unknown
+    return {"partnerships": pa.array(count(linked).astype(np.int64)),
+            "sentra_member": pa.array(count(sentra) > 0),
+            "cooperative_member": pa.array(count(cooperative) > 0),
+            "output_linked": pa.array(np.where(missing, 0, sold).astype(np.int64), mask=missing)}
+
+
+def enrich(table: pa.Table, network: "pa.Table | SortedNetwork | None" = None) -> pa.Table:
+    """Add value_added, region levels, KBLI section/division, size classes and the network
+    columns (:func:`network_columns`); order as SCHEMA."""
     columns = {name: table.column(name) for name in table.column_names}
+    columns.update(network_columns(table, network))
     columns["value_added"] = pc.subtract(columns["output"], columns["inputs"])
     region = table.column("region_code").combine_chunks()
     columns["province"], columns["regency"], columns["district"] = _map_unique(region, _regions, 3)
@@ -425,9 +495,11 @@ def _write_years(source: Source, years: list[int], home: Path | None, progress) 
     """Read and enrich ``years``; (rows, year -> temporary base file)."""
     writers = _YearWriters(home)
     rows = 0
+    reader = getattr(source, "network_table", None)  # a source written before issue 12 may have none
+    network = SortedNetwork.of(reader()) if reader is not None else None
     try:
         for batch in source.iter_batches(years, batch_size=CHUNK_ROWS, columns=SOURCE_COLUMNS):
-            writers.write(enrich(_as_table(batch)))
+            writers.write(enrich(_as_table(batch), network))
             rows += batch.num_rows
             if progress:
                 progress(batch.num_rows)

@@ -23,7 +23,7 @@ from lumbung import vocabulary as F
 from lumbung.errors import UserError
 
 #: Schema version written into the build state; a build with another version rebuilds everything.
-SCHEMA_VERSION = 2  # 2: panel links stored with the rows
+SCHEMA_VERSION = 3  # 2: panel links stored with the rows; 3: network columns (issue 12)
 
 # Personal data (UU 27/2022) never reaches the analytics tables.
 EXCLUDED = ("name", "owner_name", "owner_nik")
@@ -59,7 +59,17 @@ def _schema() -> pa.Schema:
     columns.append(pa.field("value_added", pa.int64()))
     for name in ("province", "regency", "district", "kbli_section", "kbli_division", *SIZE_COLUMNS):
         columns.append(pa.field(name, pa.string()))
+    columns += [pa.field(name, kind) for name, kind in NETWORK_FIELDS]
     return pa.schema(columns)
+
+
+#: The enterprise's network in the year (lumbung.linkages, through the source's ``network_table``):
+#: linkages running at some time in the year (either side), membership of a sentra and of a
+#: cooperative, and the rupiah of its output sold through its linkages as the IKM side
+#: (output x the linkages' output shares, capped at 100 %; NULL when output or a share is unknown).
+NETWORK_FIELDS = (("partnerships", pa.int64()), ("sentra_member", pa.bool_()), ("cooperative_member", pa.bool_()),
+                  ("output_linked", pa.int64()))
+NETWORK_COLUMNS = tuple(name for name, _kind in NETWORK_FIELDS)
 
 
 SCHEMA = _schema()
@@ -75,7 +85,7 @@ PANEL_SCHEMA = pa.schema(
 PANEL_COLUMNS = tuple(PANEL_SCHEMA.names)
 STORED_SCHEMA = pa.schema([*SCHEMA, *PANEL_SCHEMA])
 STORED_COLUMNS = tuple(STORED_SCHEMA.names)
-MONEY_FIELDS = frozenset((*F.MONEY_COLUMNS, "value_added"))
+MONEY_FIELDS = frozenset((*F.MONEY_COLUMNS, "value_added", "output_linked"))
 
 #: Fields an indicator expression may name: the table's columns plus ``size_class``, which
 #: stands for the size column of the regime chosen at query time.

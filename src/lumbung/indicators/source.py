@@ -10,7 +10,11 @@ Django: the registry's implementation is :class:`lumbung.registry.rows.RegistryR
 * ``touched_years(since)``: years with a row changed after the mark ``since``;
 * ``year_counts()``: rows per year (a deletion shows as a smaller count);
 * ``iter_batches(years, batch_size, columns)``: the rows (``enterprise_id`` then the names of
-  :mod:`lumbung.vocabulary`), as ``pyarrow.RecordBatch`` of at most ``batch_size`` rows.
+  :mod:`lumbung.vocabulary`), as ``pyarrow.RecordBatch`` of at most ``batch_size`` rows;
+* ``network_table()``: the enterprises' linkages and memberships (:data:`NETWORK_SCHEMA`: one
+  row per linkage side or membership, with its first and last year, open-ended when the last is
+  null), from which the build derives the network columns (schema.NETWORK_FIELDS). A change to
+  a linkage or membership moves the high-water mark and touches the years of its enterprises.
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ from lumbung.indicators.schema import arrow_type
 #: Columns a source gives: the key, then every vocabulary field except the owner's NIK.
 SOURCE_COLUMNS = ("enterprise_id", *(c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik"), *F.REPORT_COLUMNS)
 ENTERPRISE_ONLY = frozenset(F.ENTERPRISE_COLUMNS)
+#: What ``network_table`` gives: ``role`` is "ikm" or "partner" (a linkage's two sides), "sentra" or
+#: "cooperative" (a membership); ``output_share`` (percent) only on a linkage's IKM side.
+NETWORK_SCHEMA = pa.schema([pa.field("enterprise_id", pa.int64()), pa.field("role", pa.string()),
+                            pa.field("start_year", pa.int32()), pa.field("end_year", pa.int32()),
+                            pa.field("output_share", pa.int64())])
+NETWORK_ROLES = ("ikm", "partner", "sentra", "cooperative")
 
 
 @runtime_checkable
@@ -40,6 +50,8 @@ class Source(Protocol):
 
     def iter_batches(self, years: Iterable[int] | None = None, batch_size: int = ...,
                      columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]: ...
+
+    def network_table(self) -> pa.Table: ...
 
 
 def source_schema(columns: Sequence[str]) -> pa.Schema:
@@ -62,6 +74,7 @@ class MemorySource:
         self.marks: dict[tuple[int, int], int] = {}
         self.years_of: dict[int, set[int]] = {}  # enterprise -> its years
         self.mark = 0
+        self.network: list[dict] = []
         for row in rows:
             self.put(row)
 
@@ -93,6 +106,25 @@ class MemorySource:
             del self.rows[(enterprise_id, gone)], self.marks[(enterprise_id, gone)]
             years.discard(gone)
         self._tick()
+
+    def put_network(self, enterprise_id: int, role: str, start_year: int, end_year: int | None = None,
+                    output_share: int | None = None) -> None:
+        """Add a linkage side or a membership (see NETWORK_SCHEMA); the enterprise's years are touched.
+
+        >>> src = MemorySource([{"enterprise_id": 1, "year": 2023}])
+        >>> src.put_network(1, "sentra", 2020); src.network_table().num_rows, src.touched_years(1)
+        (1, {2023})
+        """
+        if role not in NETWORK_ROLES:
+            raise ValueError(f"role is one of {', '.join(NETWORK_ROLES)}, not {role!r}")
+        self.network.append({"enterprise_id": int(enterprise_id), "role": role, "start_year": start_year,
+                             "end_year": end_year, "output_share": output_share})
+        mark = self._tick()
+        for year in self.years_of.get(int(enterprise_id), ()):
+            self.marks[(int(enterprise_id), year)] = mark
+
+    def network_table(self) -> pa.Table:
+        return pa.Table.from_pylist(self.network, schema=NETWORK_SCHEMA)
 
     def high_water_mark(self) -> int:
         return self.mark

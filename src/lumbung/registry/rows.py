@@ -10,7 +10,11 @@ the export, the lab's population) reads them here, so the join is written once:
 * :func:`iter_batches`: the rows, streamed as ``pyarrow.RecordBatch`` of at most ``batch_size``
   rows, in year order, read through the DB-API connection under Django's (a plain cursor on
   SQLite, a server-side cursor on PostgreSQL, never ORM objects), so memory stays bounded;
-* :func:`reports_table`: the same rows as one ``pyarrow.Table``.
+* :func:`reports_table`: the same rows as one ``pyarrow.Table``;
+* :func:`network_table`: the linkages and memberships (lumbung.linkages) in the analytics layout
+  (:data:`lumbung.indicators.source.NETWORK_SCHEMA`); their changes count in the high-water mark
+  and touch the years of their enterprises (a deletion touches the enterprises, see
+  lumbung.linkages.audit).
 
 Columns are ``enterprise_id`` then the names of :mod:`lumbung.vocabulary` (enterprise fields,
 then report fields). The owner's NIK is never read: it is stored encrypted and leaves the
@@ -27,10 +31,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
 import pyarrow as pa
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 
 from lumbung import vocabulary as F
+from lumbung.indicators.source import NETWORK_SCHEMA
 from lumbung.registry.models import AnnualReport, Enterprise
 
 #: Rows per batch by default (about 40 MiB of Python tuples at the registry's width).
@@ -84,18 +90,57 @@ def _moment(mark: int) -> datetime:
     return EPOCH + timedelta(microseconds=int(mark))
 
 
+def _network_models() -> list:
+    """The linkages app's Linkage and Membership, looked up by name (the registry does not import
+    the app that builds on it); none when the app is not installed."""
+    if not apps.is_installed("lumbung.linkages"):
+        return []
+    return [apps.get_model("linkages", "Linkage"), apps.get_model("linkages", "Membership")]
+
+
 def high_water_mark() -> int:
-    """The latest ``updated_at`` of any enterprise or report, in microseconds since the epoch (UTC)."""
-    latest = [Enterprise.objects.aggregate(m=Max("updated_at"))["m"],
-              AnnualReport.objects.aggregate(m=Max("updated_at"))["m"]]
+    """The latest ``updated_at`` of any enterprise, report, linkage or membership, in microseconds
+    since the epoch (UTC)."""
+    latest = [model.objects.aggregate(m=Max("updated_at"))["m"]
+              for model in (Enterprise, AnnualReport, *_network_models())]
     return max(_micros(m) for m in latest)
 
 
 def touched_years(since: int) -> set[int]:
-    """Years of the reports changed, or whose enterprise changed, after the mark ``since``."""
+    """Years of the reports changed, or whose enterprise, linkage or membership changed, after the
+    mark ``since``."""
     moment = _moment(since)
     changed = AnnualReport.objects.filter(Q(updated_at__gt=moment) | Q(enterprise__updated_at__gt=moment))
-    return {int(y) for y in changed.order_by().values_list("year", flat=True).distinct()}
+    years = {int(y) for y in changed.order_by().values_list("year", flat=True).distinct()}
+    models = _network_models()
+    if models:
+        linkage, membership = models
+        links = linkage.objects.filter(updated_at__gt=moment)
+        ids = (set(links.values_list("ikm_id", flat=True)) | set(links.values_list("partner_id", flat=True))
+               | set(membership.objects.filter(updated_at__gt=moment).values_list("enterprise_id", flat=True)))
+        if ids:
+            years |= {int(y) for y in AnnualReport.objects.filter(enterprise_id__in=ids).order_by()
+                      .values_list("year", flat=True).distinct()}
+    return years
+
+
+def network_table() -> pa.Table:
+    """One row per linkage side (roles "ikm", "partner") and per membership ("sentra",
+    "cooperative"), with the start and end years (NETWORK_SCHEMA)."""
+    rows: list[tuple] = []
+    models = _network_models()
+    if models:
+        linkage, membership = models
+        for ikm, partner, start, end, share in linkage.objects.values_list(
+                "ikm_id", "partner_id", "start_date", "end_date", "output_share").iterator(chunk_size=10_000):
+            ends = end.year if end else None
+            rows += [(ikm, "ikm", start.year, ends, share), (partner, "partner", start.year, ends, None)]
+        for eid, sentra, start, end in membership.objects.values_list(
+                "enterprise_id", "sentra_id", "start_date", "end_date").iterator(chunk_size=10_000):
+            rows.append((eid, "sentra" if sentra else "cooperative", start.year, end.year if end else None, None))
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in NETWORK_SCHEMA]
+    return pa.table([pa.array(list(c), type=f.type) for c, f in zip(columns, NETWORK_SCHEMA, strict=True)],
+                    schema=NETWORK_SCHEMA)
 
 
 def year_counts() -> dict[int, int]:
@@ -194,3 +239,6 @@ class RegistryRows:
     def reports_table(self, years: Iterable[int] | None = None, columns: Sequence[str] | None = None,
                       region: str | None = None) -> pa.Table:
         return reports_table(years, columns, region)
+
+    def network_table(self) -> pa.Table:
+        return network_table()

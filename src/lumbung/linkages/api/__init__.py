@@ -1,0 +1,1 @@
+"""REST endpoints of the network: /api/linkages/, /api/memberships/, /api/sentra/, /api/cooperatives/."""
