@@ -76,7 +76,8 @@ def start_import(user, upload, format: str = "template", blank: str = "keeps") -
                 handle.write(chunk)
         job.input_file = f"{job.pk}/{name}"
         job.save(update_fields=["input_file"])
-        transaction.on_commit(lambda: _enqueue(job))
+        # The task row lives in the same database: it commits with the job, or neither does.
+        _enqueue(job)
     return job
 
 
