@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from workspace_samples import row, upload_rows, write_csv
 
 from lumbung.errors import UserError
-from lumbung.jobs import imports as job_imports
 from lumbung.jobs.models import Job, TaskRecord
 from lumbung.jobs.worker import run_pending
+from lumbung.registry import uploads as job_imports
 from lumbung.registry.models import AuditEntry, Enterprise
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,12 @@ classes), never a query per row."""
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lumbung import geography
-from lumbung.portal import numbers
 from lumbung.registry.models import AnnualReport, Enterprise
 from lumbung.sizeclass import classify, label
 
@@ -101,7 +101,7 @@ class ReportTable(ChoosableTable):
         return format_html('<a href="{}">{}</a>', url, value)
 
     def _money(self, value):
-        return numbers.number(value, 0, self.lang)
+        return intcomma(value)  # grouped as the active language writes it: 120.000.000 in Indonesian
 
     def render_sales(self, value):
         return self._money(value)

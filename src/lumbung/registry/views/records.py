@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from lumbung.portal import labels
 from lumbung.registry import quality
 from lumbung.registry.filtersets import EnterpriseFilterSet, ReportFilterSet
 from lumbung.registry.forms import EnterpriseForm, ReportForm
@@ -20,6 +20,10 @@ from lumbung.sizeclass import classify, label, regimes
 
 #: Audit entries shown on a record's page (newest first).
 AUDIT_SHOWN = 100
+
+
+def _lang() -> str:
+    return (get_language() or "id").split("-")[0]
 
 
 def _table(request, table):
@@ -54,7 +58,7 @@ def report_list(request):
     filterset = ReportFilterSet(request.GET or None, queryset=queryset)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     table = ReportTable(rows, columns=request.GET.getlist("columns"), regime=filterset.regime_id()
-                        if filterset.is_bound else "pp-7-2021", lang=labels.lang())
+                        if filterset.is_bound else "pp-7-2021", lang=_lang())
     table = _table(request, table)
     return render(request, "registry/workspace/list.html", {
         "title": _("Annual reports"), "filter": filterset, "table": table, "column_choices": ReportTable.choices(),
@@ -82,7 +86,7 @@ def _classes(report, enterprise, lang):
 def enterprise_detail(request, pk: int):
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
     reports = list(enterprise.reports.order_by("-year"))
-    lang = labels.lang()
+    lang = _lang()
     report_ids = [r.pk for r in reports]
     trail = AuditEntry.objects.filter(Q(model="enterprise", object_id=enterprise.pk)
                                       | Q(model="annualreport", object_id__in=report_ids))[:AUDIT_SHOWN]

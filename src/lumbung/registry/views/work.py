@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lumbung.errors import UserError
-from lumbung.jobs import imports as job_imports
 from lumbung.jobs.models import Job
 from lumbung.registry import quality
+from lumbung.registry import uploads as job_imports
 from lumbung.registry.access import can_see_region
 from lumbung.registry.export import export
 from lumbung.registry.forms import ExportForm, UploadForm

@@ -1,4 +1,4 @@
-"""The officers' upload as a background job: the file is saved in the data folder
+"""The officers' upload as a background job (lumbung.jobs runs it): the file is saved in the data folder
 (``<LUMBUNG_HOME>/jobs/<id>/``), a :class:`~lumbung.jobs.models.Job` row is created and the task
 :func:`run_import` is enqueued; the worker runs it through the same function as ``lumbung import``
 (:func:`lumbung.registry.importer.import_file`), limited to the uploader's regions, and writes the
