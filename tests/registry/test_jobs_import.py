@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 
 import pytest
+from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from workspace_samples import row, upload_rows, write_csv
 
+from lumbung.cli import main
 from lumbung.errors import UserError
 from lumbung.jobs.models import Job, TaskRecord
 from lumbung.jobs.worker import run_pending
@@ -87,3 +89,18 @@ def test_a_file_type_the_import_does_not_read_is_refused(make_user):
 def test_file_names_never_leave_the_job_folder():
     assert job_imports.safe_name("../../etc/passwd.csv") == "passwd.csv"
     assert job_imports.safe_name("data file (1).XLSX") == "data_file_1.xlsx"
+
+
+def test_worker_command_runs_waiting_jobs_once(tmp_path, make_user):
+    officer = make_user("petugas_job5", "officer", regions=["32.04"])
+    job = job_imports.start_import(officer, _upload(tmp_path, [row(1)]))
+    result = CliRunner().invoke(main, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 tasks run" in result.output
+    job.refresh_from_db()
+    assert job.status == "done"
+
+
+def test_worker_command_refuses_a_bad_interval():
+    result = CliRunner().invoke(main, ["worker", "--interval", "0"])
+    assert result.exit_code == 2 and "interval" in result.output
