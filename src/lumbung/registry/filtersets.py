@@ -15,8 +15,8 @@ from lumbung.registry.models import AnnualReport, Enterprise
 from lumbung.registry.sizeclass_sql import class_q
 from lumbung.sizeclass import CLASSES, REGIME_IDS, get_regime, label
 
-REGIME_CHOICES = [(r, get_regime(r).short) for r in REGIME_IDS]
-DEFAULT_REGIME = "pp-7-2021"  # in force since 2 February 2021 (docs/sizeclass.md)
+DEFAULT_REGIME = "pp-7-2021"  # in force since 2 February 2021 (docs/sizeclass.md); listed first
+REGIME_CHOICES = [(r, get_regime(r).short) for r in sorted(REGIME_IDS, key=lambda r: r != DEFAULT_REGIME)]
 CLASS_CHOICES = [(c, c) for c in CLASSES]
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 LEGAL_STATUSES = Enterprise._meta.get_field("legal_status").choices

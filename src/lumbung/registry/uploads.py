@@ -10,8 +10,10 @@ import logging
 import re
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -69,7 +71,8 @@ def start_import(user, upload, format: str = "template", blank: str = "keeps") -
     if blank not in ("keeps", "clears"):
         raise UserError(_("An empty cell either keeps or clears a stored value."))
     with transaction.atomic():
-        job = Job.objects.create(kind="import", user=user, name=name, params={"format": format, "blank": blank})
+        job = Job.objects.create(kind="import", user=user, name=name, params={
+            "format": format, "blank": blank, "language": translation.get_language() or settings.LANGUAGE_CODE})
         path = job_folder(job) / name
         with open(path, "wb") as handle:
             for chunk in upload.chunks():
@@ -100,10 +103,17 @@ class _Progress:
 @task()
 def run_import(job_id: int) -> dict:
     """Import the job's file as its user; the outcome is written onto the job (never raised to
-    the page: a bad file is the job's message, a defect is logged and the job says so)."""
+    the page: a bad file is the job's message, a defect is logged and the job says so). The
+    summary is in the language the uploader used; the row errors come from the import itself, in
+    the worker's language (LUMBUNG_LANGUAGE, as for ``lumbung import``)."""
     job = Job.objects.select_related("user").get(pk=job_id)
     if job.finished:
         return {"status": job.status}
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _run_import(job)
+
+
+def _run_import(job: Job) -> dict:
     Job.objects.filter(pk=job.pk).update(status="running")
     folder = job_folder(job)
     errors_path = folder / ERRORS_NAME
