@@ -32,7 +32,7 @@ def test_upload_status_and_errors_file_scoped_to_the_uploader(tmp_path, make_use
     assert job["status"] == "queued" and response["Location"] == f"/api/imports/{job['id']}/"
     run_pending()
     done = client.get(f"/api/imports/{job['id']}/").json()
-    assert done["status"] == "done" and done["rejected"] == 3 and done["summary"].startswith("3 imported")
+    assert done["status"] == "done" and done["rejected"] == 3 and done["summary"].startswith("3 diimpor")
     errors = client.get(done["errors_url"])
     assert errors.status_code == 200
     rows = list(csv.DictReader(io.StringIO(b"".join(errors.streaming_content).decode())))

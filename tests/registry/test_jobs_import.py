@@ -8,6 +8,7 @@ import csv
 import pytest
 from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from workspace_samples import row, upload_rows, write_csv
 
 from lumbung.cli import main
@@ -38,7 +39,7 @@ def test_upload_waits_in_the_database_until_the_worker_runs_it(tmp_path, make_us
     assert run_pending() == 1
     job.refresh_from_db()
     assert job.status == "done", job.message
-    assert job.summary.startswith("3 imported, 3 rejected")
+    assert job.summary.startswith("3 diimpor, 3 ditolak")
     assert job.done == job.total == 3 and job.percent == 100
     assert sorted(Enterprise.objects.values_list("source_id", flat=True)) == ["W1", "W2", "W3"]
     errors = {e["line"]: e for e in _errors(job)}
@@ -55,7 +56,7 @@ def test_an_officer_cannot_move_another_regions_enterprise_by_import(tmp_path, m
     job = job_imports.start_import(officer, _upload(tmp_path, [row(9, region_code="32.04.06"), row(10)]))
     run_pending()
     job.refresh_from_db()
-    assert job.status == "done" and job.summary.startswith("1 imported, 1 rejected")
+    assert job.status == "done" and job.summary.startswith("1 diimpor, 1 ditolak")
     (error,) = _errors(job)
     assert error["line"] == "2" and "stored in region 35.29" in error["reason"]
     assert Enterprise.objects.get(source_id="W9").region_code == "35.29"
@@ -66,7 +67,7 @@ def test_an_administrator_imports_everywhere(tmp_path, make_user):
     job = job_imports.start_import(admin, _upload(tmp_path, [row(1), row(4, region_code="35.29")]))
     run_pending()
     job.refresh_from_db()
-    assert job.summary.startswith("2 imported, 0 rejected") and job.errors_file == ""
+    assert job.summary.startswith("2 diimpor, 0 ditolak") and job.errors_file == ""
 
 
 def test_an_unusable_file_fails_the_job_with_one_sentence(tmp_path, make_user):
@@ -104,3 +105,12 @@ def test_worker_command_runs_waiting_jobs_once(tmp_path, make_user):
 def test_worker_command_refuses_a_bad_interval():
     result = CliRunner().invoke(main, ["worker", "--interval", "0"])
     assert result.exit_code == 2 and "interval" in result.output
+
+
+def test_the_summary_is_in_the_uploaders_language(tmp_path, make_user):
+    officer = make_user("petugas_job6", "officer", regions=["32.04"])
+    with translation.override("en"):
+        job = job_imports.start_import(officer, _upload(tmp_path, [row(1)]))
+    run_pending()  # the worker runs in another language
+    job.refresh_from_db()
+    assert job.summary.startswith("1 imported, 0 rejected"), job.summary

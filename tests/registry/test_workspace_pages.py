@@ -159,7 +159,7 @@ def test_upload_page_runs_the_job_and_serves_the_errors_file(officer_client, tmp
     assert "refresh" in officer_client.get(job_url).content.decode()
     run_pending()
     page = officer_client.get(job_url).content.decode()
-    assert "3 imported, 3 rejected" in page and 'http-equiv="refresh"' not in page
+    assert "3 diimpor, 3 ditolak" in page and 'http-equiv="refresh"' not in page
     pk = int(job_url.rstrip("/").split("/")[-1])
     status = officer_client.get(reverse("workspace:job_status", args=[pk])).json()
     assert status["status"] == "done" and status["rejected"] == 3
