@@ -14,7 +14,9 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/lumbung init
 	$(BIN)/lumbung demo
-	$(BIN)/lumbung serve --host 127.0.0.1 --port 8000
+	# the background worker (uploaded imports) runs alongside the server and stops with it
+	$(BIN)/lumbung worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+		$(BIN)/lumbung serve --host 127.0.0.1 --port 8000
 
 # Lint (ruff, configured in pyproject.toml), the generated files (cog: the CLI's command table and
 # docs/cli.md; `make cog` rewrites them), then the suite on SQLite; with LUMBUNG_TEST_DATABASE_URL

@@ -54,10 +54,14 @@ GRAPH: dict[str, set[str]] = {
     # The Django side: it may use every pure package.
     "security": {"errors", "i18n", "conf"},
     "settings": {"conf", "security"},
-    "registry": {*PURE, "security"},
+    # Background jobs (django-tasks backend, worker, Job rows): nothing of the registry.
+    "jobs": {"errors", "i18n", "conf"},
+    "registry": {*PURE, "security", "jobs"},
     "portal": {*PURE, "registry", "security", "wsgi"},
     "api": {*PURE, "registry", "security"},
     "programs": {*PURE, "registry", "security", "portal"},  # portal: number formats and charts of the pages
+    "api": {*PURE, "registry", "security", "jobs"},
+    "programs": {*PURE, "registry", "security"},
     "urls": {"portal", "api", "registry"},
     "programs": {*PURE, "registry", "security"},
     "linkages": {*PURE, "registry", "security", "api", "portal"},

@@ -38,7 +38,13 @@ INSTALLED_APPS = [
     "lumbung.portal",
     "lumbung.programs",
     "lumbung.linkages",
+    "django_tables2",
+    "django_tasks",
+    "lumbung.jobs",
 ]
+# Background jobs (lumbung.jobs): django-tasks with the database backend of lumbung.jobs.backend,
+# run by `lumbung worker`; the tasks wait in the registry's own database (no extra service).
+TASKS = {"default": {"BACKEND": "lumbung.jobs.backend.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

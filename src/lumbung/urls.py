@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("lumbung.programs.urls_evaluation")),
     path("network/", include("lumbung.linkages.urls")),
+    path("workspace/", include("lumbung.registry.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db
 def admin_client_for(client, make_user):
     def login(username, role, regions=()):
         user = make_user(username, role, regions=regions)
+        if role == "officer":
+            # Officers work in /workspace/ and are not staff (roles.py); an administrator may still
+            # let one into the admin, which then filters by the same rules as the workspace.
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         client.force_login(user)
         return client
 

@@ -57,7 +57,7 @@ def test_createuser_sets_role_regions_and_password():
                                        "--region", "31.71", "--password-stdin"], input="kata-sandi-9\n")
     assert result.exit_code == 0, result.output
     user = User.objects.get(username="dinas_jabar")
-    assert user.check_password("kata-sandi-9") and user.is_staff
+    assert user.check_password("kata-sandi-9") and not user.is_staff  # officers use /workspace/, not the admin
     assert list(user.groups.values_list("name", flat=True)) == ["officer"]
     assert sorted(user.region_scopes.values_list("region_code", flat=True)) == ["31.71", "32"]
 

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from lumbung.api import errors, public, views
+from lumbung.api import errors, imports, public, views
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ router = SimpleRouter()
 router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("tokens", views.TokenViewSet, basename="token")
+router.register("imports", imports.ImportViewSet, basename="import")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),

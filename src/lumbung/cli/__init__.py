@@ -30,6 +30,7 @@ COMMAND_PACKAGES = (
     "lumbung.linkages",
     "lumbung.portal",
     "lumbung.evaluation",
+    "lumbung.jobs",
 )
 
 

@@ -70,9 +70,12 @@ class Checked:
     ignored: list[str]  # summary lines: columns of the file that were not read
 
 
-def check(raw: RawTable, format: str = "template", name: str = "table", source: str | None = None) -> Checked:
+def check(raw: RawTable, format: str = "template", name: str = "table", source: str | None = None,
+          scope: tuple[str, ...] | None = None) -> Checked:
     """Everything before writing, without the database: column names, the SIDT mapping, validation,
-    clashes in the file. Every row of ``raw`` ends up in ``rows`` (to write) or ``errors``."""
+    clashes in the file. Every row of ``raw`` ends up in ``rows`` (to write) or ``errors``.
+    ``scope``: the region codes the importing person may write into (an officer's region scopes);
+    a row whose region is outside all of them is rejected. None: no limit (the CLI, an administrator)."""
     frame, headers = _name_columns(raw.frame, format, name)
     if F.SOURCE_COLUMN in frame.columns:  # a Lumbung export: its text cells were neutralised
         frame = restore_frame(frame, [*(f.name for f in F.TEMPLATE_FIELDS if f.kind in ("text", "choice")),
@@ -93,6 +96,9 @@ def check(raw: RawTable, format: str = "template", name: str = "table", source: 
     checked = _not_twice(validated.errors, mapped).join(unread.select("line", "column"), on=["line", "column"],
                                                          how="anti")
     errors = _stack([*errors, checked])
+    if scope is not None:
+        errors = _stack([errors, _outside_scope(validated.typed.filter(
+            ~pl.col(LINE).is_in(errors["line"].unique().implode())), scope)])
     rows = validated.typed.filter(~pl.col(LINE).is_in(errors["line"].unique().implode()))
     rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in ("source_id", "nib")
                               if c not in rows.columns])
@@ -102,6 +108,25 @@ def check(raw: RawTable, format: str = "template", name: str = "table", source: 
     errors = _stack([errors, clash_errors])
     errors = _stack([errors, _unaccounted(frame, rows, errors)])
     return Checked(rows, present, errors, _stack([*notes, clash_notes]), headers, mapped, ignored)
+
+
+def in_scope(column: str, scope: tuple[str, ...]) -> pl.Expr:
+    """Whether a dotted region code is one of ``scope`` or below one ("32.04" covers "32.04.01",
+    not "32.041"), as registry.access.region_filter decides for records."""
+    expr = pl.lit(False)
+    for code in scope:
+        expr = expr | (pl.col(column) == code) | pl.col(column).str.starts_with(code + ".")
+    return expr
+
+
+def _outside_scope(rows: pl.DataFrame, scope: tuple[str, ...]) -> pl.DataFrame:
+    """Rows whose region is outside the importing person's regions, with that reason."""
+    if "region_code" not in rows.columns or rows.height == 0:
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    outside = rows.filter(pl.col("region_code").is_not_null() & ~in_scope("region_code", tuple(scope)))
+    reason = _("region {{}} is outside your regions ({regions})").format(regions=", ".join(scope) or "-")
+    return outside.select(pl.col(LINE).alias("line"), pl.lit("region_code").alias("column"),
+                          pl.col("region_code").alias("value"), pl.format(reason, pl.col("region_code")).alias("reason"))
 
 
 def _problem_errors(raw: RawTable, headers: dict[str, str]) -> pl.DataFrame:

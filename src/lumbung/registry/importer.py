@@ -19,16 +19,17 @@ from lumbung.registry.store import write
 
 def import_file(path, format: str = "template", dry_run: bool = False, errors_path=None, source: str | None = None,
                 progress=None, batch_size: int = BATCH_SIZE, blank: str = "keeps",
-                analytics: bool = True) -> ImportResult:
+                analytics: bool = True, scope: tuple[str, ...] | None = None) -> ImportResult:
     """Import a .csv, .xlsx or .parquet file; see docs/import.md. Raises :class:`UnusableFile`.
     ``blank``: "keeps" (an empty cell leaves the stored value) or "clears" (it erases it).
     ``analytics``: afterwards bring built analytics tables up to date (:func:`refresh_analytics`);
-    the result's ``analytics`` is that build, or None."""
+    the result's ``analytics`` is that build, or None. ``scope``: the region codes the importing
+    person may write into (an officer's region scopes; rows outside are rejected), None for all."""
     path = Path(path)
     check_format(format)
     started = time.perf_counter()
     raw = read_path(path)
-    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name, blank)
+    result = _run(raw, format, dry_run, errors_path, source, progress, batch_size, path.name, blank, scope)
     result.timings["read"] = result.timings.pop("_start") - started
     if analytics and result.imported and not dry_run:
         result.analytics = refresh_analytics()
@@ -54,12 +55,13 @@ def import_table(table: pa.Table, format: str = "template", dry_run: bool = Fals
     return result
 
 
-def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name, blank) -> ImportResult:
+def _run(raw: RawTable, format, dry_run, errors_path, source, progress, batch_size, name, blank,
+         scope=None) -> ImportResult:
     timings = {"_start": time.perf_counter()}
-    checked = check(raw, format, name, source or format)
+    checked = check(raw, format, name, source or format, scope=scope)
     timings["check"] = time.perf_counter() - timings["_start"]
     outcome = write(checked.rows, checked.present, source=source or format, audit_source=f"import:{name}",
                     lenient_nib=(format == "sidt"), dry_run=dry_run, batch_size=batch_size, progress=progress,
-                    blank=blank)
+                    blank=blank, scope=scope)
     timings["write"] = time.perf_counter() - timings["_start"] - timings["check"]
     return summarise(raw, checked, outcome.rejected, outcome.notes, outcome.counts, dry_run, timings, errors_path)

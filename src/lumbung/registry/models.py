@@ -123,7 +123,8 @@ class Enterprise(RuleChecked):
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        permissions = [("view_all_enterprises", _("Can view every enterprise, in every region"))]
+        permissions = [("view_all_enterprises", _("Can view every enterprise, in every region")),
+                       ("use_workspace", _("Can use the officers' workspace (/workspace/)"))]
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id"], name="enterprise_source_id_unique",
                                     condition=models.Q(source_id__isnull=False)),

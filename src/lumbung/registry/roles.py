@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class Role:
     name: str
     description: str
-    staff: bool  # may log into the admin site (which filters records by the same rules)
+    staff: bool  # may log into the admin site (administrators only; it filters records by the same rules)
     permissions: tuple[str, ...]  # "app_label.codename"
     needs_region: bool = False  # sees records only through RegionScope rows, so needs one
 
@@ -29,12 +30,14 @@ ROLES: dict[str, Role] = {
     "owner": Role("owner", _("Business owner: sees and updates their own enterprises"), False,
                   _RECORDS + ("registry.change_enterprise", "registry.add_annualreport",
                               "registry.change_annualreport")),
-    "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), True,
-                    _RECORDS + _EDIT + ("registry.view_auditentry",), needs_region=True),
+    # Officers work in /workspace/ (registry.views), not in the Django admin (issue 11 point 8).
+    "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), False,
+                    _RECORDS + _EDIT + ("registry.view_auditentry", "registry.use_workspace"), needs_region=True),
     "analyst": Role("analyst", _("Analyst: reads every enterprise for statistics, changes nothing"), False,
                     _RECORDS + ("registry.view_all_enterprises",)),
     "admin": Role("admin", _("Administrator: every record, users and roles"), True,
-                  _RECORDS + _EDIT + ("registry.view_all_enterprises", "registry.delete_enterprise",
+                  _RECORDS + _EDIT + ("registry.view_all_enterprises", "registry.use_workspace",
+                                      "registry.delete_enterprise",
                                       "registry.delete_annualreport", "registry.view_auditentry",
                                       "registry.view_regionscope", "registry.add_regionscope",
                                       "registry.change_regionscope", "registry.delete_regionscope",
@@ -66,5 +69,17 @@ def sync_groups(apps=None) -> None:
         wanted = []
         for label in role.permissions:
             app_label, codename = label.split(".")
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:  # None: added by a later migration, which syncs again
+                wanted.append(found)
         group.permissions.set(wanted)
+
+
+def sync_staff(apps=None) -> None:
+    """Members of a group whose role may not use the admin lose the staff flag (officers moved to
+    /workspace/ in migration 0003); superusers keep theirs."""
+    apps = apps or global_apps
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    for role in ROLES.values():
+        if not role.staff:
+            User.objects.filter(groups__name=role.name, is_superuser=False, is_staff=True).update(is_staff=False)

@@ -84,10 +84,13 @@ def assign_batches(rows: pl.DataFrame, batch_size: int) -> pl.DataFrame:
 
 
 def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: str, lenient_nib: bool,
-          dry_run: bool, batch_size: int, progress=None, blank: str = "keeps") -> Outcome:
+          dry_run: bool, batch_size: int, progress=None, blank: str = "keeps",
+          scope: tuple[str, ...] | None = None) -> Outcome:
     """``rows``: valid typed rows with ``_line``, ``_key``, ``source_id``, ``nib`` and the template
     columns (and ``_source``, else ``source`` is theirs); ``present``: the columns the file gave
-    (only those are written to known records; ``lumbung_source`` among them marks a Lumbung export)."""
+    (only those are written to known records; ``lumbung_source`` among them marks a Lumbung export).
+    ``scope``: region codes the importing person may write into; a row that matches a stored
+    enterprise outside them is rejected (the row's own region was checked by imports.pipeline)."""
 
     if blank not in BLANK_MODES:
         raise UserError(_("--blank is keeps or clears, not {value!r}").format(value=blank))
@@ -95,7 +98,7 @@ def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: 
         raise UserError(_("--source is at most {limit} characters long").format(limit=SOURCE_LIMIT))
     if SOURCE not in rows.columns:
         rows = with_source(rows, source)
-    writer = _BatchWriter(present, audit_source, lenient_nib, blank)
+    writer = _BatchWriter(present, audit_source, lenient_nib, blank, scope)
     outcome, done = Outcome(), 0
     rows = _refuse_long_sources(rows, outcome)
     rows = assign_batches(rows, batch_size)
@@ -170,9 +173,15 @@ def _bulk_settings(connection):
             cursor.fetchall()
 
 
+def _within(code: str | None, scope: tuple[str, ...]) -> bool:
+    return code is not None and any(code == s or code.startswith(s + ".") for s in scope)
+
+
 class _BatchWriter:
-    def __init__(self, columns: list[str], audit_source: str, lenient_nib: bool, blank: str):
+    def __init__(self, columns: list[str], audit_source: str, lenient_nib: bool, blank: str,
+                 scope: tuple[str, ...] | None = None):
         self.connection = connection
+        self.scope = scope
         self.ent_table = connection.ops.quote_name(Enterprise._meta.db_table)
         self.rep_table = connection.ops.quote_name(AnnualReport._meta.db_table)
         self.ent_cols = [c for c in ENTERPRISE_VALUES if c in columns]
@@ -227,7 +236,8 @@ class _BatchWriter:
 
     def _existing_enterprises(self, ents: pl.DataFrame) -> tuple[dict, dict]:
         """Stored enterprises the batch may mean: {(source, source_id): record}, {nib: record}."""
-        cols = ["id", "source", "source_id", "nib", "owner_nik_token", "owner_nik_digest", *self.ent_cols]
+        cols = ["id", "source", "source_id", "nib", "region_code", "owner_nik_token", "owner_nik_digest",
+                *self.ent_cols]
         cols = list(dict.fromkeys(cols))
         head = f"SELECT {', '.join(cols)} FROM {self.ent_table} WHERE"
         by_id, by_nib = {}, {}
@@ -279,13 +289,15 @@ class _BatchWriter:
         plans, conflicts = [], {}
         for record in ents.iter_rows(named=True):
             plan = self._plan(record, by_id, by_nib, outcome)
-            if isinstance(plan, str):
-                conflicts[record[KEY]] = (record["nib"], plan)
+            if isinstance(plan, tuple):
+                conflicts[record[KEY]] = plan
+            elif isinstance(plan, str):
+                conflicts[record[KEY]] = ("nib", record["nib"], plan)
             else:
                 plans.append(plan)
         if conflicts:
             lines = batch.filter(pl.col(KEY).is_in(list(conflicts)))
-            outcome.rejected += [(line, "nib", *conflicts[key]) for line, key in lines.select(LINE, KEY).iter_rows()]
+            outcome.rejected += [(line, *conflicts[key]) for line, key in lines.select(LINE, KEY).iter_rows()]
             batch = batch.filter(~pl.col(KEY).is_in(list(conflicts)))
         self._protect(plans)
         audit = []
@@ -317,13 +329,18 @@ class _BatchWriter:
                                f"object_id, object_repr, changes)", f"(%s, %s, %s, %s, %s, %s, %s, %s, {json_value})",
                                rows)
 
-    def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str:
-        """What to do with one enterprise: insert (id None) or update (changes); a reason to reject it."""
+    def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str | tuple:
+        """What to do with one enterprise: insert (id None) or update (changes); a reason to reject
+        it (about its nib), or (column, value, reason) for another column."""
         sid, nib, source = record["source_id"], record["nib"], record[SOURCE]
         existing = by_id.get((source, sid)) if sid is not None else by_nib.get(nib)
         holder = by_nib.get(nib) if nib is not None else None
         if existing is None and holder is not None and holder["source_id"] is None and holder["source"] == source:
             existing = holder  # known so far by its NIB only: this row gives it its source ID
+        if existing is not None and self.scope is not None and not _within(existing["region_code"], self.scope):
+            return ("region_code", record.get("region_code"),
+                    _("the enterprise is stored in region {code}, outside your regions ({regions})").format(
+                        code=existing["region_code"], regions=", ".join(self.scope) or "-"))
         values = self._values(record, existing)
         if holder is not None and (existing is None or holder["id"] != existing["id"]):
             reason = _("nib {nib} already belongs to another enterprise (source {source}, source_id {sid})").format(
