@@ -28,6 +28,7 @@ COMMAND_PACKAGES = (
     "lumbung.indicators",
     "lumbung.lab",
     "lumbung.portal",
+    "lumbung.programs",
 )
 
 
