@@ -57,7 +57,7 @@ GRAPH: dict[str, set[str]] = {
     "registry": {*PURE, "security"},
     "portal": {*PURE, "registry", "security", "wsgi"},
     "api": {*PURE, "registry", "security"},
-    "programs": {*PURE, "registry", "security"},
+    "programs": {*PURE, "registry", "security", "portal", "api"},
     "urls": {"portal", "api", "registry"},
     "wsgi": set(),
     "pytest_isolation": set(),

@@ -4,11 +4,13 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("lumbung.programs.api_urls")),  # before lumbung.api's catch-all 404
     path("api/", include("lumbung.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("programs/", include("lumbung.programs.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

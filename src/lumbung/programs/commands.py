@@ -5,6 +5,7 @@ import-bank-reports|template`` (docs/programs.md). Each is argument parsing plus
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -106,6 +107,7 @@ def _report(result, errors: Path | None) -> None:
                                                               reason=error.reason), err=True)
     if len(result.errors) > 20 and not errors:
         click.echo(_("... {n} more; write them all with --errors FILE").format(n=len(result.errors) - 20), err=True)
+    sys.exit(1 if result.rejected else 0)
 
 
 @programs_group.command("import-enrolments")
@@ -117,7 +119,9 @@ def _report(result, errors: Path | None) -> None:
               help="The system the file's source_id values belong to (when it has no source column).")
 def import_enrolments_command(path: Path, dry_run: bool, errors: Path | None, source: str) -> None:
     """Import enrolment records (program, enterprise, year, date, amount, status) from a .csv, .xlsx
-    or .parquet file: every row stored or explained, idempotent, audited."""
+    or .parquet file: every row stored or explained, idempotent, audited.
+
+    Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used."""
     _setup()
     from lumbung.programs.importer import import_enrolments
 
@@ -130,7 +134,9 @@ def import_enrolments_command(path: Path, dry_run: bool, errors: Path | None, so
 @click.option("--errors", "errors", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write every rejected row with its line, column, value and reason to this CSV file.")
 def import_bank_reports_command(path: Path, dry_run: bool, errors: Path | None) -> None:
-    """Import banks' credit reports (bank, year, period, outstanding credit, credit to small business)."""
+    """Import banks' credit reports (bank, year, period, outstanding credit, credit to small business).
+
+    Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used."""
     _setup()
     from lumbung.programs.importer import import_bank_reports
 

@@ -20,13 +20,14 @@ from lumbung import vocabulary as F
 from lumbung.eligibility import catalogue as seed_catalogue
 from lumbung.eligibility import parse
 from lumbung.eligibility.population import KEY, clauses, counts, eligible_all, prepare
-from lumbung.eligibility.rules import field_label, shown_value, size_column
+from lumbung.eligibility.rules import FIELDS, field_label, shown_value, size_column
 from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.programs.models import Enrolment, Program
 from lumbung.registry import access, audit
 from lumbung.registry import rows as registry_rows
 from lumbung.registry.models import AnnualReport, Enterprise
+from lumbung.sizeclass import get_regime
 
 #: Columns eligibility reads from the registry (no names, no personal data).
 COLUMNS = (KEY, *(c for c in registry_rows.ENTERPRISE_COLUMNS if c not in ("name", "owner_name", "source_id", "nib")),
@@ -121,7 +122,7 @@ def judge(enterprise: Enterprise, programs, lang: str = "id") -> list[Judgement]
         results = []
         for i, clause in enumerate(rule.clauses):
             status = table.get_column(f"c{i}")[0]
-            shown = tuple((field_label(f, lang), _value(frame, f, lang)) for f in clause.fields)
+            shown = tuple((field_label(f, lang), _value(frame, f, lang)) for f in _shown_fields(clause.fields))
             results.append(ClauseResult(clause.describe(lang), status, shown))
         if any(r.status is False for r in results):
             verdict = False
@@ -131,6 +132,16 @@ def judge(enterprise: Enterprise, programs, lang: str = "id") -> list[Judgement]
             verdict = True
         out.append(Judgement(program, verdict, tuple(results), year))
     return out
+
+
+def _shown_fields(fields) -> list[str]:
+    """The fields a clause reads and, for a size class, the inputs its regime decides on."""
+    out = []
+    for name in fields:
+        out.append(name)
+        if name.startswith("size:"):
+            out += [i for i in get_regime(name.split(":", 1)[1]).inputs if i in FIELDS]
+    return list(dict.fromkeys(out))
 
 
 def _value(frame: pl.DataFrame, name: str, lang: str) -> str:
