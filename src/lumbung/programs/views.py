@@ -53,7 +53,7 @@ def _years(program: Program) -> str:
     else:
         first = str(program.start_year) if program.start_year else "?"
     last = program.end_date.isoformat() if program.end_date else str(program.end_year) if program.end_year else ""
-    return f"{first}–{last}"
+    return "–" if first == "?" and not last else f"{first}–{last}"
 
 
 def _sees_regions(user) -> bool:
