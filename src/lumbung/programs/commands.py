@@ -46,7 +46,7 @@ def list_command(as_json: bool) -> None:
 
     rows = catalogue_rows()
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if not rows:
         click.echo(_("The catalogue is empty: run `lumbung programs seed`."))

@@ -233,8 +233,9 @@ def eligibility_counts(slugs: list[str], region: str | None = None, year: int | 
     regions = None
     if region:
         code = rules.read_region(region)
-        if code is None:
+        if code is None or not rules.region_exists(code):
             raise UserError(_("{code!r} is not a region code such as 32 or 32.04.").format(code=region))
+        # one region and below, as the officers' scopes read
         regions = [code]
     result = eligible_all({p.slug: p.eligibility for p in programs}, registry_frame(regions), year=year)
     if out is not None:
