@@ -21,6 +21,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "lumbung"
 #: The domain packages and modules: pure Python, Django-free.
 PURE = ("errors", "conf", "i18n", "vocabulary", "rules", "geography", "sectors", "sizeclass",
         "synthetic", "indicators", "lab", "imports", "evaluation")
+        "synthetic", "indicators", "lab", "imports", "eligibility")
 
 #: Modules of a pure package that belong to the Django side, besides every ``commands.py``: none
 #: (the registry's writer, import and export live in registry/).
@@ -51,6 +52,7 @@ GRAPH: dict[str, set[str]] = {
     "imports": {"errors", "i18n", "conf", "progress", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
     "indicators": {"errors", "i18n", "conf", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
     "lab": {"errors", "i18n", "conf", "vocabulary", "geography", "sectors", "sizeclass", "synthetic", "indicators"},
+    "eligibility": {"errors", "i18n", "conf", "vocabulary", "sizeclass"},
     # The Django side: it may use every pure package.
     "security": {"errors", "i18n", "conf"},
     "settings": {"conf", "security"},
@@ -62,6 +64,7 @@ GRAPH: dict[str, set[str]] = {
     "programs": {*PURE, "registry", "security", "portal"},  # portal: number formats and charts of the pages
     "api": {*PURE, "registry", "security", "jobs"},
     "programs": {*PURE, "registry", "security"},
+    "programs": {*PURE, "registry", "security", "portal", "api"},
     "urls": {"portal", "api", "registry"},
     "programs": {*PURE, "registry", "security"},
     "linkages": {*PURE, "registry", "security", "api", "portal"},

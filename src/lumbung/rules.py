@@ -292,6 +292,106 @@ RULES: tuple[Rule, ...] = (
     Rule("year.founded_before_report", ("founded_year",), N_("founded_year {value} is after the report year {year}"),
          SOURCES["founded"], _not_more_than("year"), compares="year"),
 )
+
+# -- programs: the catalogue, enrolments and bank credit reports (lumbung.programs) ----------------
+# Field names carry their record's prefix, so that they never meet the registry's own ("year").
+
+#: No enrolment in a tracked program is older than Repelita I (1969-74), the New Order's first
+#: five-year plan, under which the first small-industry credit schemes (KIK and KMKP, 1974; paper
+#: p. 10, Kuncoro 2000) began.
+FIRST_PROGRAM_YEAR = 1969
+#: The bank credit monitor starts with the 20% small-business credit obligation, which banks were
+#: given in the January 1990 policy package (paper p. 10: "minimum 20% dari portofolio kredit bank").
+FIRST_BANK_YEAR = 1990
+ENROLMENT_STATUSES = ("enrolled", "completed", "dropped")
+BANK_PERIOD = r"Y|Q[1-4]|M(0[1-9]|1[0-2])"
+PROGRAM_MONEY = ("program_budget", "program_max_amount", "enrolment_amount", "bank_outstanding",
+                 "bank_small_business")
+PROGRAM_YEARS = ("program_start_year", "program_end_year", "enrolment_year", "bank_year")
+SOURCES.update({
+    "program_year": ("Repelita I (1969-74), under which the first small-industry credit schemes began "
+                     "(KIK/KMKP 1974; paper p. 10); no year after the current one"),
+    "program_money": "programs.models: budgets, ceilings and amounts are whole rupiah, never negative",
+    "program_span": "a program's last year cannot come before its first (catalogue, programs.models)",
+    "enrolment_span": ("an enrolment falls within its program's years (the catalogue's first and last "
+                       "year, with their sources)"),
+    "enrolment_ceiling": ("the program's largest amount per enterprise (e.g. KUR Kecil, Rp500 million: "
+                          "Permenko Perekonomian 1/2023)"),
+    "enrolment_status": "programs.models.Enrolment.STATUSES, shared with lumbung.evaluation",
+    "enrolment_date": "programs.models.Enrolment: the year enrolled is the year of the date enrolled (ISO 8601)",
+    "bank_year": ("the 20% small-business credit obligation from the January 1990 policy package "
+                  "(paper p. 10, Kuncoro 2000)"),
+    "bank_period": "programs.models.BankCreditReport: Y (year), Q1-Q4 (quarter) or M01-M12 (month)",
+    "bank_part": "credit to small business is part of a bank's outstanding credit",
+})
+
+
+def _not_less_than(other: str) -> Check:
+    return Check(lambda v, values: whole(v) < whole(values[other]), lambda raw, typed: typed < pl.col(other))
+
+
+def _one_of(values: tuple[str, ...]) -> Check:
+    return Check(lambda v, _r: str(v).strip() not in values, lambda raw, _t: ~raw.is_in(list(values)),
+                 lambda: {"values": ", ".join(values)})
+
+
+def read_date(value: object) -> dt.date | None:
+    """An ISO 8601 date (a date object passes as itself); None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+_ISO_DATE = Check(lambda v, _r: read_date(v) is None or not FIRST_PROGRAM_YEAR <= read_date(v).year <= this_year(),
+                  lambda raw, _t: raw.str.to_date("%Y-%m-%d", strict=False).is_null()
+                  | (raw.str.to_date("%Y-%m-%d", strict=False).dt.year() < FIRST_PROGRAM_YEAR)
+                  | (raw.str.to_date("%Y-%m-%d", strict=False).dt.year() > this_year()),
+                  lambda: {"first": FIRST_PROGRAM_YEAR, "last": this_year()})
+_DATE_IN_YEAR = Check(lambda v, values: read_date(v).year != whole(values["enrolment_year"]),
+                      lambda raw, typed: typed.dt.year() != pl.col("enrolment_year"))
+_PERIOD = Check(lambda v, _r: not re.fullmatch(BANK_PERIOD, str(v).strip()), lambda raw, _t: ~raw.str.contains(f"^({BANK_PERIOD})$"))
+
+PROGRAM_RULES: tuple[Rule, ...] = (
+    Rule("program.year", ("program_start_year", "program_end_year", "enrolment_year"),
+         N_("{name} {value} is not a year between {first} and {last}"), SOURCES["program_year"],
+         _year_between(FIRST_PROGRAM_YEAR)),
+    Rule("bank.year", ("bank_year",), N_("{name} {value} is not a year between {first} and {last}"),
+         SOURCES["bank_year"], _year_between(FIRST_BANK_YEAR)),
+    Rule("program.money_not_negative", PROGRAM_MONEY, N_("{name} must not be negative"), SOURCES["program_money"],
+         _NOT_NEGATIVE),
+    Rule("program.money_whole", PROGRAM_MONEY,
+         N_("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
+         SOURCES["program_money"], _WHOLE_RUPIAH),
+    Rule("program.money_max", PROGRAM_MONEY, N_("{name} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
+    Rule("enrolment.status", ("enrolment_status",), N_("{name} {value} is not one of {values}"),
+         SOURCES["enrolment_status"], _one_of(ENROLMENT_STATUSES)),
+    Rule("enrolment.date", ("enrolment_date",), N_("{name} {value} is not a date (YYYY-MM-DD) between {first} and {last}"),
+         SOURCES["enrolment_date"], _ISO_DATE),
+    Rule("bank.period", ("bank_period",), N_("{name} {value} is not Y, Q1-Q4 or M01-M12"), SOURCES["bank_period"],
+         _PERIOD),
+    Rule("program.end_after_start", ("program_end_year",), N_("{part} {value} is before the first year {program_start_year}"),
+         SOURCES["program_span"], _not_less_than("program_start_year"), compares="program_start_year"),
+    Rule("enrolment.not_before_program", ("enrolment_year",),
+         N_("{part} {value} is before the program's first year {program_start_year}"),
+         SOURCES["enrolment_span"], _not_less_than("program_start_year"), compares="program_start_year"),
+    Rule("enrolment.not_after_program", ("enrolment_year",),
+         N_("{part} {value} is after the program's last year {program_end_year}"),
+         SOURCES["enrolment_span"], _not_more_than("program_end_year"), compares="program_end_year"),
+    Rule("enrolment.within_ceiling", ("enrolment_amount",),
+         N_("{part} {value} is more than the program's largest amount per enterprise {program_max_amount}"),
+         SOURCES["enrolment_ceiling"], _not_more_than("program_max_amount"), compares="program_max_amount"),
+    Rule("enrolment.date_in_year", ("enrolment_date",), N_("{part} {value} is not in the year enrolled {enrolment_year}"),
+         SOURCES["enrolment_date"], _DATE_IN_YEAR, compares="enrolment_year"),
+    Rule("bank.part_within_whole", ("bank_small_business",),
+         N_("{part} {value} is more than the outstanding credit {bank_outstanding}"),
+         SOURCES["bank_part"], _not_more_than("bank_outstanding"), compares="bank_outstanding"),
+)
+RULES = RULES + PROGRAM_RULES
 BY_ID = {rule.id: rule for rule in RULES}
 #: Required fields (vocabulary): an empty value breaks ``required`` and no other rule.
 REQUIRED = Rule("required", tuple(f.name for f in F.TEMPLATE_FIELDS if f.required), N_("{name} is required"),
@@ -392,6 +492,46 @@ def check_report(values: Mapping, enterprise: Mapping | None = None) -> list[Vio
     return found
 
 
+#: Rule field -> model field, for each record of lumbung.programs.
+PROGRAM_FIELDS = {"program_budget": "budget", "program_max_amount": "max_amount", "program_start_year": "start_year",
+                  "program_end_year": "end_year"}
+ENROLMENT_FIELDS = {"enrolment_year": "year", "enrolment_date": "date", "enrolment_amount": "amount",
+                    "enrolment_status": "status"}
+BANK_FIELDS = {"bank_year": "year", "bank_period": "period", "bank_outstanding": "outstanding_credit",
+               "bank_small_business": "small_business_credit"}
+
+
+def _only(values: Mapping, names) -> dict:
+    return {n: values[n] for n in names if n in values}
+
+
+def check_program(values: Mapping) -> list[Violation]:
+    """A catalogue entry's budget, ceiling and years (rule names: :data:`PROGRAM_FIELDS`)."""
+    return check(_only(values, PROGRAM_FIELDS))
+
+
+def check_enrolment(values: Mapping) -> list[Violation]:
+    """An enrolment's year, date, amount and status (:data:`ENROLMENT_FIELDS`), against its program's
+    years and ceiling when ``values`` gives them (``program_start_year``, ``program_end_year``,
+    ``program_max_amount``: not checked themselves, only compared with)."""
+    own = check(_only(values, ENROLMENT_FIELDS))
+    broken = {v.field: v for v in own}
+    program = {n: values.get(n) for n in ("program_start_year", "program_end_year", "program_max_amount")}
+    for name in ENROLMENT_FIELDS:
+        if name in broken or name not in values:
+            continue
+        found = _cross(name, {**_only(values, ENROLMENT_FIELDS), **program}, broken)
+        if found:
+            own.append(found)
+            broken[name] = found
+    return own
+
+
+def check_bank_report(values: Mapping) -> list[Violation]:
+    """A bank credit report's year, period and amounts (:data:`BANK_FIELDS`)."""
+    return check(_only(values, BANK_FIELDS))
+
+
 def first_violation(name: str, value: object) -> Violation | None:
     """The first single-field rule ``value`` breaks as field ``name`` (for field validators)."""
     return _single(name, value)
@@ -437,8 +577,10 @@ def read_expr(name: str, raw: pl.Expr) -> pl.Expr:
     """The column as the rules see it: separators out of NIB and NIK, numbers as Int64."""
     if name in ("nib", "owner_nik"):
         return raw.str.replace_all(SEPARATORS, "")
-    if name in COUNTS or name in MONEY or name in ("year", "founded_year"):
+    if name in COUNTS or name in MONEY or name in ("year", "founded_year") or name in PROGRAM_MONEY + PROGRAM_YEARS:
         return raw.cast(pl.Int64, strict=False)
+    if name == "enrolment_date":
+        return raw.str.to_date("%Y-%m-%d", strict=False)
     return raw
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("lumbung.programs.api_urls")),  # before lumbung.api's catch-all 404
     path("api/", include("lumbung.api.urls")),
 ]
 urlpatterns += i18n_patterns(
@@ -12,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", include("lumbung.programs.urls_evaluation")),
     path("network/", include("lumbung.linkages.urls")),
     path("workspace/", include("lumbung.registry.urls")),
+    path("programs/", include("lumbung.programs.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

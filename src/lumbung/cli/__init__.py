@@ -31,6 +31,7 @@ COMMAND_PACKAGES = (
     "lumbung.portal",
     "lumbung.evaluation",
     "lumbung.jobs",
+    "lumbung.programs",
 )
 
 
