@@ -19,7 +19,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "lumbung"
 
 #: The domain packages and modules: pure Python, Django-free.
-PURE = ("errors", "conf", "i18n", "vocabulary", "rules", "geography", "sectors", "sizeclass",
+PURE = ("errors", "conf", "i18n", "numbers", "vocabulary", "rules", "geography", "sectors", "sizeclass",
         "synthetic", "indicators", "lab", "imports")
 
 #: Modules of a pure package that belong to the Django side, besides every ``commands.py``: none
@@ -37,6 +37,8 @@ FORBIDDEN_NAMES = {"setup_django"}
 GRAPH: dict[str, set[str]] = {
     "errors": set(),
     "i18n": set(),
+    # Number formats of each language (1.234.567,8; Rp1,2 miliar): the portal's and the lab report's.
+    "numbers": set(),
     "conf": {"i18n"},
     # The terminal progress bar of commands (it uses click, so it is not a domain module).
     "progress": {"i18n"},
@@ -49,7 +51,8 @@ GRAPH: dict[str, set[str]] = {
     "synthetic": {"errors", "i18n", "conf", "vocabulary", "geography", "sectors", "sizeclass"},
     "imports": {"errors", "i18n", "conf", "progress", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
     "indicators": {"errors", "i18n", "conf", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
-    "lab": {"errors", "i18n", "conf", "vocabulary", "geography", "sectors", "sizeclass", "synthetic", "indicators"},
+    "lab": {"errors", "i18n", "conf", "numbers", "vocabulary", "geography", "sectors", "sizeclass", "synthetic",
+            "indicators"},
     # The Django side: it may use every pure package.
     "security": {"errors", "i18n", "conf"},
     "settings": {"conf", "security"},

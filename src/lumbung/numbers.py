@@ -1,4 +1,6 @@
-"""Numbers as a reader of each language writes them: the one formatting module of the portal.
+"""Numbers as a reader of each language writes them: the one formatting module of Lumbung (the
+portal's pages, charts and downloads through :mod:`lumbung.portal.numbers`, the policy lab's report).
+Pure Python: no Django, so the domain packages use it too.
 
 Bahasa Indonesia (PUEBI; BPS publications): ``.`` groups thousands and ``,`` marks decimals
 (1.234.567,8), money in short scale words (Rp1,2 miliar = 1.2 billion rupiah: ribu, juta,
@@ -54,6 +56,19 @@ def percent(value, decimals: int = 1, lang: str | None = "id") -> str:
     if missing(value):
         return ""
     return f"{number(value, decimals, lang)}%"
+
+
+def significant(value, digits: int = 3, lang: str | None = "id") -> str:
+    """A number with ``digits`` significant digits, for small model quantities (shares, ratios):
+    ``0.1234`` -> ``0,123`` (id) or ``0.123`` (en), trailing zeros dropped; a whole number or one
+    of 10 or more is shown without decimals (``12.345,6`` -> ``12.346``)."""
+    if missing(value):
+        return ""
+    amount = float(value)
+    if amount == 0 or amount.is_integer() or abs(amount) >= 10:
+        return number(amount, 0, lang)
+    decimals = max(digits - 1 - math.floor(math.log10(abs(amount))), 0)
+    return number(amount, decimals, lang).rstrip("0").rstrip(",.") if decimals else number(amount, 0, lang)
 
 
 def by_unit(value, unit: str, decimals: int = 0, lang: str | None = "id") -> str:
