@@ -35,7 +35,7 @@ def _body(request, years: list[int]) -> str:
         "state": state, "answer": result, "years": years, "groups": groups,
         "dimensions": [(d, labels.dimension(d)) for d in DIMENSIONS],
         "regimes": [(r, get_regime(r).name(labels.lang())) for r in REGIME_IDS],
-        "where_text": "\n".join(f"{d}={v}" for d, values in state.where.items() for v in values),
+        "filters": X.filters(state),
         "query": state.query_string(), "dim_headers": [labels.dimension(d) for d in state.by],
     }
     return render_to_string("portal/_explorer_body.html", context, request)
