@@ -22,6 +22,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "lumbung"
 PURE = ("errors", "conf", "i18n", "vocabulary", "rules", "geography", "sectors", "sizeclass",
         "synthetic", "indicators", "lab", "imports", "evaluation")
         "synthetic", "indicators", "lab", "imports", "eligibility")
+PURE = ("errors", "conf", "i18n", "numbers", "vocabulary", "rules", "geography", "sectors", "sizeclass",
+        "synthetic", "indicators", "lab", "imports")
 
 #: Modules of a pure package that belong to the Django side, besides every ``commands.py``: none
 #: (the registry's writer, import and export live in registry/).
@@ -38,6 +40,8 @@ FORBIDDEN_NAMES = {"setup_django"}
 GRAPH: dict[str, set[str]] = {
     "errors": set(),
     "i18n": set(),
+    # Number formats of each language (1.234.567,8; Rp1,2 miliar): the portal's and the lab report's.
+    "numbers": set(),
     "conf": {"i18n"},
     # The terminal progress bar of commands (it uses click, so it is not a domain module).
     "progress": {"i18n"},
@@ -53,6 +57,8 @@ GRAPH: dict[str, set[str]] = {
     "indicators": {"errors", "i18n", "conf", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
     "lab": {"errors", "i18n", "conf", "vocabulary", "geography", "sectors", "sizeclass", "synthetic", "indicators"},
     "eligibility": {"errors", "i18n", "conf", "vocabulary", "sizeclass"},
+    "lab": {"errors", "i18n", "conf", "numbers", "vocabulary", "geography", "sectors", "sizeclass", "synthetic",
+            "indicators"},
     # The Django side: it may use every pure package.
     "security": {"errors", "i18n", "conf"},
     "settings": {"conf", "security"},

@@ -129,7 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed-login counts (lumbung.security.logins) and anything else cached: a file cache, shared by
 # the server's threads and processes on one machine.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                      "LOCATION": str(conf.home() / "cache")}}
+                      "LOCATION": str(conf.home() / "cache")},
+          # Public page bodies and API answers keyed by the analytics build version (lumbung.portal.pagecache).
+          "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lumbung-portal",
+                     "OPTIONS": {"MAX_ENTRIES": 1000}}}
 
 # Outgoing mail (password reset) from LUMBUNG_EMAIL_URL; without it the reset pages are hidden.
 globals().update(email_settings(conf.get("LUMBUNG_EMAIL_URL")))

@@ -130,8 +130,25 @@ EXPLORE = "indicator=firms&indicator=output&by=province&by=size_class&year=2023"
 def test_explorer_keeps_its_state_in_the_url(client, public_site):
     page = _get(client, f"/en/explorer/?{EXPLORE}&where=province%3D32")
     assert 'value="firms" checked' in page and 'value="size_class" checked' in page
-    assert 'value="province=32"' in page
+    assert '<option value="province=32" selected>Jawa Barat</option>' in page
     assert "download.csv?indicator=firms&amp;indicator=output&amp;by=province&amp;by=size_class&amp;year=2023" in page
+
+
+def test_explorer_filters_are_picked_from_the_reference_lists(client, public_site):
+    page = _get(client, f"/en/explorer/?{EXPLORE}&where=province%3D32&where=kbli_division%3D10"
+                        "&where=size_class%3Dmicro&where=district%3D32.04.01")
+    lists = dict(re.findall(r'<select id="filter-(\w+)" name="where" multiple[^>]*>(.*?)</select>', page, re.S))
+    assert set(lists) >= {"province", "regency", "kbli_section", "kbli_division", "size_class", "legal_status",
+                          "owner_gender"}
+    assert not re.search(r'<input[^>]+name="where"', page), "no filter is typed"
+    provinces = re.findall(r'<option value="province=(\w+)"', lists["province"])
+    assert len(provinces) == 39 and provinces[-1] == "unknown"  # the 38 provinces and the unknown bucket
+    assert '<optgroup label="Jawa Barat"><option value="regency=32.01">' in lists["regency"]
+    assert re.search(r'<optgroup label="C [^"]+"><option value="kbli_division=10"', lists["kbli_division"])
+    picked = re.findall(r'<option value="([^"]+)" selected>', page)
+    assert set(picked) >= {"province=32", "kbli_division=10", "size_class=micro", "district=32.04.01"}
+    # what the form sends back is what the address holds: the state round-trips
+    assert "where=province%3D32" in page and "where=district%3D32.04.01" in page
 
 
 @pytest.mark.parametrize("query,reason", [

@@ -1,7 +1,8 @@
 """The analytics build's version, for ETags and the result cache of the read endpoints.
 
 The version changes whenever ``lumbung analytics build`` or ``lumbung import-table`` writes: it
-is a digest of the build state file and of the published tables' names, sizes and times. Every
+is a digest of the build state file and of the partitions' and published tables' names, sizes and
+times (lumbung.indicators.analytics.build_version, shared with the portal's page cache). Every
 answer derived from the analytics tables is keyed by it, so a new build invalidates them all.
 """
 
@@ -9,33 +10,20 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 
-from lumbung.indicators.analytics import state_path
-from lumbung.indicators.schema import available_years, partition_path, published_dir
+from lumbung.indicators.analytics import build_version
 
-#: Seconds an answer is cached in the process (and a client may reuse it unrevalidated).
+#: Seconds a client may reuse an answer unrevalidated (Cache-Control max-age).
 MAX_AGE = 60
 
 
-def _stamp(path) -> str:
-    try:
-        info = path.stat()
-    except OSError:
-        return f"{path.name}:-"
-    return f"{path.name}:{info.st_size}:{info.st_mtime_ns}"
-
-
 def analytics_version() -> str:
-    # The folder is part of the version: two data folders never share cached answers.
-    parts = [str(state_path()), _stamp(state_path())]
-    parts += [_stamp(partition_path(year)) + str(year) for year in available_years()]
-    folder = published_dir()
-    if folder.is_dir():
-        parts += sorted(_stamp(p) for p in folder.glob("*.parquet"))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    """The analytics build version (lumbung.indicators.analytics.build_version)."""
+    return build_version()
 
 
 def etag_for(*parts) -> str:
@@ -48,11 +36,14 @@ def matches(request, etag: str) -> bool:
 
 
 def cached(key: str, compute):
-    """``compute()`` once per key (the key includes the analytics version)."""
-    value = cache.get(key)
+    """``compute()`` once per key (the key includes the analytics version, so a new build is a new
+    key and entries need no time limit), in the cache alias ``portal`` (lumbung.portal.pagecache:
+    one LocMemCache per server process)."""
+    store = caches["portal" if "portal" in settings.CACHES else "default"]
+    value = store.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, MAX_AGE)
+        store.set(key, value, None)
     return value
 
 

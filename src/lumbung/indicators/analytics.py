@@ -23,6 +23,7 @@ a time (a lock file in the analytics folder).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import time
@@ -50,6 +51,7 @@ from lumbung.indicators.schema import (
     analytics_dir,
     available_years,
     partition_path,
+    published_dir,
     reports_dir,
     size_column,
 )
@@ -95,6 +97,30 @@ def read_state(home: Path | None = None) -> dict | None:
         return None
     state = json.loads(path.read_text(encoding="utf-8"))
     return state if state.get("schema") == SCHEMA_VERSION else None
+
+
+def _stamp(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return f"{path.name}:-"
+    return f"{path.name}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def build_version(home: Path | None = None) -> str:
+    """The analytics build's version: a digest of the data folder, the build state file (written
+    last by every build) and each year partition's and published table's name, size and time. It
+    changes whenever `lumbung analytics build` or `lumbung import-table` writes, so answers keyed
+    by it (the API's ETags and result cache, the portal's page cache) are invalidated by a new
+    build; it costs a few ``stat`` calls, cheap enough for every request."""
+    state = state_path(home)
+    # The folder is part of the version: two data folders never share cached answers.
+    parts = [str(state), _stamp(state)]
+    parts += [_stamp(partition_path(year, home)) + str(year) for year in available_years(home)]
+    folder = published_dir(home)
+    if folder.is_dir():
+        parts += sorted(_stamp(p) for p in folder.glob("*.parquet"))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def _write_state(state: dict, home: Path | None) -> None:

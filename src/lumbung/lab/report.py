@@ -15,7 +15,9 @@ import matplotlib
 matplotlib.use("Agg")  # no display: charts are files (must precede pyplot's import)
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from lumbung import numbers  # noqa: E402
 from lumbung.errors import UserError  # noqa: E402
 from lumbung.i18n import _  # noqa: E402
 from lumbung.lab import outputs  # noqa: E402
@@ -79,6 +81,13 @@ SIZE_LABELS = {"micro": {"id": "mikro", "en": "micro"}, "small": {"id": "kecil",
                ALL: {"id": "semua", "en": "all"}}
 SIZE_ORDER = list(SIZE_CLASSES)
 
+#: Indicators in rupiah: shown as short money (Rp1,2 miliar), the others as plain numbers.
+MONEY = {"output", "value_added", "cost", "cost_per_job"}
+
+#: Table columns holding the row's indicator value (in its unit); others (runs) are counts.
+VALUE_COLUMNS = {"p05", "median", "p95", "baseline_median", "scenario_median", "difference_median",
+                 "difference_p05", "difference_p95"}
+
 CHARTS = ("workers", "output", "share_traditional", "entries_by_size", "exits_by_size", "comparison")
 COMPARISON_CHART = ["jobs", "output", "value_added", "graduations", "exits"]
 
@@ -96,6 +105,23 @@ def check_language(lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- charts
+
+
+def format_value(value, lang: str, indicator: str | None = None) -> str:
+    """A table cell or axis label in the reader's format (lumbung.numbers): ``1.234.567``,
+    ``0,123`` and ``Rp1,2 miliar`` in Bahasa Indonesia; ``1,234,567``, ``0.123`` and ``Rp1.2
+    billion`` in English; missing values as ``–``."""
+    if value is None:
+        return ""
+    if numbers.missing(value):
+        return "–"
+    if indicator in MONEY:
+        return numbers.rupiah(value, lang)
+    return numbers.significant(value, 3, lang)
+
+
+def _axis_format(axis, lang: str, indicator: str | None = None) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: format_value(value, lang, indicator)))
 
 
 def _series(bands: pl.DataFrame, scenario: str, indicator: str, size_class: str = ALL) -> pl.DataFrame:
@@ -133,6 +159,8 @@ def line_chart(bands: pl.DataFrame, indicator: str, scenarios: list[str], runs: 
     ax.set_title(f"{label(indicator, lang)} ({label('band', lang, runs=runs)})", fontsize=10)
     ax.set_xlabel(label("time", lang))
     ax.set_ylabel(label(indicator, lang))
+    _axis_format(ax.xaxis, lang)
+    _axis_format(ax.yaxis, lang, indicator)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return _save(fig, path)
@@ -151,6 +179,8 @@ def by_size_chart(bands: pl.DataFrame, indicator: str, scenarios: list[str], run
             _draw_band(ax, _series(bands, scenario, indicator, size_class), scenario, colors[scenario])
         ax.set_title(label(size_class, lang), fontsize=10)
         ax.set_xlabel(label("time", lang))
+        _axis_format(ax.xaxis, lang)
+        _axis_format(ax.yaxis, lang, indicator)
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel(label(indicator, lang))
     axes[0][0].legend(fontsize=7)
@@ -159,7 +189,8 @@ def by_size_chart(bands: pl.DataFrame, indicator: str, scenarios: list[str], run
     return _save(fig, path)
 
 
-def _comparison_panel(ax, rows: dict[str, dict], scenarios: list[str], colors: dict, names: bool) -> None:
+def _comparison_panel(ax, rows: dict[str, dict], scenarios: list[str], colors: dict, names: bool,
+                      lang: str = "id", indicator: str | None = None) -> None:
     """Bars of one indicator's median differences, the 5-95% band as error bars."""
     for i, scenario in enumerate(scenarios):
         if scenario not in rows:
@@ -172,6 +203,7 @@ def _comparison_panel(ax, rows: dict[str, dict], scenarios: list[str], colors: d
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(range(len(scenarios)), scenarios if names else [""] * len(scenarios), fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
+    _axis_format(ax.xaxis, lang, indicator)
 
 
 def comparison_chart(comparison: pl.DataFrame, lang: str, path: Path,
@@ -185,7 +217,7 @@ def comparison_chart(comparison: pl.DataFrame, lang: str, path: Path,
     colors = _colors(palette or scenarios)
     for i, (ax, indicator) in enumerate(zip(axes[0], COMPARISON_CHART, strict=True)):
         rows = {r["scenario"]: r for r in comparison.filter(pl.col("indicator") == indicator).iter_rows(named=True)}
-        _comparison_panel(ax, rows, scenarios, colors, names=i == 0)
+        _comparison_panel(ax, rows, scenarios, colors, names=i == 0, lang=lang, indicator=indicator)
         ax.set_title(label(indicator, lang), fontsize=9)
     fig.suptitle(label("difference", lang, baseline=comparison["baseline"][0]), fontsize=10)
     return _save(fig, path)
@@ -220,18 +252,6 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-we
 """
 
 
-def _number(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "–"
-        if value.is_integer() or abs(value) >= 10:
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
-    return f"{value:,}" if isinstance(value, int) else html.escape(str(value))
-
-
 def _table(frame: pl.DataFrame, lang: str, text_columns: tuple[str, ...]) -> str:
     head = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in frame.columns)
     body = []
@@ -241,8 +261,11 @@ def _table(frame: pl.DataFrame, lang: str, text_columns: tuple[str, ...]) -> str
             if column in text_columns:
                 shown = label(value, lang) if column in ("indicator", "size_class") else value
                 cells.append(f'<td class="text">{html.escape(str(shown))}</td>')
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                unit_of = row.get("indicator") if column in VALUE_COLUMNS else None
+                cells.append(f"<td>{html.escape(format_value(value, lang, unit_of))}</td>")
             else:
-                cells.append(f"<td>{_number(value)}</td>")
+                cells.append(f"<td>{'' if value is None else html.escape(str(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -264,6 +287,11 @@ def _horizon_by_size(bands: pl.DataFrame) -> pl.DataFrame:
             .select("scenario", "indicator", "size_class", "p05", "median", "p95"))
 
 
+def _setting(value, lang: str) -> str:
+    """A settings value: numbers grouped as the reader writes them (a seed stays as typed)."""
+    return numbers.number(value, 0, lang) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
 def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str, Path],
                 settings: dict[str, object], lang: str, folder: Path) -> str:
     """The report page; chart paths are made relative to ``folder``."""
@@ -271,7 +299,7 @@ def render_html(bands: pl.DataFrame, comparison: pl.DataFrame, charts: dict[str,
     parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
              f"<title>{html.escape(label('title', lang))}</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(label('title', lang))}</h1>", f"<h2>{label('settings', lang)}</h2><dl>"]
-    parts += [f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in settings.items()]
+    parts += [f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(_setting(v, lang))}</dd>" for k, v in settings.items()]
     parts.append("</dl>")
     if comparison.height:
         parts += [f"<h2>{label('comparison', lang)}</h2>",
@@ -300,7 +328,7 @@ def write_all(ensemble, out: Path, lang: str = "id", baseline: str | None = None
     paths = outputs.write_tables(tables, out)
     settings = {label("scenario", lang): ", ".join(ensemble.scenarios),
                 label("runs", lang): ensemble.runs, label("years", lang): ensemble.years,
-                label("seed", lang): ensemble.seed}
+                label("seed", lang): str(ensemble.seed)}
     charts = write_charts(tables["bands"], tables["comparison"], ensemble.scenarios, ensemble.runs,
                           lang, out / "charts")
     page = out / "report.html"

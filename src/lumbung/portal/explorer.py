@@ -17,11 +17,17 @@ import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lumbung import geography, sectors
 from lumbung.indicators.catalogue import CatalogueError, catalogue
 from lumbung.indicators.dimensions import DIMENSIONS, DimensionError
 from lumbung.indicators.schema import REGIME_IDS
 from lumbung.indicators.sqlgen import QueryError
 from lumbung.portal import charts, figures, labels, numbers, tables
+from lumbung.sizeclass import SIZE_CLASSES
+from lumbung.vocabulary import GENDERS, LEGAL_STATUSES
+
+#: Values of the choice dimensions (lumbung.vocabulary).
+CHOICES = {"legal_status": LEGAL_STATUSES, "owner_gender": GENDERS}
 
 MAX_CELLS = 5000
 SUPPRESSION_NOTE_ID = ("◆ = disembunyikan oleh pengendalian pengungkapan (sel dengan kurang dari 3 usaha, satu usaha "
@@ -76,6 +82,65 @@ def parse(params) -> State:
         elif item.strip():
             state.problems.append(_("cannot read the filter {item!r}: give DIMENSION=VALUE").format(item=item))
     return state
+
+
+#: Dimensions offered as filters, in the form's order. District is left out of the lists (about
+#: 7,300 of them); a district filter in the address still applies and is shown as chosen.
+FILTERS = ("province", "regency", "kbli_section", "kbli_division", "size_class", "reported_scale", "legal_status",
+           "owner_gender")
+
+
+@dataclass
+class Filter:
+    """One filter of the form: a dimension, its name, and its values to pick from, in groups
+    (``(group name or "", [(value, name, chosen), ...])``: regencies under their province, KBLI
+    divisions under their section)."""
+
+    dimension: str
+    name: str
+    groups: list[tuple[str, list[tuple[str, str, bool]]]]
+
+    @property
+    def chosen(self) -> int:
+        return sum(chosen for _group, options in self.groups for _v, _n, chosen in options)
+
+
+def _values(dimension: str) -> list[tuple[str, list[str]]]:
+    """The reference data's values of a filter dimension, grouped (lumbung.geography,
+    lumbung.sectors, lumbung.sizeclass, lumbung.vocabulary), plus the unknown bucket."""
+    if dimension == "province":
+        groups = [("", [code for code, _name in geography.provinces()])]
+    elif dimension == "regency":
+        groups = [(code, [child for child, _name in geography.children(code)]) for code, _name in geography.provinces()]
+    elif dimension == "kbli_section":
+        groups = [("", [row.code for row in sectors.sections()])]
+    elif dimension == "kbli_division":
+        groups = [(row.code, [d.code for d in sectors.divisions(row.code)]) for row in sectors.sections()]
+    elif dimension in ("size_class", "reported_scale"):
+        groups = [("", list(SIZE_CLASSES))]
+    else:
+        groups = [("", list(CHOICES[dimension]))]
+    return [*groups, ("", [labels.UNKNOWN])]
+
+
+def filters(state: State) -> list[Filter]:
+    """The filter lists of the form, the state's values marked chosen; a value of the address that
+    no list has (a district, an unknown code) is kept as a chosen option of its own, so the form
+    sends back what the page shows."""
+    out = []
+    wanted = {d: set(v) for d, v in state.where.items()}
+    for dimension in (*FILTERS, *[d for d in state.where if d not in FILTERS]):
+        chosen = wanted.get(dimension, set())
+        groups, listed = [], set()
+        for group, codes in _values(dimension) if dimension in FILTERS else []:
+            title = labels.value("province" if dimension == "regency" else "kbli_section", group) if group else ""
+            groups.append((title, [(code, labels.value(dimension, code), code in chosen) for code in codes]))
+            listed.update(codes)
+        extra = [v for v in state.where.get(dimension, []) if v not in listed]
+        if extra:
+            groups.append(("", [(v, labels.value(dimension, v), True) for v in extra]))
+        out.append(Filter(dimension, labels.dimension(dimension), groups))
+    return out
 
 
 @dataclass

@@ -5,24 +5,25 @@
 Nothing here adds, subtracts or divides published cells: a total shown under a table is the
 engine's own answer to the query without that dimension (a margin the disclosure control already
 treats as public), never the sum of the visible cells, which would give away the suppressed ones.
-Answers are cached in memory, keyed by the analytics build version (:func:`version`), so a new
-build or a newly loaded published table is seen on the next request.
+Engine answers are cached in this process's memory (the frames themselves, no copying), keyed by
+the analytics build version (:func:`version`), so a new build or a newly loaded published table is
+seen on the next request; rendered page bodies are cached by :mod:`lumbung.portal.pagecache`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lumbung.indicators.analytics import state_path
+from lumbung.indicators.analytics import build_version
 from lumbung.indicators.catalogue import Indicator
 from lumbung.indicators.catalogue import get as indicators_by_id
 from lumbung.indicators.engine import compute
 from lumbung.indicators.schema import available_years, published_dir
+from lumbung.portal import pagecache
 
 CACHE_SIZE = 512
 _cache: OrderedDict = OrderedDict()
@@ -30,19 +31,10 @@ _lock = threading.Lock()
 
 
 def version() -> str:
-    """The analytics build version: the build state (written last by every build) and the
-    published tables' names and times. Changes whenever what the engine would answer changes."""
-    digest = hashlib.sha256(str(state_path()).encode())
-    state = state_path()
-    if state.exists():
-        digest.update(state.read_bytes())
-    for year in available_years():
-        digest.update(str(year).encode())
-    folder = published_dir()
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.parquet")):
-            digest.update(f"{path.name}:{path.stat().st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
+    """The analytics build version: the one behind the API's ETags (lumbung.indicators.analytics.build_version), a
+    digest of the build state and the partitions' and published tables' sizes and times. Changes
+    whenever what the engine would answer changes."""
+    return build_version()
 
 
 def years() -> list[int]:
@@ -81,25 +73,11 @@ def query(ids, by=(), years=None, where=None, regime: str = "bps-workers", sourc
     return result
 
 
-def cached(parts: tuple, make):
-    """``make()`` once per analytics build version and ``parts`` (a rendered page body: its
-    figures, charts and tables are the same for every visitor of that address and language)."""
-    key = _key(version(), "fragment", *parts)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = make()
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
 def clear() -> None:
+    """Forget every cached engine answer and page body (tests; a new build needs no clearing)."""
     with _lock:
         _cache.clear()
+    pagecache.clear()
 
 
 @dataclass

@@ -99,6 +99,13 @@ def _shapes(path: str, mtime: float) -> dict[str, str]:
     return out
 
 
+def shapes_version() -> str:
+    """Which shapes file the map draws (path and time; empty for the tile grid): part of the map's
+    cache key, so a GeoJSON file set, changed or removed is drawn on the next request."""
+    path = geojson_path()
+    return f"{path}:{path.stat().st_mtime_ns}" if path else ""
+
+
 def shapes() -> dict[str, str]:
     path = geojson_path()
     return _shapes(str(path), path.stat().st_mtime) if path else {}

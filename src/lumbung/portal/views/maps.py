@@ -4,10 +4,12 @@ legend and a table beside it."""
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lumbung.indicators.catalogue import catalogue
-from lumbung.portal import catalogue_groups, figures, labels, maps, numbers, tables
+from lumbung.portal import catalogue_groups, figures, labels, maps, numbers, pagecache, tables
 from lumbung.portal.views.common import chosen_year, no_data, public
 
 DEFAULT = "firms"
@@ -32,6 +34,12 @@ def province_map(request):
         return no_data(request, _("Map"))
     known = catalogue()
     indicator = known.get(request.GET.get("indicator", DEFAULT)) or known[DEFAULT]
+    params = (("indicator", indicator.id), ("year", year), ("shapes", maps.shapes_version()))
+    body = pagecache.cached("map", params, lambda: _body(request, indicator, year, years))
+    return render(request, "portal/map.html", {"body": mark_safe(body)})  # rendered by _body
+
+
+def _body(request, indicator, year: int, years: list[int]) -> str:
     fig = figures.figure("map", [indicator.id], ["province"], years=[year], total=True)
     rows = tables.rows(fig)
     values = {}
@@ -46,4 +54,4 @@ def province_map(request):
                "rows": rows, "totals": tables.total_rows(fig), "fig_indicators": fig.indicators, "shapes": bool(maps.shapes()),
                "suppressed": tables.any_suppressed(rows), "no_value": maps.NO_VALUE,
                "width": 16 * (maps.TILE + maps.GAP), "height": 6 * (maps.TILE + maps.GAP), "tile": maps.TILE}
-    return render(request, "portal/map.html", context)
+    return render_to_string("portal/_map_body.html", context, request)

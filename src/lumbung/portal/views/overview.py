@@ -6,11 +6,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lumbung import geography
-from lumbung.portal import figures
+from lumbung.portal import figures, pagecache
 from lumbung.portal import overview as O
 from lumbung.portal.views.common import chosen_year, no_data, public
 
@@ -26,12 +25,13 @@ def home(request):
                    "coverage": O.coverage(year), "scope": _("Indonesia")}
         return render_to_string("portal/_overview_body.html", context, request)
 
-    return _page(request, body, _("Overview"), None)
+    return _page(request, "overview", body, _("Overview"), None)
 
 
-def _page(request, body, title: str, province: str | None):
-    """The page around its body, the body rendered once per build version, address and language."""
-    html = figures.cached((get_language(), request.get_full_path()), body)
+def _page(request, page: str, body, title: str, province: str | None):
+    """The page around its body, the body rendered once per build version, parameters and language
+    (lumbung.portal.pagecache)."""
+    html = pagecache.cached(page, pagecache.params_of(request.GET), body)
     return render(request, "portal/overview.html", {"body": mark_safe(html), "title": title,  # rendered above
                                                     "province": province})
 
@@ -50,4 +50,4 @@ def province(request, code: str):
                    "scope": geography.name(code), "province": code}
         return render_to_string("portal/_overview_body.html", context, request)
 
-    return _page(request, body, geography.name(code), code)
+    return _page(request, f"province:{code}", body, geography.name(code), code)
