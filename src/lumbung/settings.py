@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lumbung.registry",
     "lumbung.portal",
     "lumbung.programs",
+    "lumbung.owners",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Owners log in with their e-mail address or phone number (lumbung.owners.backends).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "lumbung.owners.backends.ContactBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
