@@ -21,7 +21,7 @@ def make_user(db):
 def firm(db):
     from lumbung.registry.models import Enterprise
 
-    return Enterprise.objects.create(name="Keripik Bu Sari", nib="1234567890123", region_code="32.04.01",
+    return Enterprise.objects.create(name="Keripik Bu Sari", nib="1234567890123", region_code="32.04.05",
                                      kbli="10792", founded_year=2010, address="Jl. Melati 3")
 
 
