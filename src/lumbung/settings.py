@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks",
     "lumbung.jobs",
+    "lumbung.owners",
 ]
 # Background jobs (lumbung.jobs): django-tasks with the database backend of lumbung.jobs.backend,
 # run by `lumbung worker`; the tasks wait in the registry's own database (no extra service).
@@ -113,6 +114,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Owners log in with their e-mail address or phone number (lumbung.owners.backends).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "lumbung.owners.backends.ContactBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 

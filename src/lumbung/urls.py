@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("network/", include("lumbung.linkages.urls")),
     path("workspace/", include("lumbung.registry.urls")),
     path("programs/", include("lumbung.programs.urls")),
+    path("owner/", include("lumbung.owners.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

@@ -288,3 +288,38 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.model} {self.object_id}"
+
+
+class Claim(models.Model):
+    """An owner's claim to an existing enterprise, decided by an officer whose RegionScope covers
+    the enterprise (or an administrator): approval creates the EnterpriseOwner link, a rejection
+    keeps its reason for the owner to read (registry.claims holds the rules)."""
+
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    STATUSES = [(PENDING, _("pending")), (APPROVED, _("approved")), (REJECTED, _("rejected"))]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims",
+                             verbose_name=_("claimant"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="claims")
+    status = models.CharField(_("status"), max_length=8, choices=STATUSES, default=PENDING, db_index=True)
+    reason = models.TextField(_("reason"), blank=True, default="",
+                              help_text=_("Why the claim was rejected, shown to the claimant"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="claims_decided", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    claimed_as = models.CharField(_("claimed as"), max_length=255, blank=True, default="",
+                                  help_text=_("What the claimant searched with (NIB, or name and region), shown back to them"))
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ownership claim")
+        verbose_name_plural = _("ownership claims")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open claim per user and enterprise; decided ones stay as history.
+            models.UniqueConstraint(fields=["user", "enterprise"], condition=models.Q(status="pending"),
+                                    name="claim_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.pk}: user {self.user_id} -> enterprise {self.enterprise_id} ({self.status})"

@@ -29,7 +29,9 @@ _EDIT = ("registry.add_enterprise", "registry.change_enterprise",
 ROLES: dict[str, Role] = {
     "owner": Role("owner", _("Business owner: sees and updates their own enterprises"), False,
                   _RECORDS + ("registry.change_enterprise", "registry.add_annualreport",
-                              "registry.change_annualreport")),
+                              "registry.change_annualreport",
+                              # self-service (lumbung.owners): register a new enterprise, claim one
+                              "registry.add_enterprise", "registry.add_claim", "registry.view_claim")),
     # Officers work in /workspace/ (registry.views), not in the Django admin (issue 11 point 8).
     "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), False,
                     _RECORDS + _EDIT + ("registry.view_auditentry", "registry.use_workspace"), needs_region=True),
@@ -43,11 +45,21 @@ ROLES: dict[str, Role] = {
                                       "registry.change_regionscope", "registry.delete_regionscope",
                                       "registry.view_enterpriseowner", "registry.add_enterpriseowner",
                                       "registry.change_enterpriseowner", "registry.delete_enterpriseowner",
+                                      "registry.view_claim", "registry.change_claim",
                                       "auth.view_user", "auth.add_user", "auth.change_user",
                                       "auth.view_group")),
 }
 
 ROLE_NAMES = tuple(ROLES)
+
+
+def _model_exists(apps, app_label: str, codename: str) -> bool:
+    model_name = codename.split("_", 1)[1]
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
 
 
 def sync_groups(apps=None) -> None:
@@ -70,7 +82,9 @@ def sync_groups(apps=None) -> None:
         for label in role.permissions:
             app_label, codename = label.split(".")
             found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if found is not None:  # None: added by a later migration, which syncs again
+            if found is None and _model_exists(apps, app_label, codename):
+                raise LookupError(f"permission {label} of role {role.name} does not exist")
+            if found is not None:  # a model of a later migration: its own migration syncs again
                 wanted.append(found)
         group.permissions.set(wanted)
 

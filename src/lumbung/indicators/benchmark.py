@@ -1,0 +1,306 @@
+"""Peer benchmark of one enterprise: where it stands among its peers on the core indicators,
+as percentiles, without revealing any peer.
+
+**Peers** are the enterprises of the analytics tables (one row per enterprise and year) in the
+same KBLI division and size class (BPS by persons engaged, the portal's default regime), first
+in the enterprise's regency, then widened step by step to its province, the nation, and finally
+the nation over every size class, until at least :func:`min_peers` report the indicator. The
+enterprise itself is never its own peer (its row is excluded by id; its own values come live
+from the registry, so they may be newer than the tables).
+
+**Disclosure** (docs/disclosure.md; Hundepool et al., *Statistical Disclosure Control*, Wiley
+2012): a percentile computed against the raw peer values would let an owner recover a peer's
+value exactly, by changing their own report until the percentile jumps. So the owner is
+compared with a *microaggregated* distribution (Hundepool et al. 2012, ch. 3, individual
+ranking microaggregation): the peer values are sorted and cut into groups of at least
+``LUMBUNG_DISCLOSURE_MIN_FIRMS`` (3) consecutive values, and every peer is replaced by its
+group's mean. A group dominated by one enterprise (it holds more than
+``LUMBUNG_DISCLOSURE_DOMINANCE``, 85%, of the group's total in absolute value: the n=1, k=85%
+rule) is merged with its neighbour until no group is dominated; when the whole peer group is
+dominated the indicator is not shown. What any sequence of own reports can reveal is therefore
+at most the means of groups of at least three, none dominated: the same that a published cell
+may reveal. A minimum peer count (:func:`min_peers`) keeps at least three groups, so a
+percentile says more than "above or below the mean".
+
+The indicators follow the catalogue's definitions per enterprise (core.toml / extra.toml): value
+added per worker, output per worker, sales growth (nominal, against the enterprise's own report
+of Y-1), average wage per paid worker, exports as a share of sales, imported share of inputs and
+female share of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lumbung import vocabulary as F
+from lumbung.indicators import disclosure
+from lumbung.indicators.schema import AnalyticsMissing, partition_path, size_column
+from lumbung.indicators.session import parquet_sql, session
+
+#: The regime whose size class defines peers: BPS's persons-engaged classes (micro 1-4, small
+#: 5-19, medium 20-99, large 100+; BPS, Survei IMK), the portal's default regime.
+REGIME = "bps-workers"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator per enterprise: ``numerator / denominator * factor`` (both known, the
+    denominator above zero). ``catalogue`` is the catalogue indicator it follows."""
+
+    id: str
+    catalogue: str
+    numerator: str
+    denominator: str
+    factor: float = 1.0
+    unit: str = "rupiah per worker"
+    growth: bool = False  # numerator this year over the same field last year, minus one
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("va_per_worker", "va_per_worker", "value_added", "workers"),
+    Measure("output_per_worker", "output_per_worker", "output", "workers"),
+    Measure("sales_growth", "sales_growth", "sales", "prev_sales", 100.0, "percent", growth=True),
+    Measure("avg_wage", "avg_wage", "wages", "workers_paid"),
+    Measure("export_share", "export_share", "exports", "sales", 100.0, "percent"),
+    Measure("imported_input_share", "imported_input_share", "imported_inputs", "inputs", 100.0, "percent"),
+    Measure("female_worker_share", "female_worker_share", "workers_female", "workers", 100.0, "percent"),
+)
+BY_ID = {m.id: m for m in MEASURES}
+#: Columns read from the analytics tables for the peers.
+PEER_COLUMNS = ("enterprise_id", "workers", "workers_paid", "workers_female", "sales", "output", "inputs",
+                "value_added", "wages", "exports", "imported_inputs")
+
+#: The peer groups tried in turn: (geographic level, whether the size class must match).
+LEVELS = (("regency", True), ("province", True), ("nation", True), ("nation", False))
+
+
+def settings_rules(settings: Mapping[str, object] | None = None):
+    return disclosure.rules(settings)
+
+
+def min_peers(settings: Mapping[str, object] | None = None) -> int:
+    """At least three microaggregation groups plus one: 3 x LUMBUNG_DISCLOSURE_MIN_FIRMS + 1 (10)."""
+    return 3 * settings_rules(settings).min_firms + 1
+
+
+def measure_value(measure: Measure, row: Mapping[str, object]) -> float | None:
+    """The enterprise's value of ``measure`` from its row (None when an input is missing)."""
+    num, den = row.get(measure.numerator), row.get(measure.denominator)
+    if num is None or den is None or _nan(num) or _nan(den) or float(den) <= 0:
+        return None
+    ratio = float(num) / float(den)
+    return (ratio - 1.0) * measure.factor if measure.growth else ratio * measure.factor
+
+
+def _nan(value) -> bool:
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _vector(measure: Measure, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    num = np.asarray(columns[measure.numerator], dtype=float)
+    den = np.asarray(columns[measure.denominator], dtype=float)
+    ok = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
+    out = np.full(len(num), np.nan)
+    ratio = num[ok] / den[ok]
+    out[ok] = (ratio - 1.0) * measure.factor if measure.growth else ratio * measure.factor
+    return out
+
+
+# -- microaggregation -----------------------------------------------------------------------------
+
+def _dominated(values: np.ndarray, dominance: float) -> bool:
+    magnitude = np.abs(values)
+    total = magnitude.sum()
+    return bool(total > 0 and magnitude.max() > dominance * total)
+
+
+def microaggregate(values, k: int, dominance: float) -> np.ndarray | None:
+    """The sorted ``values`` with each replaced by its group's mean: groups of ``k`` consecutive
+    values (the last takes the remainder, so every group has k to 2k-1), dominated groups merged
+    with a neighbour. None when even one group of all values is dominated or fewer than k values."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    n = len(ordered)
+    if n < k:
+        return None
+    groups = max(n // k, 1)
+    bounds = [i * k for i in range(groups)] + [n]  # starts of the groups, then the end
+    changed = True
+    while changed:
+        changed = False
+        for g in range(len(bounds) - 1):
+            if _dominated(ordered[bounds[g]:bounds[g + 1]], dominance):
+                if len(bounds) == 2:
+                    return None
+                # merge with the neighbour toward the middle (the one below for the top group)
+                drop = g + 1 if g + 1 < len(bounds) - 1 else g
+                del bounds[drop]
+                changed = True
+                break
+    out = np.empty(n)
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        out[start:end] = ordered[start:end].mean()
+    return out
+
+
+def percentile(own: float, aggregated: np.ndarray) -> float:
+    """Percent of peers below ``own`` (ties count half), against the microaggregated values."""
+    below = np.count_nonzero(aggregated < own)
+    equal = np.count_nonzero(aggregated == own)
+    return 100.0 * (below + 0.5 * equal) / len(aggregated)
+
+
+# -- the benchmark ---------------------------------------------------------------------------------
+
+@dataclass
+class Position:
+    measure: Measure
+    own: float | None
+    peers: int  # peers that report the indicator
+    percentile: float | None = None
+    median: float | None = None  # the microaggregated median (a mean of at least k peers)
+    quartiles: tuple[float, float] | None = None
+    reason: str = ""  # why no percentile: "own_missing", "few_peers", "dominated"
+
+
+@dataclass
+class Benchmark:
+    year: int
+    level: str | None  # "regency" | "province" | "nation" | None (too few peers everywhere)
+    region: str | None  # the region code of the peer group (None for the nation)
+    division: str
+    size_class: str | None  # None when the size class was dropped
+    peers: int  # enterprises in the peer group (with a report of the year)
+    positions: list[Position] = field(default_factory=list)
+    min_peers: int = 10
+
+
+def _region_of(region_code: str, level: str) -> str | None:
+    parts = region_code.split(".")
+    if level == "regency":
+        return ".".join(parts[:2]) if len(parts) >= 2 else None
+    if level == "province":
+        return parts[0]
+    return None
+
+
+def _peer_frame(year: int, division: str, home: Path | None, exclude: int | None):
+    """The peer candidates of ``year`` in the division (every region and size class), with their
+    Y-1 sales for growth. One DuckDB query over one or two yearly partitions."""
+    path = partition_path(year, home)
+    if not path.exists():
+        raise AnalyticsMissing(f"no analytics partition for {year}")
+    previous = partition_path(year - 1, home)
+    size = size_column(REGIME)
+    cols = ", ".join(f"r.{c}" for c in PEER_COLUMNS)
+    if previous.exists():
+        prev = "p.sales"
+        join = (f"LEFT JOIN (SELECT enterprise_id, sales FROM ({parquet_sql([previous])})) p "
+                "ON p.enterprise_id = r.enterprise_id")
+    else:
+        prev, join = "CAST(NULL AS BIGINT)", ""
+    sql = (f"SELECT {cols}, r.province, r.regency, r.{size} AS size_class, {prev} AS prev_sales "
+           f"FROM ({parquet_sql([path])}) r {join} WHERE r.kbli_division = ? AND r.enterprise_id <> ?")
+    with session() as con:
+        return con.execute(sql, [division, -1 if exclude is None else int(exclude)]).fetchnumpy()
+
+
+@dataclass
+class PeerGroup:
+    """The chosen peers' columns (floats, NaN = missing), before any own value is compared."""
+
+    year: int
+    level: str | None
+    region: str | None
+    division: str
+    size_class: str | None
+    columns: dict[str, np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return len(self.columns["workers"]) if self.columns else 0
+
+
+def peer_group(*, year: int, region_code: str, kbli: str, size_class: str | None, enterprise_id: int | None = None,
+               home: Path | None = None, settings: Mapping[str, object] | None = None) -> PeerGroup:
+    """The first peer group of :data:`LEVELS` with at least :func:`min_peers` enterprises
+    (``level`` None when there is none). AnalyticsMissing when the tables lack the year."""
+    needed = min_peers(settings)
+    division = kbli[:2]
+    frame = _peer_frame(year, division, home, enterprise_id)
+    n_all = len(frame["enterprise_id"])
+    for level, same_class in LEVELS:
+        region = _region_of(region_code, level)
+        if level != "nation" and region is None:
+            continue
+        mask = np.ones(n_all, dtype=bool)
+        if region is not None:
+            mask &= np.asarray(frame[level] == region, dtype=bool)
+        if same_class:
+            if size_class is None or size_class == "unknown":
+                continue
+            mask &= np.asarray(frame["size_class"] == size_class, dtype=bool)
+        if mask.sum() >= needed:
+            columns = {c: _floats(frame[c])[mask] for c in (*PEER_COLUMNS[1:], "prev_sales")}
+            return PeerGroup(year, level, region, division, size_class if same_class else None, columns)
+    return PeerGroup(year, None, None, division, size_class, {})
+
+
+def positions(own: Mapping[str, object], group: PeerGroup, settings: Mapping[str, object] | None = None) -> Benchmark:
+    """Where ``own`` stands in ``group`` on every measure (see the module's disclosure notes)."""
+    rules = settings_rules(settings)
+    needed = min_peers(settings)
+    result = Benchmark(group.year, group.level, group.region, group.division, group.size_class, group.size,
+                       min_peers=needed)
+    for measure in MEASURES:
+        mine = measure_value(measure, own)
+        if group.level is None:
+            result.positions.append(Position(measure, mine, 0, reason="few_peers"))
+            continue
+        values = _vector(measure, group.columns)
+        values = values[~np.isnan(values)]
+        position = Position(measure, mine, len(values))
+        if len(values) < needed:
+            position.reason = "few_peers"
+        else:
+            aggregated = microaggregate(values, rules.min_firms, rules.dominance)
+            if aggregated is None:
+                position.reason = "dominated"
+            else:
+                position.median = float(np.quantile(aggregated, 0.5, method="inverted_cdf"))
+                position.quartiles = (float(np.quantile(aggregated, 0.25, method="inverted_cdf")),
+                                      float(np.quantile(aggregated, 0.75, method="inverted_cdf")))
+                if mine is None:
+                    position.reason = "own_missing"
+                else:
+                    position.percentile = percentile(mine, aggregated)
+        result.positions.append(position)
+    return result
+
+
+def benchmark(own: Mapping[str, object], *, year: int, region_code: str, kbli: str, size_class: str | None,
+              enterprise_id: int | None = None, home: Path | None = None,
+              settings: Mapping[str, object] | None = None) -> Benchmark:
+    """Where the enterprise with values ``own`` (its report of ``year``, ``prev_sales`` its sales
+    of Y-1, ``value_added`` included; see :func:`own_values`) stands among its peers.
+    ``size_class`` is its class under :data:`REGIME`. AnalyticsMissing when the tables lack the year."""
+    group = peer_group(year=year, region_code=region_code, kbli=kbli, size_class=size_class,
+                       enterprise_id=enterprise_id, home=home, settings=settings)
+    return positions(own, group, settings)
+
+
+def _floats(array) -> np.ndarray:
+    if np.ma.isMaskedArray(array):
+        return array.astype(float).filled(np.nan)
+    return np.asarray(array, dtype=float)
+
+
+def own_values(report: Mapping[str, object], previous: Mapping[str, object] | None) -> dict:
+    """The enterprise's row for :func:`benchmark` from its report of the year and of Y-1."""
+    row = {name: report.get(name) for name in F.REPORT_COLUMNS}
+    row["value_added"] = F.value_added(report.get("output"), report.get("inputs"))
+    row["prev_sales"] = previous.get("sales") if previous else None
+    return row
