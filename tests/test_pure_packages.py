@@ -57,7 +57,8 @@ GRAPH: dict[str, set[str]] = {
     "portal": {*PURE, "registry", "security", "wsgi"},
     "api": {*PURE, "registry", "security"},
     "programs": {*PURE, "registry", "security"},
-    "urls": {"portal", "api", "registry"},
+    "analysts": {*PURE, "registry", "security", "portal"},
+    "urls": {"portal", "api", "registry", "analysts"},
     "wsgi": set(),
     "pytest_isolation": set(),
     # The CLI reads its table; it imports command modules by name (importlib), not by import statement.

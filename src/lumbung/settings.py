@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lumbung.registry",
     "lumbung.portal",
     "lumbung.programs",
+    "lumbung.analysts",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("analyst/", include("lumbung.analysts.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,6 +1,6 @@
 """The four roles. Each is a Django group whose permissions are rows in the database (created by
-migration 0002_roles); what a role may see is decided by those rows and by RegionScope /
-EnterpriseOwner rows (see :mod:`lumbung.registry.access`), never by testing role names.
+migration 0002_roles, updated by 0003); what a role may see is decided by those rows and by
+RegionScope / AnalystGrant / EnterpriseOwner rows (see :mod:`lumbung.registry.access`), never by testing role names.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class Role:
     staff: bool  # may log into the admin site (which filters records by the same rules)
     permissions: tuple[str, ...]  # "app_label.codename"
     needs_region: bool = False  # sees records only through RegionScope rows, so needs one
+    grants: bool = False  # its regions are AnalystGrant rows (read-only statistics), not RegionScope rows
 
 
 _RECORDS = ("registry.view_enterprise", "registry.view_annualreport")
@@ -31,13 +32,15 @@ ROLES: dict[str, Role] = {
                               "registry.change_annualreport")),
     "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), True,
                     _RECORDS + _EDIT + ("registry.view_auditentry",), needs_region=True),
-    "analyst": Role("analyst", _("Analyst: reads every enterprise for statistics, changes nothing"), False,
-                    _RECORDS + ("registry.view_all_enterprises",)),
+    "analyst": Role("analyst", _("Analyst: explores the granted regions' figures, changes nothing"), False,
+                    _RECORDS, grants=True),
     "admin": Role("admin", _("Administrator: every record, users and roles"), True,
                   _RECORDS + _EDIT + ("registry.view_all_enterprises", "registry.delete_enterprise",
                                       "registry.delete_annualreport", "registry.view_auditentry",
                                       "registry.view_regionscope", "registry.add_regionscope",
                                       "registry.change_regionscope", "registry.delete_regionscope",
+                                      "registry.view_analystgrant", "registry.add_analystgrant",
+                                      "registry.change_analystgrant", "registry.delete_analystgrant",
                                       "registry.view_enterpriseowner", "registry.add_enterpriseowner",
                                       "registry.change_enterpriseowner", "registry.delete_enterpriseowner",
                                       "auth.view_user", "auth.add_user", "auth.change_user",
@@ -52,6 +55,7 @@ def sync_groups(apps=None) -> None:
 
     ``apps`` is the migration state registry when called from a migration.
     """
+    in_migration = apps is not None
     apps = apps or global_apps
     # Permissions are normally created after all migrations (post_migrate); create them now.
     for app_config in apps.get_app_configs():
@@ -66,5 +70,10 @@ def sync_groups(apps=None) -> None:
         wanted = []
         for label in role.permissions:
             app_label, codename = label.split(".")
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is None and in_migration:
+                continue  # a model of a later migration (AnalystGrant before 0003): that migration syncs again
+            if found is None:
+                raise LookupError(f"permission {label} does not exist")
+            wanted.append(found)
         group.permissions.set(wanted)
