@@ -75,6 +75,8 @@ GRAPH: dict[str, set[str]] = {
     "programs": {*PURE, "registry", "security"},
     "linkages": {*PURE, "registry", "security", "api", "portal"},
     "urls": {"portal", "api", "registry", "linkages"},
+    "analysts": {*PURE, "registry", "security", "portal"},
+    "urls": {"portal", "api", "registry", "analysts"},
     "wsgi": set(),
     "pytest_isolation": set(),
     # The CLI reads its table; it imports command modules by name (importlib), not by import statement.

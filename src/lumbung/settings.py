@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "lumbung.jobs",
     "lumbung.owners",
+    "lumbung.analysts",
 ]
 # Background jobs (lumbung.jobs): django-tasks with the database backend of lumbung.jobs.backend,
 # run by `lumbung worker`; the tasks wait in the registry's own database (no extra service).

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("workspace/", include("lumbung.registry.urls")),
     path("programs/", include("lumbung.programs.urls")),
     path("owner/", include("lumbung.owners.urls")),
+    path("analyst/", include("lumbung.analysts.urls")),
     path("", include("lumbung.portal.urls")),
     prefix_default_language=False,
 )

@@ -33,7 +33,8 @@ def analytics(lumbung_home):
 
 @pytest.fixture
 def people(db):
-    """Firm A (32.04, owner with NIK, phone and home address), firm B (35.29), and one user per role."""
+    """Firm A (32.04, owner with NIK, phone and home address), firm B (35.29), and one user per role
+    (the analyst is granted province 32 with record-level lists)."""
     from lumbung.registry.accounts import create_user
     from lumbung.registry.models import AnnualReport, Enterprise
 
@@ -49,7 +50,7 @@ def people(db):
         "other_owner": create_user("owner-b", "owner", enterprises=[b.pk], password=PASSWORD),
         "officer": create_user("officer-3204", "officer", regions=["32.04"], password=PASSWORD),
         "other_officer": create_user("officer-3529", "officer", regions=["35.29"], password=PASSWORD),
-        "analyst": create_user("analyst", "analyst", password=PASSWORD),
+        "analyst": create_user("analyst", "analyst", regions=["32"], records=True, password=PASSWORD),
         "admin": create_user("admin", "admin", password=PASSWORD),
     }
     return {"a": a, "b": b, "reports": reports, "users": users}

@@ -34,11 +34,22 @@ def test_anonymous_indicators_are_the_cli_public_answer(client_api, analytics):
     assert "n_firms" not in rows[0]
 
 
-def test_analyst_gets_unsuppressed_figures_as_the_cli(as_user, people, analytics):
-    client = as_user(people["users"]["analyst"])
+def test_admin_gets_unsuppressed_figures_as_the_cli(as_user, people, analytics):
+    client = as_user(people["users"]["admin"])
     rows = client.get("/api/indicators/", {**QUERY, "page_size": 1000}).json()["results"]
     assert rows == cli(*cli_args(QUERY))
     assert "suppressed" not in rows[0]
+
+
+def test_analyst_gets_unsuppressed_figures_inside_the_grant_only(as_user, people, analytics):
+    client = as_user(people["users"]["analyst"])  # granted province 32
+    inside = client.get("/api/indicators/", {**QUERY, "where": "province=32", "page_size": 1000}).json()["results"]
+    assert inside == cli(*cli_args(QUERY), "--where", "province=32")
+    assert inside and "suppressed" not in inside[0]
+    everywhere = client.get("/api/indicators/", {**QUERY, "page_size": 1000}).json()["results"]
+    assert everywhere == cli(*cli_args(QUERY), "--public")  # no region filter: the public answer
+    outside = client.get("/api/indicators/", {**QUERY, "where": "province=35", "page_size": 1000}).json()
+    assert all("suppressed" in r for r in outside["results"])
 
 
 def test_officer_gets_public_figures(as_user, people, analytics):

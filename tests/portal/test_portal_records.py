@@ -22,7 +22,7 @@ def test_owner_sees_full_nik_in_own_view(client, registry, make_user):
 
 def test_officer_and_analyst_see_it_masked(client, registry, make_user):
     url = f"/enterprises/{registry['B'].pk}"
-    for user in (make_user("dinas_kota", "officer", regions=["32.73"]), make_user("analis", "analyst")):
+    for user in (make_user("dinas_kota", "officer", regions=["32.73"]), make_user("analis", "analyst", regions=["32"], records=True)):
         client.force_login(user)
         html = client.get(url + "/").content.decode()
         body = client.get(url + ".json").content.decode()
@@ -44,13 +44,21 @@ def test_officer_outside_region_gets_404(client, registry, make_user):
     assert client.get(f"/enterprises/{registry['E'].pk}/").status_code == 200
 
 
+def test_analyst_opens_records_only_of_grants_with_records(client, registry, make_user):
+    client.force_login(make_user("analis_angka", "analyst", regions=["32"]))  # figures only
+    assert client.get(f"/enterprises/{registry['B'].pk}/").status_code == 404
+    client.force_login(make_user("analis_bdg", "analyst", regions=["32.73"], records=True))
+    assert client.get(f"/enterprises/{registry['B'].pk}/").status_code == 200
+    assert client.get(f"/enterprises/{registry['A'].pk}/").status_code == 404
+
+
 def test_anonymous_is_sent_to_login(client, registry):
     response = client.get(f"/enterprises/{registry['B'].pk}.json")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_json_keeps_missing_values_null(client, registry, make_user):
-    client.force_login(make_user("analis2", "analyst"))
+    client.force_login(make_user("analis2", "analyst", regions=["32.05"], records=True))
     data = client.get(f"/enterprises/{registry['C'].pk}.json").json()
     [report] = data["reports"]
     assert report["workers"] is None and report["net_assets"] is None and report["sales"] == 10_000_000

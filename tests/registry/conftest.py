@@ -30,7 +30,8 @@ def make_enterprise(db):
 def make_user(db):
     from lumbung.registry.accounts import create_user
 
-    def make(username, role, regions=(), enterprises=(), password="pw-test-123"):
-        return create_user(username, role, regions=regions, enterprises=enterprises, password=password)
+    def make(username, role, regions=(), enterprises=(), password="pw-test-123", records=False):
+        return create_user(username, role, regions=regions, enterprises=enterprises, password=password,
+                           records=records)
 
     return make

@@ -76,6 +76,18 @@ def test_createuser_password_prompt_and_owner_link(make_enterprise):
 
 
 @pytest.mark.django_db
+def test_createuser_analyst_regions_are_grants():
+    from django.contrib.auth.models import User
+
+    result = CliRunner().invoke(main, ["createuser", "analis_jabar", "--role", "analyst", "--region", "32",
+                                       "--region", "3204", "--records"])
+    assert result.exit_code == 0 and "32, 32.04" in result.output
+    user = User.objects.get(username="analis_jabar")
+    assert sorted(user.analyst_grants.values_list("region_code", "records")) == [("32", True), ("32.04", True)]
+    assert not user.region_scopes.exists()
+
+
+@pytest.mark.django_db
 def test_createuser_without_password_cannot_log_in():
     from django.contrib.auth.models import User
 

@@ -38,6 +38,8 @@ from lumbung.indicators.longformat import presented
 from lumbung.indicators.published import load_values
 from lumbung.indicators.schema import REGIME_IDS
 from lumbung.indicators.sqlgen import QueryError
+from lumbung.registry import grants
+from lumbung.registry.access import SEE_ALL
 
 #: The CLI's long-format columns (lumbung.indicators.commands.OUTPUT_COLUMNS).
 OUTPUT_COLUMNS = ("indicator", "value", "numerator", "denominator")
@@ -63,9 +65,18 @@ class NotBuilt(exceptions.APIException):
     default_code = "not_built"
 
 
-def sees_records(user) -> bool:
-    """Whether ``user`` may see unsuppressed figures (analysts and administrators)."""
-    return bool(user and user.is_authenticated and user.has_perm("registry.view_all_enterprises"))
+def sees_records(user, where_items=()) -> bool:
+    """Whether ``user`` may see unsuppressed figures: administrators always, analysts when every
+    region filter of the query lies inside their grants (lumbung.registry.grants.inside)."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.has_perm(SEE_ALL):
+        return True
+    try:
+        where = parse_where(where_items)
+    except DimensionError:
+        return False
+    return grants.inside(user, where)
 
 
 class PublicView(ApiConventions, APIView):
@@ -146,7 +157,7 @@ class IndicatorsView(PublicView):
     def get(self, request):
         query = IndicatorQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        public = not sees_records(request.user)
+        public = not sees_records(request.user, query.validated_data["where"])
         version = versioning.analytics_version()
         key = "api:indicators:" + versioning.etag_for(version, public, sorted(query.validated_data.items()))
         rows = versioning.cached(key, lambda: indicator_rows(query.validated_data, public))

@@ -1,17 +1,22 @@
 """Who may see which enterprise, decided by data rows, not by role names in code.
 
 Roles are Django groups (created by migration 0002) holding ordinary permissions. Visibility of
-enterprise records is the union of three grants, each stored as data (the NetBox pattern of
+enterprise records is the union of four grants, each stored as data (the NetBox pattern of
 permissions with constraints):
 
-- the permission ``registry.view_all_enterprises`` (analyst and admin groups): every enterprise;
+- the permission ``registry.view_all_enterprises`` (admin group): every enterprise;
 - ``RegionScope`` rows (officers of a Dinas): enterprises in that region or any region below it;
+- ``AnalystGrant`` rows with ``records`` true (analysts): enterprises in that region or below it,
+  to view only (a grant never lets anyone add, change or delete);
 - ``EnterpriseOwner`` rows (owners): their own enterprises.
+
+An ``AnalystGrant`` without ``records`` shows no record: only the region's indicators without
+disclosure control (:func:`analyst_regions`, used by the analysts' explorer).
 
 The rules are applied on the queryset, as NetBox's ``RestrictedQuerySet.restrict(user, action)``
 does: ``Enterprise.objects.visible_to(user)`` and ``AnnualReport.objects.visible_to(user)`` (which
 follows the report's enterprise) call :func:`restrict`. This module imports no model: the grants
-are read through the user's own relations (``user.region_scopes``, ``user.owner_links``), so the
+are read through the user's own relations (``user.region_scopes``, ``user.analyst_grants``, ``user.owner_links``), so the
 models can import it at their top.
 """
 
@@ -41,6 +46,23 @@ def region_codes_of(user) -> list[str]:
     return list(user.region_scopes.values_list("region_code", flat=True))
 
 
+def analyst_regions(user, records: bool = False) -> list[str]:
+    """The region codes of ``user``'s analyst grants (those with record-level lists when
+    ``records``), sorted; none for an anonymous or inactive user."""
+    if not _active(user):
+        return []
+    grants = user.analyst_grants.all()
+    if records:
+        grants = grants.filter(records=True)
+    return sorted(set(grants.values_list("region_code", flat=True)))
+
+
+def covers(codes, code: str) -> bool:
+    """Whether one of the region ``codes`` is ``code`` or a region above it."""
+    wanted = set(codes)
+    return any(prefix in wanted for prefix in region_prefixes(code))
+
+
 def _active(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
@@ -59,7 +81,10 @@ def restrict(queryset, user, action: str = "view", via: str = ""):
         return queryset
     owned = user.owner_links.values("enterprise_id")
     own = Q(**{via + "pk__in": owned})
-    return queryset.filter(region_filter(region_codes_of(user), via) | own)
+    codes = region_codes_of(user)
+    if action == "view":
+        codes += analyst_regions(user, records=True)
+    return queryset.filter(region_filter(codes, via) | own)
 
 
 def enterprises_visible_to(user, queryset):
@@ -68,8 +93,8 @@ def enterprises_visible_to(user, queryset):
 
 
 def can_see_region(user, code: str) -> bool:
-    """Whether ``user``'s region scopes cover ``code`` (for forms that pick a region)."""
+    """Whether ``user``'s region scopes cover ``code`` (for forms that pick a region; analyst
+    grants do not: they are for reading)."""
     if user.has_perm(SEE_ALL):
         return True
-    scopes = set(region_codes_of(user))
-    return any(prefix in scopes for prefix in region_prefixes(code))
+    return covers(region_codes_of(user), code)

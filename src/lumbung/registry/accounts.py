@@ -13,7 +13,7 @@ from django.db import transaction
 
 from lumbung import geography
 from lumbung.errors import UserError
-from lumbung.registry.models import Enterprise, EnterpriseOwner, RegionScope
+from lumbung.registry.models import AnalystGrant, Enterprise, EnterpriseOwner, RegionScope
 from lumbung.registry.roles import ROLES
 
 
@@ -41,10 +41,11 @@ def check_password(password: str, user=None) -> None:
 
 
 def create_user(username: str, role: str, regions: Iterable[str] = (), password: str | None = None,
-                enterprises: Iterable[int] = (), email: str = ""):
+                enterprises: Iterable[int] = (), email: str = "", records: bool = False):
     """Create an account in one of the roles. ``regions`` become RegionScope rows (what an officer
-    sees); ``enterprises`` (ids) become EnterpriseOwner links (an owner's own firms). Without a
-    password the account cannot log in until one is set."""
+    sees), or AnalystGrant rows for an analyst (with record-level lists when ``records``);
+    ``enterprises`` (ids) become EnterpriseOwner links (an owner's own firms). Without a password
+    the account cannot log in until one is set."""
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
     codes = sorted({normalize_region(code) for code in regions})
@@ -64,6 +65,10 @@ def create_user(username: str, role: str, regions: Iterable[str] = (), password:
         user.is_staff = ROLES[role].staff
         user.save(update_fields=["is_staff"])
         user.groups.add(Group.objects.get(name=role))
-        RegionScope.objects.bulk_create([RegionScope(user=user, region_code=code) for code in codes])
+        if ROLES[role].grants:
+            AnalystGrant.objects.bulk_create([AnalystGrant(user=user, region_code=code, records=records)
+                                              for code in codes])
+        else:
+            RegionScope.objects.bulk_create([RegionScope(user=user, region_code=code) for code in codes])
         EnterpriseOwner.objects.bulk_create([EnterpriseOwner(user=user, enterprise_id=i) for i in enterprise_ids])
     return user

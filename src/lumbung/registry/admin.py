@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung import rules
 from lumbung.registry.access import can_see_region
-from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise, EnterpriseOwner, RegionScope
+from lumbung.registry.models import AnalystGrant, AnnualReport, AuditEntry, Enterprise, EnterpriseOwner, RegionScope
 from lumbung.registry.validators import validate_owner_nik
 
 
@@ -112,6 +112,13 @@ class AnnualReportAdmin(admin.ModelAdmin):
 @admin.register(RegionScope)
 class RegionScopeAdmin(admin.ModelAdmin):
     list_display = ["user", "region_code"]
+    search_fields = ["user__username", "region_code"]
+
+
+@admin.register(AnalystGrant)
+class AnalystGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "region_code", "records"]
+    list_filter = ["records"]
     search_fields = ["user__username", "region_code"]
 
 

@@ -65,20 +65,24 @@ def _read_password(password_stdin: bool, prompt: bool) -> str | None:
 @click.command("createuser")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(ROLE_NAMES),
-              help="owner (own enterprises), officer (enterprises in --region), analyst (all, read only) "
-                   "or admin.")
+              help="owner (own enterprises), officer (enterprises in --region), analyst (figures of "
+                   "--region, read only) or admin.")
 @click.option("--region", "regions", multiple=True, metavar="CODE",
               help="Kemendagri region code (32, 32.04 or 3204 ...); the account sees enterprises there "
-                   "and below. Repeatable. Needed for officers.")
+                   "and below (an analyst: their figures without suppression). Repeatable. Needed for "
+                   "officers.")
 @click.option("--enterprise", "enterprises", multiple=True, type=int, metavar="ID",
               help="Internal id of an enterprise this owner account owns (its full NIK is shown to them). "
                    "Repeatable.")
+@click.option("--records", is_flag=True,
+              help="Analysts: also the enterprises of --region record by record, not only their figures.")
 @click.option("--email", default="", help="E-mail address of the account.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.option("--password", "prompt_password", is_flag=True,
               help="Ask for the password (hidden, asked twice). Without a password option the account "
                    "cannot log in until an admin sets one.")
-def createuser_command(username, role, regions, enterprises, email, password_stdin, prompt_password) -> None:
+def createuser_command(username, role, regions, enterprises, records, email, password_stdin,
+                       prompt_password) -> None:
     """Create a user account with a role (owner, officer, analyst or admin)."""
     import lumbung
 
@@ -88,8 +92,11 @@ def createuser_command(username, role, regions, enterprises, email, password_std
     password = _read_password(password_stdin, prompt_password)
     # AccountError (a UserError: unknown role or region, a password the validators refuse) becomes one
     # sentence in lumbung.cli.
-    user = create_user(username, role, regions=regions, password=password, enterprises=enterprises, email=email)
-    scopes = ", ".join(user.region_scopes.values_list("region_code", flat=True)) or "-"
+    user = create_user(username, role, regions=regions, password=password, enterprises=enterprises, email=email,
+                       records=records)
+    codes = [*user.region_scopes.values_list("region_code", flat=True),
+             *user.analyst_grants.values_list("region_code", flat=True)]
+    scopes = ", ".join(codes) or "-"
     click.echo(_("Created {user} with role {role}; regions: {regions}.").format(
         user=user.get_username(), role=role, regions=scopes))
 

@@ -1,4 +1,4 @@
-"""Enterprises, their yearly reports, owners, officers' region scopes and the audit trail.
+"""Enterprises, their yearly reports, owners, officers' region scopes, analysts' grants and the audit trail.
 
 Field meanings come from :mod:`lumbung.vocabulary`; money is whole rupiah and a missing value
 is NULL, never zero.
@@ -211,6 +211,25 @@ class RegionScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.region_code}"
+
+
+class AnalystGrant(models.Model):
+    """An analyst may see this region (and every region below it) for statistics: its indicators
+    without disclosure control and, where ``records`` is true, its enterprises record by record.
+    Stored as data, like :class:`RegionScope`; read by :mod:`lumbung.registry.access`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyst_grants")
+    region_code = models.CharField(_("region code"), max_length=13, validators=[validate_region_code])
+    records = models.BooleanField(_("record-level lists"), default=False,
+                                  help_text=_("Also the enterprises themselves, not only their indicators"))
+
+    class Meta:
+        verbose_name = _("analyst grant")
+        verbose_name_plural = _("analyst grants")
+        constraints = [models.UniqueConstraint(fields=["user", "region_code"], name="analyst_grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.region_code}" + (" +records" if self.records else "")
 
 
 class AnnualReport(RuleChecked):

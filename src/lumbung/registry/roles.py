@@ -1,6 +1,6 @@
 """The four roles. Each is a Django group whose permissions are rows in the database (created by
-migration 0002_roles); what a role may see is decided by those rows and by RegionScope /
-EnterpriseOwner rows (see :mod:`lumbung.registry.access`), never by testing role names.
+migration 0002_roles, updated by 0003); what a role may see is decided by those rows and by
+RegionScope / AnalystGrant / EnterpriseOwner rows (see :mod:`lumbung.registry.access`), never by testing role names.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class Role:
     staff: bool  # may log into the admin site (administrators only; it filters records by the same rules)
     permissions: tuple[str, ...]  # "app_label.codename"
     needs_region: bool = False  # sees records only through RegionScope rows, so needs one
+    grants: bool = False  # its regions are AnalystGrant rows (read-only statistics), not RegionScope rows
 
 
 _RECORDS = ("registry.view_enterprise", "registry.view_annualreport")
@@ -35,14 +36,16 @@ ROLES: dict[str, Role] = {
     # Officers work in /workspace/ (registry.views), not in the Django admin (issue 11 point 8).
     "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), False,
                     _RECORDS + _EDIT + ("registry.view_auditentry", "registry.use_workspace"), needs_region=True),
-    "analyst": Role("analyst", _("Analyst: reads every enterprise for statistics, changes nothing"), False,
-                    _RECORDS + ("registry.view_all_enterprises",)),
+    "analyst": Role("analyst", _("Analyst: explores the granted regions' figures, changes nothing"), False,
+                    _RECORDS, grants=True),
     "admin": Role("admin", _("Administrator: every record, users and roles"), True,
                   _RECORDS + _EDIT + ("registry.view_all_enterprises", "registry.use_workspace",
                                       "registry.delete_enterprise",
                                       "registry.delete_annualreport", "registry.view_auditentry",
                                       "registry.view_regionscope", "registry.add_regionscope",
                                       "registry.change_regionscope", "registry.delete_regionscope",
+                                      "registry.view_analystgrant", "registry.add_analystgrant",
+                                      "registry.change_analystgrant", "registry.delete_analystgrant",
                                       "registry.view_enterpriseowner", "registry.add_enterpriseowner",
                                       "registry.change_enterpriseowner", "registry.delete_enterpriseowner",
                                       "registry.view_claim", "registry.change_claim",
