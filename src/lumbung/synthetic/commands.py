@@ -50,9 +50,16 @@ def _effect(text: str | None):
     return parse_effect(text)
 
 
-def _check_out(value: Path, partition_by: str | None) -> None:
+def _check_out(value: Path, partition_by: str | None, format: str = "template") -> None:
     from lumbung.synthetic.output import FORMATS
 
+    if format == "sidt":
+        if partition_by is not None:
+            raise click.BadParameter(_("--format sidt writes one file; leave out --partition-by"),
+                                     param_hint="'--format'")
+        if value.suffix.lower() != ".csv":
+            raise click.BadParameter(_("an SIDT-KUMKM export is a .csv file"), param_hint="'--out'")
+        return
     if partition_by is None and value.suffix.lower() not in FORMATS:
         raise click.BadParameter(_("the file name must end in .csv, .parquet or .xlsx"), param_hint="'--out'")
 
@@ -76,17 +83,26 @@ def _check_out(value: Path, partition_by: str | None) -> None:
               help="Enrol some firms in PROGRAM (more likely when smaller and less productive) and raise their "
                    "INDICATOR by the relative SIZE from the enrolment year (e.g. kur:va_per_worker:0.15); the "
                    "enrolments go to <out>.enrolments.csv.")
+@click.option("--format", "format", type=click.Choice(["template", "sidt"]), default="template", show_default=True,
+              help="template: the import template's columns; sidt: the SIDT-KUMKM export's columns (a .csv file, "
+                   "written in blocks of 250,000 firms), as `lumbung import --format sidt` reads it.")
 def synth_command(firms: int, years: int, seed: int, start_year: int, out: Path, partition_by: str | None,
-                  inject_effect: str | None) -> None:
+                  inject_effect: str | None, format: str) -> None:
     """Write a synthetic, calibrated population of manufacturing firms in the import template format."""
     from lumbung.synthetic import write
 
-    _check_out(out, partition_by)
+    _check_out(out, partition_by, format)
     effect = _effect(inject_effect)
     if effect and partition_by:
         raise click.BadParameter(_("an injected effect cannot be combined with --partition-by"),
                                  param_hint="'--inject-effect'")
+    if effect and format == "sidt":
+        raise click.BadParameter(_("an injected effect is written with the template format only"),
+                                 param_hint="'--inject-effect'")
     started = time.perf_counter()
+    if format == "sidt":
+        _write_sidt(firms, years, seed, start_year, out, started)
+        return
     if partition_by:
         _write_partitioned(firms, years, seed, start_year, out, partition_by, started)
         return
@@ -121,6 +137,21 @@ def _write_partitioned(firms, years, seed, start_year, out, partition_by, starte
         bar.close()
     click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
         rows=written.rows, firms=firms, years=years, path=out, seconds=time.perf_counter() - started))
+
+
+def _write_sidt(firms, years, seed, start_year, out, started) -> None:
+    from lumbung.errors import UserError
+    from lumbung.synthetic.sidt import write_sidt
+
+    bar = TerminalBar(_("Generating"))
+    try:
+        rows, _enterprises = write_sidt(firms, years, seed, out, start_year=start_year, progress=bar)
+    except UserError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        bar.close()
+    click.echo(_("{rows} rows ({firms} firms x {years} years) written to {path} in {seconds:.1f} s").format(
+        rows=rows, firms=firms, years=years, path=out, seconds=time.perf_counter() - started))
 
 
 class _TerminalDemo:
