@@ -132,3 +132,26 @@ def test_supported_outcomes_are_catalogue_indicators():
     from lumbung.indicators.catalogue import catalogue
 
     assert set(OUTCOMES) - {"sales"} <= set(catalogue())
+
+
+def test_the_naive_comparison_on_firm_means_equals_the_row_regression_clustered_by_firm():
+    import numpy as np
+    import statsmodels.api as sm
+
+    from lumbung.evaluation.core import naive
+
+    table, enrolments = inject(generate(3_000, 5, 9), parse_effect("kur:sales:0.1"), 9)
+    panel = build_panel(table, "sales", id_column="source_id")
+    first = pl.from_arrow(enrolments).select(pl.col("source_id").alias("enterprise_id"),
+                                             pl.col("year").cast(pl.Int32).alias("cohort"))
+    estimate, low, high, _relative = naive(panel, first, 0.95)
+    known = panel.filter(pl.col("value").is_not_null())
+    rows = pl.concat([
+        known.join(first, on="enterprise_id").filter(pl.col("year") >= pl.col("cohort")).select(
+            "enterprise_id", "value", pl.lit(1.0).alias("d")),
+        known.join(first, on="enterprise_id", how="anti").filter(pl.col("year") >= first["cohort"].min()).select(
+            "enterprise_id", "value", pl.lit(0.0).alias("d"))])
+    fit = sm.OLS(rows["value"].to_numpy(), sm.add_constant(rows["d"].to_numpy())).fit(
+        cov_type="cluster", cov_kwds={"groups": rows["enterprise_id"].rank("dense").to_numpy()})
+    assert estimate == pytest.approx(fit.params[1], rel=1e-9)
+    assert (high - low) == pytest.approx(float(np.diff(fit.conf_int()[1])[0]), rel=1e-2)

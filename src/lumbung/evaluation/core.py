@@ -147,20 +147,29 @@ def balance(panel: pl.DataFrame, matching: Matching) -> list[BalanceRow]:
 
 def naive(panel: pl.DataFrame, first: pl.DataFrame, level: float) -> tuple[float, float, float, float | None]:
     """The naive comparison: participants' mean outcome in the years from their enrolment
-    against every non-participant's in the same years (no matching, no baseline), by OLS with
-    errors clustered by enterprise; and its value relative to the non-participants' mean."""
+    against every non-participant's in the same years (no matching, no baseline); and its value
+    relative to the non-participants' mean.
+
+    The regression of the rows on a participant dummy with errors clustered by enterprise is
+    computed on each enterprise's mean over its rows, weighted by its number of rows (statsmodels
+    WLS, HC1): the dummy is constant within an enterprise, so the point estimate is the same and
+    the sandwich sums the same per-enterprise scores, on one row per enterprise instead of one
+    per year (a third of the memory at national scale)."""
     known = panel.filter(pl.col("value").is_not_null()).select("enterprise_id", "year", "value")
     treated = known.join(first, on="enterprise_id").filter(pl.col("year") >= pl.col("cohort")).select(
-        "enterprise_id", "year", "value", pl.lit(1.0).alias("participant"))
-    post_years = treated["year"].unique()
-    others = known.join(first, on="enterprise_id", how="anti").filter(pl.col("year").is_in(post_years.implode())).select(
-        "enterprise_id", "year", "value", pl.lit(0.0).alias("participant"))
-    rows = pl.concat([treated, others])
-    if treated.is_empty() or others.is_empty():
+        "enterprise_id", "value", pl.lit(1.0).alias("participant"))
+    if treated.is_empty():
         return math.nan, math.nan, math.nan, None
-    design = sm.add_constant(rows["participant"].to_numpy())
-    groups = rows["enterprise_id"].rank("dense").to_numpy().astype(np.int64)
-    fit = sm.OLS(rows["value"].to_numpy(), design).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    post_years = known.join(first, on="enterprise_id").filter(pl.col("year") >= pl.col("cohort"))["year"].unique()
+    others = known.join(first, on="enterprise_id", how="anti").filter(pl.col("year").is_in(post_years.implode())).select(
+        "enterprise_id", "value", pl.lit(0.0).alias("participant"))
+    if others.is_empty():
+        return math.nan, math.nan, math.nan, None
+    firms = pl.concat([treated, others]).group_by("enterprise_id", "participant").agg(
+        pl.col("value").mean().alias("mean"), pl.len().alias("rows"))
+    design = sm.add_constant(firms["participant"].to_numpy())
+    fit = sm.WLS(firms["mean"].to_numpy(), design, weights=firms["rows"].to_numpy().astype(np.float64)).fit(
+        cov_type="HC1")
     low, high = (float(v) for v in np.asarray(fit.conf_int(alpha=1 - level))[1])
     base = float(fit.params[0])
     return float(fit.params[1]), low, high, (float(fit.params[1]) / base if base else None)
