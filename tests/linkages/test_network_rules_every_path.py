@@ -6,6 +6,7 @@ same rule id on the same field."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -94,3 +95,11 @@ def test_sentra_rules_in_full_clean():
         Sentra(code="S", name="S", kind="XYZ", region_code="99.99").full_clean()
     codes = {field: [e.code for e in errors] for field, errors in error.value.error_dict.items()}
     assert "region.exists" in codes["region_code"] and codes["kind"]
+
+
+def test_docs_list_every_network_rule_with_its_fields_and_source():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "network.md").read_text(encoding="utf-8")
+    for rule in (*rules.NETWORK_RULES, rules.NETWORK_REQUIRED_RULE):
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{rule.id}` |")), None)
+        assert row is not None, f"{rule.id} is not in docs/network.md"
+        assert all(f"`{name}`" in row for name in rule.fields) and rule.source in row, rule.id

@@ -1,13 +1,16 @@
 """Admin pages of the network, filtered as the registry's are: every list and every enterprise
 choice starts from ``visible_to(user)``; what may be saved is :mod:`lumbung.rules` (``clean()``).
-Django's model permissions for these models are given to administrators (superusers); officers
-enter linkages and memberships in the workspace pages (lumbung.linkages.views)."""
+Permissions are granted to the admin and officer groups by migration 0002_roles; an officer's
+sentra and cooperatives are those of their regions. Officers and owners also enter linkages and
+memberships on the network pages (lumbung.linkages.views)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from lumbung.linkages.models import Cooperative, Linkage, Membership, Sentra
+from lumbung.registry.access import SEE_ALL, can_see_region, region_codes_of, region_filter
 from lumbung.registry.models import Enterprise
 
 
@@ -39,15 +42,30 @@ class MembershipAdmin(Restricted):
     list_select_related = ["enterprise", "sentra", "cooperative"]
 
 
+class RegionGroupAdmin(admin.ModelAdmin):
+    """Sentra and cooperatives: an officer sees and saves those of the regions in their scope."""
+
+    def get_queryset(self, request):
+        groups = super().get_queryset(request)
+        if request.user.has_perm(SEE_ALL):
+            return groups
+        return groups.filter(region_filter(region_codes_of(request.user)))
+
+    def save_model(self, request, obj, form, change):
+        if not can_see_region(request.user, obj.region_code):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Sentra)
-class SentraAdmin(admin.ModelAdmin):
+class SentraAdmin(RegionGroupAdmin):
     list_display = ["code", "name", "kind", "region_code", "upt"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "region_code"]
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(admin.ModelAdmin):
+class CooperativeAdmin(RegionGroupAdmin):
     list_display = ["code", "name", "kind", "region_code"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "region_code"]
