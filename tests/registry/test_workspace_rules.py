@@ -10,9 +10,8 @@ import pytest
 from django.urls import reverse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_rules_every_path import ENTERPRISE_CASES, GOOD_ENTERPRISE, GOOD_REPORT, REPORT_CASES  # noqa: E402
-
 from lumbung.registry.models import AnnualReport, Enterprise  # noqa: E402
+from test_rules_every_path import ENTERPRISE_CASES, GOOD_ENTERPRISE, GOOD_REPORT, REPORT_CASES  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
