@@ -15,8 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from workspace_samples import upload_rows, write_csv
 
+from lumbung.indicators import analytics
 from lumbung.jobs.worker import run_pending
+from lumbung.registry import quality
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
+from lumbung.registry.rows import RegistryRows
 from lumbung.registry.sizeclass_sql import class_q
 from lumbung.sizeclass import CLASSES, REGIME_IDS, classify_many
 
@@ -217,3 +220,26 @@ def test_size_class_in_the_database_equals_classify_many(make_enterprise):
         for size_class in CLASSES:
             got = set(AnnualReport.objects.filter(class_q(regime, size_class)).values_list("pk", flat=True))
             assert got == {pk for pk, c in expected.items() if c == size_class}, (regime, size_class)
+
+
+def test_quality_violations_of_the_region_linked_to_records(officer_client, make_enterprise):
+    """wages_missing_with_paid_workers (rules/quality.toml): paid workers but no wages."""
+    flagged = make_enterprise(name="Tanpa Upah Bandung", region_code="32.04.05")
+    AnnualReport.objects.create(enterprise=flagged, year=2023, workers=4, workers_paid=2, sales=90_000_000)
+    clean = make_enterprise(name="Rapi Bandung", region_code="32.04.06")
+    AnnualReport.objects.create(enterprise=clean, year=2023, workers=4, workers_paid=2, wages=30_000_000,
+                                sales=90_000_000)
+    elsewhere = make_enterprise(name="Tanpa Upah Sumenep", region_code="35.29")
+    AnnualReport.objects.create(enterprise=elsewhere, year=2023, workers=4, workers_paid=2, sales=90_000_000)
+    analytics.build(RegistryRows())
+    quality.clear()
+    response = officer_client.get(reverse("workspace:quality"))
+    ids = {row["enterprise_id"] for row in response.context["rows"]}
+    assert flagged.pk in ids and elsewhere.pk not in ids and clean.pk not in ids
+    assert reverse("workspace:enterprise_detail", args=[flagged.pk]) in response.content.decode()
+    listed = officer_client.get(reverse("workspace:enterprise_list"), {"quality": "yes"})
+    assert names(listed) == ["Tanpa Upah Bandung"]
+    unflagged = officer_client.get(reverse("workspace:enterprise_list"), {"quality": "no"})
+    assert names(unflagged) == ["Rapi Bandung"]
+    page = officer_client.get(reverse("workspace:enterprise_detail", args=[flagged.pk])).content.decode()
+    assert reverse("workspace:quality") in page

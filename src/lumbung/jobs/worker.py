@@ -71,7 +71,6 @@ def run_worker(interval: float = 1.0, once: bool = False, stop: threading.Event 
     if echo:
         echo(f"worker {worker_id} waiting for tasks (queues: {', '.join(queues)})")
     while True:
-        close_old_connections()
         total += run_pending(worker_id, queues)
         if once or (stop is not None and stop.is_set()):
             return total
@@ -79,3 +78,4 @@ def run_worker(interval: float = 1.0, once: bool = False, stop: threading.Event 
             stop.wait(interval)
         else:
             time.sleep(interval)
+        close_old_connections()  # a long-running worker drops connections the database has closed
