@@ -96,11 +96,20 @@ def _entry(raw: dict, where: str) -> Entry:
 
 
 @lru_cache(maxsize=4)
-def load(path: Path = CATALOGUE) -> tuple[Entry, ...]:
+def load(path: Path | str = CATALOGUE) -> tuple[Entry, ...]:
     """The entries of a catalogue file, checked (rules parsed, types and aspects known)."""
-    with open(path, "rb") as handle:
-        data = tomllib.load(handle)
-    entries = tuple(_entry(raw, f"{path.name}: program {i + 1}") for i, raw in enumerate(data.get("program", [])))
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise UserError(_("{name}: cannot read the file ({error})").format(name=path.name, error=error.strerror)) from error
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(_("{name}: not a TOML catalogue ({error})").format(name=path.name, error=error)) from error
+    programs = data.get("program")
+    if not isinstance(programs, list) or not programs or not all(isinstance(p, dict) for p in programs):
+        raise UserError(_("{name}: the catalogue has no [[program]] entries").format(name=path.name))
+    entries = tuple(_entry(raw, f"{path.name}: program {i + 1}") for i, raw in enumerate(programs))
     slugs = [e.slug for e in entries]
     if len(set(slugs)) != len(slugs):
         raise UserError(_("{name}: a program slug appears twice").format(name=path.name))

@@ -25,7 +25,7 @@ def programs_group() -> None:
 
 
 @programs_group.command("seed")
-@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A catalogue TOML file (default: the shipped catalogue, KUR and the historical schemes).")
 def seed_command(path: Path | None) -> None:
     """Load the program catalogue into the database (created or updated by slug; safe to repeat)."""
@@ -144,14 +144,14 @@ def import_bank_reports_command(path: Path, dry_run: bool, errors: Path | None) 
 
 
 @programs_group.command("template")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(["enrolments", "bank-reports"]), default="enrolments", show_default=True)
-def template_command(path: Path, kind: str) -> None:
-    """Write an empty import template (header only) for enrolments or bank credit reports."""
+def template_command(out: Path, kind: str) -> None:
+    """Write an empty import template (header only, CSV) for enrolments or bank credit reports."""
     _setup()
     from lumbung.programs.importer import write_template
 
-    click.echo(str(write_template(path, kind)))
+    click.echo(str(write_template(out, kind)))
 
 
 commands = [programs_group]

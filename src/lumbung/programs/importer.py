@@ -24,6 +24,7 @@ import polars as pl
 from django.db import transaction
 
 from lumbung import rules
+from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.imports.readers import LINE, RawTable, read_path
 from lumbung.imports.results import ImportResult, RowError, UnusableFile, write_errors
@@ -73,6 +74,10 @@ BANK_TEMPLATE = ("bank", "year", "period", "outstanding_credit", "small_business
 def write_template(path, kind: str = "enrolments") -> Path:
     """An empty template (header only) for ``kind``: "enrolments" or "bank-reports"."""
     path = Path(path)
+    if path.is_dir() or path.suffix.lower() != ".csv":
+        raise UserError(_("{name}: the template is written as a .csv file").format(name=path.name or str(path)))
+    if not path.parent.is_dir():
+        raise UserError(_("{name}: no such folder").format(name=path.parent))
     header = ENROLMENT_TEMPLATE if kind == "enrolments" else BANK_TEMPLATE
     path.write_text(",".join(header) + "\n", encoding="utf-8")
     return path

@@ -240,7 +240,8 @@ def eligibility_counts(slugs: list[str], region: str | None = None, year: int | 
     result = eligible_all({p.slug: p.eligibility for p in programs}, registry_frame(regions), year=year)
     if out is not None:
         out = Path(out)
-        if out.suffix.lower() not in (".csv", ".parquet"):
+        if out.suffix.lower() not in (".csv", ".parquet") or out.is_dir():
             raise UserError(_("{name}: write .csv or .parquet").format(name=out.name))
+        out.parent.mkdir(parents=True, exist_ok=True)
         result.sort(KEY).write_parquet(out) if out.suffix.lower() == ".parquet" else result.sort(KEY).write_csv(out)
     return counts(result)
