@@ -57,6 +57,7 @@ GRAPH: dict[str, set[str]] = {
     "portal": {*PURE, "registry", "security", "wsgi"},
     "api": {*PURE, "registry", "security"},
     "programs": {*PURE, "registry", "security"},
+    "owners": {*PURE, "registry", "portal", "security"},
     "urls": {"portal", "api", "registry"},
     "wsgi": set(),
     "pytest_isolation": set(),
