@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import peers_sample
 import pytest
-from conftest import PASSWORD
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import PASSWORD
 from lumbung.owners.models import OwnerContact
 from lumbung.registry.claims import approve_claim, reject_claim
 from lumbung.registry.models import AnnualReport, AuditEntry, Claim, Enterprise
