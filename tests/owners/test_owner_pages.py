@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import PASSWORD
 from lumbung.owners.models import OwnerContact
 from lumbung.registry.claims import approve_claim, reject_claim
 from lumbung.registry.models import AnnualReport, AuditEntry, Claim, Enterprise
 
 pytestmark = pytest.mark.django_db
+PASSWORD = "kopi-susu-2024"  # as in conftest.py
 
 
 def en(name: str, *args) -> str:
