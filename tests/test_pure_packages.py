@@ -71,6 +71,7 @@ GRAPH: dict[str, set[str]] = {
     "api": {*PURE, "registry", "security", "jobs"},
     "programs": {*PURE, "registry", "security"},
     "programs": {*PURE, "registry", "security", "portal", "api"},
+    "owners": {*PURE, "registry", "portal", "security"},
     "urls": {"portal", "api", "registry"},
     "programs": {*PURE, "registry", "security"},
     "linkages": {*PURE, "registry", "security", "api", "portal"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lumbung.indicators.schema import partition_path, size_column
 from lumbung.indicators.benchmark import REGIME
+from lumbung.indicators.schema import partition_path, size_column
 
 COLUMNS = ("enterprise_id", "workers", "workers_paid", "workers_female", "sales", "output", "inputs",
            "value_added", "wages", "exports", "imported_inputs")

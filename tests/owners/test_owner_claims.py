@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from lumbung.registry.claims import ClaimError, approve_claim, decidable_by, reject_claim, submit_claim
 from lumbung.registry.models import Claim, Enterprise
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def test_an_officer_of_the_region_approves_and_the_owner_link_is_made(firm, owner, officer):

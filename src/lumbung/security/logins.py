@@ -12,6 +12,7 @@ processes on one machine).
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
@@ -39,8 +40,27 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+_PHONE_SEPARATORS = re.compile(r"[\s().\-]")
+_PHONE_LIKE = re.compile(r"^\+?[0-9]{8,16}$")
+
+
+def canonical_username(username: str) -> str:
+    """What the failure count is keyed by: lower case, and a phone number in one form whatever its
+    separators or prefix ("0812-3456-7890", "+62 812 3456 7890" -> "+6281234567890"), so that
+    writing one number in many ways does not multiply the attempts (owners log in by phone)."""
+    text = username.strip().lower()
+    compact = _PHONE_SEPARATORS.sub("", text)
+    if "@" in text or not _PHONE_LIKE.match(compact):
+        return text
+    if compact.startswith("0"):
+        return "+62" + compact[1:]
+    if compact.startswith("62"):
+        return "+" + compact
+    return compact
+
+
 def _key(username: str, address: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().lower()}\0{address}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{canonical_username(username)}\0{address}".encode()).hexdigest()
     return f"lumbung-login-failures:{digest}"
 
 
