@@ -141,6 +141,25 @@ def test_a_user_cannot_see_or_revoke_another_users_token(as_user, people):
     assert theirs.pk not in ids(client.get("/api/tokens/"))
 
 
+def test_browser_session_lists_and_revokes_its_tokens_with_csrf(people):
+    from django.test import Client
+
+    from lumbung.api import tokens
+
+    mine, _ = tokens.issue(people["users"]["owner"], "laptop")
+    theirs, _ = tokens.issue(people["users"]["other_owner"], "theirs")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people["users"]["owner"])
+    listed = [t["id"] for t in browser.get("/api/tokens/").json()["results"]]
+    assert listed == [mine.pk]
+    assert browser.delete(f"/api/tokens/{mine.pk}/").status_code == 403  # no CSRF token
+    browser.get("/accounts/login/")  # sets the CSRF cookie
+    csrf = browser.cookies["csrftoken"].value
+    assert browser.delete(f"/api/tokens/{theirs.pk}/", HTTP_X_CSRFTOKEN=csrf).status_code == 404
+    assert browser.delete(f"/api/tokens/{mine.pk}/", HTTP_X_CSRFTOKEN=csrf).status_code == 204
+    assert browser.get("/api/tokens/").json()["results"] == []
+
+
 def test_token_requests_are_throttled(client_api, people):
     statuses = [client_api.post("/api/token/", {"username": "owner-a", "password": "x"}, format="json").status_code
                 for _ in range(11)]

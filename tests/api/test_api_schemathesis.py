@@ -1,6 +1,8 @@
 """Schema-driven fuzzing of the whole API (issues 10.6 and 11.13), bounded for CI: every operation
-of /api/openapi.json with generated requests, anonymous and as a region-scoped officer. No 5xx,
-no response that breaks the schema, and no record outside the officer's scope."""
+of /api/openapi.json with generated requests, anonymous and as each signed-in role (owner,
+region-scoped officer, analyst granted province 32 with records, administrator). No 5xx, no
+response that breaks the schema, and no record outside the caller's scope (``visible_to(user)``,
+read again at each response: records the caller created are theirs to see)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 #: Generated requests per operation and caller: about 20 operations, a minute in all on one core.
 EXAMPLES = 10
+#: The same for each further role of test_role_fuzz_stays_in_scope (bounded: four roles in all).
+ROLE_EXAMPLES = 5
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
@@ -41,12 +45,12 @@ def api_schema(people, analytics, monkeypatch):
         signals.request_finished.connect(close_old_connections)
 
 
-def fuzz(schema, headers: dict, inspect) -> list[str]:
+def fuzz(schema, headers: dict, inspect, examples: int = EXAMPLES) -> list[str]:
     seen = []
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def run(case):
@@ -103,3 +107,43 @@ def test_officer_fuzz_stays_in_scope(api_schema, people):
     # Nothing the officer wrote landed outside their regions.
     assert not Enterprise.objects.exclude(region_code__startswith="32.04").exclude(pk=people["b"].pk).exists()
     assert set(AnnualReport.objects.filter(enterprise=people["b"]).values_list("pk", flat=True)) == outside_reports
+
+
+@pytest.mark.parametrize("role", ["owner", "analyst", "admin"])
+def test_role_fuzz_stays_in_scope(api_schema, people, role):
+    from lumbung.api import tokens
+    from lumbung.api.models import Token
+    from lumbung.registry.access import region_filter
+    from lumbung.registry.models import AnnualReport, Enterprise
+
+    user = people["users"][role]
+    _, key = tokens.issue(user, "fuzz")
+    checked = []
+
+    def in_scope(path, response):
+        if response.status_code >= 300:
+            return
+        if path.startswith("/api/tokens"):
+            own = set(Token.objects.filter(user=user).values_list("pk", flat=True))
+            assert all(row["id"] in own for row in rows_of(response)), path
+        if not path.startswith(("/api/enterprises", "/api/reports")):
+            return
+        enterprises = set(Enterprise.objects.visible_to(user).values_list("pk", flat=True))
+        reports = set(AnnualReport.objects.visible_to(user).values_list("pk", flat=True))
+        for row in rows_of(response):
+            checked.append(row["id"])
+            if path.startswith("/api/enterprises"):
+                assert row["id"] in enterprises, (role, path, row["id"])
+            else:
+                assert row["id"] in reports and row["enterprise"] in enterprises, (role, path, row["id"])
+
+    fuzz(api_schema, {"Authorization": f"Token {key}"}, in_scope, ROLE_EXAMPLES)
+    assert checked, "no record answer was checked"
+    if role == "analyst":  # granted province 32 with records: never firm B (35.29), writes nothing
+        assert not Enterprise.objects.visible_to(user).filter(pk=people["b"].pk).exists()
+        assert not Enterprise.objects.visible_to(user).exclude(region_filter(["32"])).exists()
+        assert set(Enterprise.objects.values_list("pk", flat=True)) == {people["a"].pk, people["b"].pk}
+    if role == "owner":  # owners create no enterprise; their reports stay on their firm
+        assert set(Enterprise.objects.values_list("pk", flat=True)) == {people["a"].pk, people["b"].pk}
+        assert set(AnnualReport.objects.filter(enterprise=people["b"]).values_list("pk", flat=True)) == {
+            people["reports"]["Usaha B"].pk}
