@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'classify': ('lumbung.sizeclass.commands', 'Size class of one business under one regime, with the criterion that decided it, the disagreements between criteria and the missing inputs.'),
     'createuser': ('lumbung.registry.commands', 'Create a user account with a role (owner, officer, analyst or admin).'),
     'demo': ('lumbung.synthetic.commands', 'Create the database if needed and load a synthetic population into it (safe to repeat).'),
+    'doctor': ('lumbung.registry.commands', 'Report what is misconfigured (system checks, database, data folder, NIK keys, analytics freshness, Spark and Dask), one line per finding; exit status 1 when there is an error.'),
     'export': ('lumbung.imports.commands', "Export enterprises and yearly reports in the template format (owners' NIK never exported)."),
     'import': ('lumbung.imports.commands', 'Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.'),
     'import-table': ('lumbung.indicators.commands', 'Load a published aggregate table (region x size class x measure) for --source published.'),
