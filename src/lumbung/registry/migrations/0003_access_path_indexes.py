@@ -2,7 +2,8 @@
 operator class on PostgreSQL (= and LIKE 'prefix%' from one index, instead of Django's plain index
 plus a second "_like" index per column); the NIK digest gets one plain index (equality only, no
 "_like" twin); the reports' own index on enterprise_id goes (the unique (enterprise, year) index
-starts with that column and serves every look-up by enterprise).
+starts with that column and serves every look-up by enterprise); on PostgreSQL the NIB's "_like"
+twin goes too (see OLD).
 
 Django's AlterField would rebuild both tables on SQLite (a full copy of a large registry, three
 times); the state changes are Django's, the database changes are made here by dropping and
@@ -14,9 +15,12 @@ import lumbung.registry.validators
 from django.conf import settings
 from django.db import migrations, models
 
-#: (table, column): the single-column, non-unique indexes Django made for db_index=True.
+#: (table, column): the single-column, non-unique indexes Django made for db_index=True, and on
+#: PostgreSQL the "_like" twin of the unique NIB (no access path searches a NIB by prefix without
+#: also searching names by substring, which no index serves; equality uses the unique index).
 OLD = (("registry_enterprise", "region_code"), ("registry_enterprise", "kbli"),
-       ("registry_enterprise", "owner_nik_digest"), ("registry_annualreport", "enterprise_id"))
+       ("registry_enterprise", "owner_nik_digest"), ("registry_annualreport", "enterprise_id"),
+       ("registry_enterprise", "nib"))
 NEW = ("enterprise_region_idx", "enterprise_kbli_idx", "enterprise_nik_digest_idx")
 
 
@@ -44,7 +48,8 @@ def backwards(apps, schema_editor):
         schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
     like = schema_editor.connection.vendor == "postgresql"
     for table, column in OLD:
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{table}_{column}_idx" ON "{table}" ("{column}")')
+        if column != "nib":  # the unique index stays
+            schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{table}_{column}_idx" ON "{table}" ("{column}")')
         if like and table == "registry_enterprise":
             schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{table}_{column}_like" ON "{table}" '
                                   f'("{column}" varchar_pattern_ops)')
