@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'createuser': ('lumbung.registry.commands', 'Create a user account with a role (owner, officer, analyst or admin).'),
     'demo': ('lumbung.synthetic.commands', 'Create the database if needed and load a synthetic population into it (safe to repeat).'),
     'evaluate': ('lumbung.evaluation.commands', 'Impact of a program on an outcome: participants against matched non-participants, difference in differences.'),
+    'doctor': ('lumbung.registry.commands', 'Report what is misconfigured (system checks, database, data folder, NIK keys, analytics freshness, Spark and Dask), one line per finding; exit status 1 when there is an error.'),
     'export': ('lumbung.imports.commands', "Export enterprises and yearly reports in the template format (owners' NIK never exported)."),
     'export-network': ('lumbung.linkages.commands', 'Export every linkage or membership in the format that `import-network` reads.'),
     'import': ('lumbung.imports.commands', 'Import enterprises and yearly reports from a .csv, .xlsx or .parquet file.'),

@@ -151,4 +151,25 @@ def _unusable(message: str) -> click.ClickException:
     return error
 
 
-commands = [init_command, createuser_command, rotate_nik_key_command, backup_command, restore_command]
+@click.command("doctor")
+def doctor_command() -> None:
+    """Report what is misconfigured (system checks, database, data folder, NIK keys, analytics
+    freshness, Spark and Dask), one line per finding; exit status 1 when there is an error."""
+    import lumbung
+
+    try:
+        lumbung.setup_django()
+    except Exception as error:  # noqa: BLE001 - settings that do not load are the finding itself
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        click.echo("ERROR   settings: " + _("the settings do not load: {reason}").format(reason=reason))
+        raise SystemExit(1) from None
+    from lumbung.registry.doctor import diagnose, has_errors
+
+    findings = diagnose()
+    for finding in findings:
+        click.echo(finding.line())
+    if has_errors(findings):
+        raise SystemExit(1)
+
+
+commands = [init_command, createuser_command, rotate_nik_key_command, backup_command, restore_command, doctor_command]

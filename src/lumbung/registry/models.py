@@ -91,12 +91,12 @@ class Enterprise(RuleChecked):
                                     choices=[("F", _("female")), ("M", _("male"))])
     # The NIK is personal data (UU 27/2022): stored encrypted, with a keyed digest for matching.
     owner_nik_token = models.TextField(null=True, blank=True, editable=False)
-    owner_nik_digest = models.CharField(max_length=64, null=True, blank=True, db_index=True, editable=False)
+    owner_nik_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # indexed in Meta
     founded_year = models.SmallIntegerField(_("year founded"), null=True, blank=True)
-    region_code = models.CharField(_("region code"), max_length=13, db_index=True,
+    region_code = models.CharField(_("region code"), max_length=13,  # indexed in Meta
                                    validators=[validate_region_code],
                                    help_text=_("Kemendagri code, dotted, any level down to village"))
-    kbli = models.CharField(_("KBLI"), max_length=5, db_index=True, validators=[validate_kbli],
+    kbli = models.CharField(_("KBLI"), max_length=5, validators=[validate_kbli],  # indexed in Meta
                             help_text=_("KBLI 2020 subclass, 5 digits"))
     kbli_version = models.SmallIntegerField(_("KBLI version"), default=2020)
     legal_status = models.CharField(_("legal status"), max_length=16, null=True, blank=True,
@@ -128,6 +128,16 @@ class Enterprise(RuleChecked):
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id"], name="enterprise_source_id_unique",
                                     condition=models.Q(source_id__isnull=False)),
+        ]
+        # The access paths (docs/postgresql.md shows the plans): a region and everything below it
+        # (region_code = 'X' OR LIKE 'X.%'), a KBLI subclass or its prefix, a NIK digest (equality).
+        # One index each: on PostgreSQL the pattern operator class serves both = and LIKE 'prefix%'
+        # whatever the database's collation, so Django's second "_like" index per column is not
+        # made (opclasses are ignored elsewhere: SQLite gets one plain index, as before).
+        indexes = [
+            models.Index(fields=["region_code"], name="enterprise_region_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["kbli"], name="enterprise_kbli_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["owner_nik_digest"], name="enterprise_nik_digest_idx"),
         ]
 
     def __str__(self) -> str:
@@ -233,7 +243,9 @@ class AnalystGrant(models.Model):
 
 
 class AnnualReport(RuleChecked):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports")
+    # No index of its own: the unique (enterprise, year) index below starts with it and serves
+    # every look-up by enterprise (one index fewer to maintain on each imported report).
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports", db_index=False)
     year = models.SmallIntegerField(_("year"))
     workers = models.PositiveIntegerField(_("persons engaged"), null=True, blank=True,
                                           help_text=_("Owner and unpaid family workers included"))

@@ -9,7 +9,8 @@ the export, the lab's population) reads them here, so the join is written once:
 * :func:`year_counts`: reports per year (a deletion shows as a smaller count);
 * :func:`iter_batches`: the rows, streamed as ``pyarrow.RecordBatch`` of at most ``batch_size``
   rows, in year order, read through the DB-API connection under Django's (a plain cursor on
-  SQLite, a server-side cursor on PostgreSQL, never ORM objects), so memory stays bounded;
+  SQLite; on PostgreSQL ``COPY (query) TO STDOUT`` in CSV, parsed by Arrow's streaming CSV reader
+  into columns, with no Python object per value; never ORM objects), so memory stays bounded;
 * :func:`reports_table`: the same rows as one ``pyarrow.Table``;
 * :func:`network_table`: the linkages and memberships (lumbung.linkages) in the analytics layout
   (:data:`lumbung.indicators.source.NETWORK_SCHEMA`); their changes count in the high-water mark
@@ -27,10 +28,13 @@ Django must be set up before this module is imported (``lumbung.setup_django()``
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
+import psycopg
 import pyarrow as pa
+import pyarrow.csv as pacsv
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -41,6 +45,8 @@ from lumbung.registry.models import AnnualReport, Enterprise
 
 #: Rows per batch by default (about 40 MiB of Python tuples at the registry's width).
 BATCH_SIZE = 100_000
+#: Bytes of CSV parsed at a time when reading PostgreSQL through COPY (about 40,000 rows).
+COPY_BLOCK = 8 << 20
 KEY = "enterprise_id"
 #: Enterprise columns that can be read (every vocabulary field but the owner's NIK).
 ENTERPRISE_COLUMNS = tuple(c for c in F.ENTERPRISE_COLUMNS if c != "owner_nik")
@@ -166,19 +172,51 @@ def _select(columns: tuple[str, ...], years: Iterable[int] | None, region: str |
     return sql, params
 
 
-def _chunks(sql: str, params: list, batch_size: int) -> Iterator[list[tuple]]:
-    """Rows in chunks through the DB-API connection under Django's (no ORM objects)."""
+class _CopyStream(io.RawIOBase):
+    """The data blocks of a ``COPY ... TO STDOUT`` as a readable binary file (for Arrow's CSV reader)."""
+
+    def __init__(self, copy) -> None:
+        self.blocks = iter(copy)
+        self.left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.left:
+            block = next(self.blocks, None)
+            if block is None:
+                return 0
+            self.left = bytes(block)
+        size = min(len(buffer), len(self.left))
+        buffer[:size] = self.left[:size]
+        self.left = self.left[size:]
+        return size
+
+
+def _copy_batches(sql: str, params: list, target: pa.Schema, batch_size: int) -> Iterator[pa.RecordBatch]:
+    """PostgreSQL: the query's rows through ``COPY (query) TO STDOUT (FORMAT csv)``, parsed by
+    Arrow's streaming CSV reader straight into columns (no Python object per value). In CSV, NULL
+    is an unquoted empty field and an empty string a quoted one; booleans are ``t``/``f``."""
     connection.ensure_connection()
     raw = connection.connection
-    if connection.vendor == "postgresql":
-        # A server-side cursor, so the result is streamed rather than loaded whole.
-        with transaction.atomic(), raw.cursor(name="lumbung_registry_rows") as cursor:
-            cursor.itersize = batch_size
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(batch_size):
-                yield rows
-        return
-    cursor = raw.cursor()  # SQLite: the sqlite3 cursor itself, without Django's wrapper
+    query = psycopg.ClientCursor(raw).mogrify(sql, params)  # COPY takes no parameters: bound here
+    options = pacsv.ConvertOptions(column_types=target, true_values=["t"], false_values=["f"],
+                                   strings_can_be_null=True, quoted_strings_can_be_null=False)
+    read = pacsv.ReadOptions(column_names=target.names, block_size=COPY_BLOCK)
+    with transaction.atomic(), raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+        reader = pacsv.open_csv(io.BufferedReader(_CopyStream(copy), COPY_BLOCK), read_options=read,
+                                convert_options=options)
+        for parsed in reader:
+            batch = pa.RecordBatch.from_arrays(parsed.columns, schema=target)  # the key is NOT NULL
+            for start in range(0, batch.num_rows, batch_size):
+                yield batch.slice(start, batch_size)
+
+
+def _chunks(sql: str, params: list, batch_size: int) -> Iterator[list[tuple]]:
+    """SQLite: rows in chunks through the DB-API connection under Django's (no ORM objects)."""
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()  # SQLite: the sqlite3 cursor itself, without Django's wrapper
     try:
         cursor.execute(sql.replace("%s", "?"), params)
         while rows := cursor.fetchmany(batch_size):
@@ -207,6 +245,9 @@ def iter_batches(years: Iterable[int] | None = None, batch_size: int = BATCH_SIZ
     chosen = _columns(columns)
     target = schema(chosen)
     sql, params = _select(chosen, None if years is None else sorted(set(years)), region)
+    if connection.vendor == "postgresql":
+        yield from _copy_batches(sql, params, target, batch_size)
+        return
     for rows in _chunks(sql, params, batch_size):
         yield _batch(rows, target)
 

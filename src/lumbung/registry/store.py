@@ -59,6 +59,8 @@ REGISTRY_KEY = re.compile(r"^lumbung:(\d+)$")
 IMPORT_LOCK = 0x4C554D42
 #: How often a batch that met a concurrent writer's row (IntegrityError) is planned again.
 RETRIES = 3
+AUDIT_COLUMNS = ("timestamp", "actor_id", "actor_name", "source", "action", "model", "object_id", "object_repr",
+                 "changes")
 
 
 @dataclass
@@ -320,14 +322,11 @@ class _BatchWriter:
 
         actor = audit_trail.current_actor()
         who = (actor.pk, actor.get_username()[:150]) if getattr(actor, "is_authenticated", False) else (None, "")
-        json_value = "CAST(%s AS jsonb)" if self.connection.vendor == "postgresql" else "%s"
         table = self.connection.ops.quote_name(AuditEntry._meta.db_table)
         rows = [(self.now, *who, self.audit_source[:255], e["action"], e["model"], e["object_id"],
                  str(e["object_repr"])[:255], json.dumps(e["changes"]) if e["changes"] else "{}") for e in entries]
         with _Cursor(self.connection) as cursor:
-            cursor.insert_many(f"INSERT INTO {table} (timestamp, actor_id, actor_name, source, action, model, "
-                               f"object_id, object_repr, changes)", f"(%s, %s, %s, %s, %s, %s, %s, %s, {json_value})",
-                               rows)
+            cursor.insert_rows(table, AUDIT_COLUMNS, rows)
 
     def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str | tuple:
         """What to do with one enterprise: insert (id None) or update (changes); a reason to reject
@@ -443,8 +442,7 @@ class _BatchWriter:
             values += [pl.col("_token").alias("owner_nik_token"), pl.col("_digest").alias("owner_nik_digest")]
         rows = frame.select(values)
         with _Cursor(self.connection) as cursor:
-            cursor.insert_many(f"INSERT INTO {self.ent_table} ({', '.join(rows.columns)})",
-                               f"({', '.join(['%s'] * len(rows.columns))})", rows.rows())
+            cursor.insert_frame(self.ent_table, rows)
         # Created records are in the file and in the registry: the entry says who, when and from
         # which file; a later change lists old and new values.
         names = frame["name"].to_list() if "name" in frame.columns else [""] * frame.height
@@ -480,15 +478,13 @@ class _BatchWriter:
         moving = [p["id"] for p in plans if "nib" in p["changes"]]
         with _Cursor(self.connection) as cursor:
             if moving:
-                cursor.executemany(f"UPDATE {self.ent_table} SET nib = NULL WHERE id = %s", [(i,) for i in moving])
-            sets = ", ".join(f"{c} = %s" for c in self.ent_cols)
-            cursor.executemany(f"UPDATE {self.ent_table} SET {sets}, updated_at = %s WHERE id = %s",
+                cursor.update_rows(self.ent_table, ("nib",), [(None, i) for i in moving])
+            cursor.update_rows(self.ent_table, (*self.ent_cols, "updated_at"),
                                [[*(p["values"][c] for c in self.ent_cols), self.now, p["id"]] for p in plans])
             nik_changes = [p for p in plans if "owner_nik" in p["changes"]]
             if nik_changes:
-                cursor.executemany(
-                    f"UPDATE {self.ent_table} SET owner_nik_token = %s, owner_nik_digest = %s WHERE id = %s",
-                    [(p["nik"][1], p["nik"][2], p["id"]) for p in nik_changes])
+                cursor.update_rows(self.ent_table, ("owner_nik_token", "owner_nik_digest"),
+                                   [(p["nik"][1], p["nik"][2], p["id"]) for p in nik_changes])
         for plan in plans:
             audit.append({"action": "update", "model": "enterprise", "object_id": plan["id"],
                           "object_repr": plan["values"].get("name") or "", "changes": plan["changes"]})
@@ -505,8 +501,10 @@ class _BatchWriter:
         known = reports.filter(~pl.col(KEY).is_in(list(new_keys)))
         existing = self._existing_reports(known[ENTERPRISE_ID].unique().to_list()) if known.height else {}
         stamp = pl.lit(self.now, dtype=pl.String) if isinstance(self.now, str) else pl.lit(self.now)
-        inserts = fresh.select(ENTERPRISE_ID, "year", *self.rep_cols, stamp.alias("_c"), stamp.alias("_u")).rows()
-        updates = []
+        cols = ["enterprise_id", "year", *self.rep_cols, "created_at", "updated_at"]
+        fresh_rows = fresh.select(pl.col(ENTERPRISE_ID).alias("enterprise_id"), "year", *self.rep_cols,
+                                  stamp.alias("created_at"), stamp.alias("updated_at"))
+        inserts, updates = [], []
         for record in known.iter_rows(named=True):
             old = existing.get((record[ENTERPRISE_ID], record["year"]))
             if old is None:
@@ -525,17 +523,16 @@ class _BatchWriter:
                               "object_repr": f"{record[ENTERPRISE_ID]}/{record['year']}", "changes": changes})
             else:
                 outcome.counts["reports_unchanged"] += 1
-        cols = ["enterprise_id", "year", *self.rep_cols, "created_at", "updated_at"]
-        marks = ", ".join(["%s"] * len(cols))
         with _Cursor(self.connection) as cursor:
+            if fresh_rows.height:
+                cursor.insert_frame(self.rep_table, fresh_rows)
             if inserts:
-                cursor.insert_many(f"INSERT INTO {self.rep_table} ({', '.join(cols)})", f"({marks})", inserts)
+                cursor.insert_rows(self.rep_table, cols, inserts)
             if updates:
-                sets = ", ".join(f"{c} = %s" for c in self.rep_cols)
-                cursor.executemany(f"UPDATE {self.rep_table} SET {sets}, updated_at = %s WHERE id = %s",
+                cursor.update_rows(self.rep_table, (*self.rep_cols, "updated_at"),
                                    [[*(r[c] for c in self.rep_cols), self.now, i] for i, r in updates])
         self._fill_report_ids(audit)
-        outcome.counts["reports_created"] += len(inserts)
+        outcome.counts["reports_created"] += fresh_rows.height + len(inserts)
         outcome.counts["reports_updated"] += len(updates)
 
     def _existing_reports(self, enterprise_ids: list[int]) -> dict:
@@ -569,6 +566,9 @@ class _Cursor:
     Django's per-query debug logging; Django's transaction (``atomic``) still governs it. SQL is
     written with %s placeholders and turned into the driver's style here."""
 
+    #: Staging tables made so far in this process (their names are numbered).
+    staged = 0
+
     def __init__(self, connection):
         connection.ensure_connection()
         self.cursor = connection.connection.cursor()
@@ -585,10 +585,64 @@ class _Cursor:
         return sql.replace("%s", "?") if self.sqlite else sql
 
     def execute(self, sql: str, params=()) -> None:
-        self.cursor.execute(self._sql(sql), params)
+        with self.connection.wrap_database_errors:  # the driver's IntegrityError as Django's
+            self.cursor.execute(self._sql(sql), params)
 
     def executemany(self, sql: str, rows) -> None:
-        self.cursor.executemany(self._sql(sql), rows)
+        with self.connection.wrap_database_errors:
+            self.cursor.executemany(self._sql(sql), rows)
+
+    # -- bulk writes: COPY on PostgreSQL, multi-row INSERT / executemany on SQLite --------------
+    def insert_frame(self, table: str, frame: pl.DataFrame) -> None:
+        """Insert every row of ``frame`` (its column names are the table's). PostgreSQL: one
+        ``COPY ... FROM STDIN`` of the frame written as CSV by Polars (strings quoted, so an empty
+        string stays an empty string and only an unquoted empty field is NULL)."""
+        if frame.height == 0:
+            return
+        if self.sqlite:
+            self.insert_rows(table, frame.columns, frame.rows())
+            return
+        data = frame.write_csv(include_header=False, quote_style="non_numeric", null_value="")
+        with self.connection.wrap_database_errors, self.cursor.copy(
+                f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(data.encode("utf-8"))
+
+    def insert_rows(self, table: str, columns, rows: list) -> None:
+        """Insert ``rows`` (tuples in ``columns`` order). PostgreSQL: ``COPY ... FROM STDIN``
+        (psycopg's text format, one ``write_row`` each)."""
+        if not rows:
+            return
+        if self.sqlite:
+            self.insert_many(f"INSERT INTO {table} ({', '.join(columns)})", f"({', '.join(['%s'] * len(columns))})",
+                             rows)
+            return
+        with self.connection.wrap_database_errors, self.cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def update_rows(self, table: str, columns, rows: list) -> None:
+        """``UPDATE table SET columns WHERE id = ...`` for each row (the values in ``columns``
+        order, then the id). PostgreSQL: the rows are copied into a staging table (temporary,
+        dropped at commit) and applied by one set-based ``UPDATE ... FROM``; SQLite: executemany."""
+        if not rows:
+            return
+        if self.sqlite:
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            self.cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", rows)
+            return
+        _Cursor.staged += 1
+        stage = f"lumbung_stage_{_Cursor.staged}"
+        names = ", ".join(columns)
+        with self.connection.wrap_database_errors:
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "
+                                f"SELECT {names}, id FROM {table} WITH NO DATA")
+            with self.cursor.copy(f"COPY {stage} ({names}, id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            sets = ", ".join(f"{c} = s.{c}" for c in columns)
+            self.cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {stage} AS s WHERE t.id = s.id")
+            self.cursor.execute(f"DROP TABLE {stage}")
 
     def insert_many(self, head: str, row_marks: str, rows: list) -> None:
         """``{head} VALUES {row_marks}`` for every row. SQLite: statements of up to 500 rows each
