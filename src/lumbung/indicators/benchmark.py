@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from lumbung import vocabulary as F
 from lumbung.indicators import disclosure
@@ -121,29 +122,33 @@ def _dominated(values: np.ndarray, dominance: float) -> bool:
 def microaggregate(values, k: int, dominance: float) -> np.ndarray | None:
     """The sorted ``values`` with each replaced by its group's mean: groups of ``k`` consecutive
     values (the last takes the remainder, so every group has k to 2k-1), dominated groups merged
-    with a neighbour. None when even one group of all values is dominated or fewer than k values."""
+    with their upper neighbour (the top group with the one below) until none is dominated. None
+    when even one group of all values is dominated, or fewer than k values. Vectorised: each
+    round merges every dominated group at once."""
     ordered = np.sort(np.asarray(values, dtype=float))
     n = len(ordered)
     if n < k:
         return None
-    groups = max(n // k, 1)
-    bounds = [i * k for i in range(groups)] + [n]  # starts of the groups, then the end
-    changed = True
-    while changed:
-        changed = False
-        for g in range(len(bounds) - 1):
-            if _dominated(ordered[bounds[g]:bounds[g + 1]], dominance):
-                if len(bounds) == 2:
-                    return None
-                # merge with the neighbour toward the middle (the one below for the top group)
-                drop = g + 1 if g + 1 < len(bounds) - 1 else g
-                del bounds[drop]
-                changed = True
-                break
-    out = np.empty(n)
-    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
-        out[start:end] = ordered[start:end].mean()
-    return out
+    starts = np.arange(max(n // k, 1)) * k  # the first index of each group
+    magnitude = np.abs(ordered)
+    while True:
+        totals = np.add.reduceat(magnitude, starts)
+        tops = np.maximum.reduceat(magnitude, starts)
+        dominated = (totals > 0) & (tops > dominance * totals)
+        if not dominated.any():
+            break
+        if len(starts) == 1:
+            return None
+        keep = np.ones(len(starts), dtype=bool)
+        merge_up = np.flatnonzero(dominated[:-1]) + 1  # drop the next group's start: merged upward
+        keep[merge_up] = False
+        if dominated[-1]:
+            keep[len(starts) - 1] = False  # the top group merges with the one below
+        keep[0] = True
+        starts = starts[keep]
+    sizes = np.diff(np.append(starts, n))
+    means = np.add.reduceat(ordered, starts) / sizes
+    return np.repeat(means, sizes)
 
 
 def percentile(own: float, aggregated: np.ndarray) -> float:
@@ -187,25 +192,73 @@ def _region_of(region_code: str, level: str) -> str | None:
     return None
 
 
-def _peer_frame(year: int, division: str, home: Path | None, exclude: int | None):
-    """The peer candidates of ``year`` in the division (every region and size class), with their
-    Y-1 sales for growth. One DuckDB query over one or two yearly partitions."""
+def _filters(level: str, region: str | None, size_class: str | None) -> tuple[str, list]:
+    """SQL conditions (on the alias ``r``) and parameters of one peer group, division aside."""
+    sql, params = "", []
+    if region is not None:
+        sql += f" AND r.{level} = ?"
+        params.append(region)
+    if size_class is not None:
+        sql += f" AND r.{size_column(REGIME)} = ?"
+        params.append(size_class)
+    return sql, params
+
+
+def _candidates(region_code: str, size_class: str | None) -> list[tuple[str, str | None, str | None]]:
+    """The peer groups of :data:`LEVELS` that apply: (level, region, size class or None)."""
+    out = []
+    for level, same_class in LEVELS:
+        region = _region_of(region_code, level)
+        if level != "nation" and region is None:
+            continue
+        if same_class and (size_class is None or size_class == "unknown"):
+            continue
+        out.append((level, region, size_class if same_class else None))
+    return out
+
+
+def _partition(year: int, home: Path | None) -> Path:
     path = partition_path(year, home)
     if not path.exists():
         raise AnalyticsMissing(f"no analytics partition for {year}")
-    previous = partition_path(year - 1, home)
-    size = size_column(REGIME)
+    return path
+
+
+def _choose(con, path: Path, division: str, exclude: int, candidates, needed: int):
+    """The first candidate group with at least ``needed`` enterprises: one counting scan."""
+    counts, params = [], []
+    for level, region, klass in candidates:
+        sql, more = _filters(level, region, klass)
+        counts.append(f"count(*) FILTER (WHERE TRUE{sql})")
+        params += more
+    if not counts:
+        return None
+    row = con.execute(f"SELECT {', '.join(counts)} FROM ({parquet_sql([path])}) r "
+                      "WHERE r.kbli_division = ? AND r.enterprise_id <> ?", [*params, division, exclude]).fetchone()
+    for candidate, count in zip(candidates, row, strict=True):
+        if count >= needed:
+            return candidate
+    return None
+
+
+def _peer_rows(con, path: Path, previous: Path, division: str, exclude: int, level: str, region, klass) -> dict:
+    """The chosen group's columns, with each peer's sales of Y-1 (from the previous partition,
+    joined on the group's ids only)."""
+    sql, params = _filters(level, region, klass)
     cols = ", ".join(f"r.{c}" for c in PEER_COLUMNS)
-    if previous.exists():
-        prev = "p.sales"
-        join = (f"LEFT JOIN (SELECT enterprise_id, sales FROM ({parquet_sql([previous])})) p "
-                "ON p.enterprise_id = r.enterprise_id")
-    else:
-        prev, join = "CAST(NULL AS BIGINT)", ""
-    sql = (f"SELECT {cols}, r.province, r.regency, r.{size} AS size_class, {prev} AS prev_sales "
-           f"FROM ({parquet_sql([path])}) r {join} WHERE r.kbli_division = ? AND r.enterprise_id <> ?")
-    with session() as con:
-        return con.execute(sql, [division, -1 if exclude is None else int(exclude)]).fetchnumpy()
+    frame = con.execute(f"SELECT {cols} FROM ({parquet_sql([path])}) r "
+                        f"WHERE r.kbli_division = ? AND r.enterprise_id <> ?{sql} ORDER BY r.enterprise_id",
+                        [division, exclude, *params]).fetchnumpy()
+    ids = np.asarray(frame["enterprise_id"], dtype=np.int64)
+    prev = np.full(len(ids), np.nan)
+    if previous.exists() and len(ids):
+        con.register("peer_ids", pa.table({"enterprise_id": ids}))
+        found = con.execute(f"SELECT p.enterprise_id, p.sales FROM ({parquet_sql([previous])}) p "
+                            "JOIN peer_ids USING (enterprise_id)").fetchnumpy()
+        position = np.searchsorted(ids, np.asarray(found["enterprise_id"], dtype=np.int64))
+        prev[position] = _floats(found["sales"])
+    frame["prev_sales"] = prev
+    return frame
 
 
 @dataclass
@@ -227,26 +280,20 @@ class PeerGroup:
 def peer_group(*, year: int, region_code: str, kbli: str, size_class: str | None, enterprise_id: int | None = None,
                home: Path | None = None, settings: Mapping[str, object] | None = None) -> PeerGroup:
     """The first peer group of :data:`LEVELS` with at least :func:`min_peers` enterprises
-    (``level`` None when there is none). AnalyticsMissing when the tables lack the year."""
+    (``level`` None when there is none). AnalyticsMissing when the tables lack the year. Two
+    DuckDB queries: one scan counting every candidate group, one reading the chosen group."""
     needed = min_peers(settings)
     division = kbli[:2]
-    frame = _peer_frame(year, division, home, enterprise_id)
-    n_all = len(frame["enterprise_id"])
-    for level, same_class in LEVELS:
-        region = _region_of(region_code, level)
-        if level != "nation" and region is None:
-            continue
-        mask = np.ones(n_all, dtype=bool)
-        if region is not None:
-            mask &= np.asarray(frame[level] == region, dtype=bool)
-        if same_class:
-            if size_class is None or size_class == "unknown":
-                continue
-            mask &= np.asarray(frame["size_class"] == size_class, dtype=bool)
-        if mask.sum() >= needed:
-            columns = {c: _floats(frame[c])[mask] for c in (*PEER_COLUMNS[1:], "prev_sales")}
-            return PeerGroup(year, level, region, division, size_class if same_class else None, columns)
-    return PeerGroup(year, None, None, division, size_class, {})
+    path, previous = _partition(year, home), partition_path(year - 1, home)
+    exclude = -1 if enterprise_id is None else int(enterprise_id)
+    with session() as con:
+        chosen = _choose(con, path, division, exclude, _candidates(region_code, size_class), needed)
+        if chosen is None:
+            return PeerGroup(year, None, None, division, size_class, {})
+        level, region, klass = chosen
+        frame = _peer_rows(con, path, previous, division, exclude, level, region, klass)
+    columns = {c: _floats(frame[c]) for c in (*PEER_COLUMNS[1:], "prev_sales")}
+    return PeerGroup(year, level, region, division, klass, columns)
 
 
 def positions(own: Mapping[str, object], group: PeerGroup, settings: Mapping[str, object] | None = None) -> Benchmark:

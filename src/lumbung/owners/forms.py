@@ -92,10 +92,7 @@ class MoneyField(RupiahField):
 def _rupiah_fields(model) -> dict[str, RupiahField]:
     out = {}
     for name in F.MONEY_COLUMNS:
-        try:
-            field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - the enterprise has no money columns
-            continue
+        field = model._meta.get_field(name)
         out[name] = MoneyField(label=field.verbose_name.capitalize(), required=False,
                                 help_text=gettext_lazy("Whole rupiah, e.g. 15.000.000; empty when unknown"),
                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
