@@ -31,10 +31,11 @@ def enterprise(name, region="32.04", kbli="10792", workers=5, output=100_000_000
 
 
 def network():
-    """Five firms in 32.04 (four small tempeh/tofu makers, one large buyer) and one in 33.74.
+    """Five firms in 32.04 (four small tofu makers of 5 workers, one large buyer) and one in 33.74.
 
     A: linked (buyer, 40 % of its output) and in a sentra; B: in a KUB; C: isolated;
-    D: linked (subcontracting, share unknown), ended in 2022; L: the large partner (120 workers).
+    D: linked (subcontracting, share unknown), ended in 2022; L: the large partner (120 workers);
+    F: 3 workers in 33.74.
     """
     a = enterprise("A", nib="1000000000001", output=100_000_000)
     b = enterprise("B", output=200_000_000)

@@ -92,19 +92,27 @@ def test_partner_finder_ranks_with_reasons_and_never_shows_personal_data(world):
 
 def test_contact_goes_through_the_platform(world):
     firms, users = world
+    firms["B"] = enterprise("Pabrik Tahu Besar", workers=60)  # a candidate buyer of A: larger, same division
+    users["owner_b"] = create_user("owner-b", "owner", enterprises=[firms["B"].pk], password="pw-123456789")
     owner = _client(users["owner"])
-    sent = owner.post(f"/en/network/enterprises/{firms['A'].pk}/partners/{firms['L'].pk}/contact/",
+    # L is A's partner already (not a candidate) and not visible to A's owner: no message to it
+    assert owner.post(f"/en/network/enterprises/{firms['A'].pk}/partners/{firms['L'].pk}/contact/",
+                      {"message": "x"}).status_code == 404
+    sent = owner.post(f"/en/network/enterprises/{firms['A'].pk}/partners/{firms['B'].pk}/contact/",
                       {"message": f"We make tofu; call {PHONE}"})
     assert sent.status_code == 302
     request = ContactRequest.objects.get()
-    inbox = _client(users["owner_l"]).get("/en/network/contacts/").content.decode()
+    inbox = _client(users["owner_b"]).get("/en/network/contacts/").content.decode()
     assert "We make tofu" in inbox and PHONE not in inbox and "Siti" not in inbox and "Rumah" not in inbox
     # only the receiving side answers
     assert owner.post(f"/en/network/contacts/{request.pk}/answer/", {"decision": "accepted"}).status_code == 404
-    _client(users["owner_l"]).post(f"/en/network/contacts/{request.pk}/answer/",
+    _client(users["owner_b"]).post(f"/en/network/contacts/{request.pk}/answer/",
                                    {"decision": "accepted", "reply": "Welcome"})
     request.refresh_from_db()
     assert request.status == "accepted" and request.reply == "Welcome"
+    # nor to an enterprise that is neither a candidate nor visible (no name leaks through an id)
+    assert owner.post(f"/en/network/enterprises/{firms['A'].pk}/partners/{firms['F'].pk}/contact/",
+                      {"message": "x"}).status_code == 404
     # an owner cannot send for an enterprise that is not theirs
     assert owner.post(f"/en/network/enterprises/{firms['L'].pk}/partners/{firms['A'].pk}/contact/",
                       {"message": "x"}).status_code == 404

@@ -25,8 +25,10 @@ ROWS = [
     ("GET", "network:link_add", "e1", CHANGE_E1),
     ("GET", "network:membership_add", "e1", CHANGE_E1),
     ("GET", "network:partners", "e1", CHANGE_E1),
-    # An empty message is refused with a redirect back to the finder (302); others cannot send for E1.
-    ("POST", "network:contact", "e1_to_e2", {**CHANGE_E1, "owner": 302, "officer": 302, "admin": 302}),
+    # A message goes to a candidate of the finder or an enterprise the sender may see: E2 (another
+    # province) is neither for E1's owner and officer (404); the admin sees it, and an empty message
+    # is refused with a redirect back to the finder (302); others cannot send for E1 (404).
+    ("POST", "network:contact", "e1_to_e2", {"anonymous": "login", "admin": 302, "*": 404}),
     ("GET", "network:contact", "e1_to_e2", {"anonymous": "login", "*": 405}),
     ("GET", "network:contacts", None, {"anonymous": "login", "*": 200}),
     # Only the owner of the receiving enterprise answers; without a decision: back to the list (302).

@@ -29,6 +29,8 @@ RELATIONS_FILE = Path(__file__).resolve().parent / "kbli_relations.tsv"
 BPS_CLASSES = ((1, "micro"), (5, "small"), (20, "medium"), (100, "large"))
 IKM_CLASSES = ("micro", "small", "medium")
 LIMIT = 20
+#: Candidates a contact request may go to (more than a page shows: the ranking may move meanwhile).
+CONTACT_LIMIT = 200
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,13 @@ def partners(request, pk: int):
 @require_POST
 def contact(request, pk: int, to: int):
     firm = _changeable(request, pk)
+    # Only a candidate of the finder (or an enterprise the user may see): an id typed into the URL
+    # must not reveal another enterprise's name.
+    _mode, found = finder.find(firm, limit=finder.CONTACT_LIMIT)
+    allowed = {c.enterprise.pk for c in found} | set(
+        Enterprise.objects.visible_to(request.user).filter(pk=to).values_list("pk", flat=True))
+    if to not in allowed:
+        raise Http404
     target = get_object_or_404(Enterprise, pk=to)
     form = ContactForm(request.POST)
     if target.pk == firm.pk or not form.is_valid():
