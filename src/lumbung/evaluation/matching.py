@@ -15,18 +15,23 @@ enrolment (E-1):
 Both sides need a report in E-1 (the base year) and in E (the first year of the program), so
 that every pair is observed before and after. A participant without such reports, or with no
 non-participant in its cell, or none within the caliper, is dropped and counted by reason.
+Ties between equally near controls are broken at random (seeded), so that tied controls share
+the matches.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 CELL = ("kbli_division", "province", "size_class")
 #: Caliper in standard deviations of the matching variable (Rosenbaum & Rubin 1985).
 CALIPER_SD = 0.25
 DROP_REASONS = ("no_reports", "no_cell", "caliper")
+#: Tie-breaking jitter, as a share of the caliper.
+TIE_BREAK = 1e-6
 
 
 @dataclass
@@ -63,8 +68,9 @@ def _base(panel: pl.DataFrame, cohort: int) -> pl.DataFrame:
     return before.join(after, on="enterprise_id", how="semi").with_columns(signed_log("value").alias("x"))
 
 
-def match(panel: pl.DataFrame, enrolments: pl.DataFrame, caliper_sd: float = CALIPER_SD) -> Matching:
-    """Match every participant of ``enrolments`` (``enterprise_id``, ``year``) in ``panel``."""
+def match(panel: pl.DataFrame, enrolments: pl.DataFrame, caliper_sd: float = CALIPER_SD, seed: int = 0) -> Matching:
+    """Match every participant of ``enrolments`` (``enterprise_id``, ``year``) in ``panel``;
+    ``seed`` draws the tie-breaking among equally near controls."""
     first = cohorts(enrolments)
     participants = first.join(panel.select("enterprise_id").unique(), on="enterprise_id", how="semi")
     ids = panel.schema["enterprise_id"]
@@ -84,10 +90,17 @@ def match(panel: pl.DataFrame, enrolments: pl.DataFrame, caliper_sd: float = CAL
             continue
         spread = pl.concat([treated["x"], controls["x"]]).std()
         caliper = caliper_sd * (spread if spread and spread > 0 else 1.0)
-        candidates = controls.select(*CELL, "x", pl.col("x").alias("x_control"),
-                                     pl.col("enterprise_id").alias("control_id")).sort("x")
-        joined = treated.select(*CELL, "x", pl.col("enterprise_id").alias("treated_id")).sort("x").join_asof(
-            candidates, on="x", by=list(CELL), strategy="nearest", check_sortedness=False)
+        # Ties (a count such as workers, or repeated values) are broken at random: a jitter far
+        # below any real difference, so that tied controls share the matches instead of the
+        # first of them taking them all (which would leave few, large clusters).
+        rng = np.random.Generator(np.random.PCG64([seed, cohort]))
+        jitter = TIE_BREAK * caliper
+        candidates = controls.select(*CELL, (pl.col("x") + pl.Series(rng.uniform(0, jitter, controls.height)))
+                                     .alias("key"), pl.col("x").alias("x_control"),
+                                     pl.col("enterprise_id").alias("control_id")).sort("key")
+        joined = treated.select(*CELL, "x", (pl.col("x") + pl.Series(rng.uniform(0, jitter, treated.height)))
+                                .alias("key"), pl.col("enterprise_id").alias("treated_id")).sort("key").join_asof(
+            candidates, on="key", by=list(CELL), strategy="nearest", check_sortedness=False)
         no_cell = joined["control_id"].is_null()
         far = ~no_cell & ((joined["x"] - joined["x_control"]).abs() > caliper)
         result.dropped["no_cell"] += int(no_cell.sum())
