@@ -182,6 +182,12 @@ class _CopyStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def empty(self) -> bool:
+        """True when the COPY sends no data at all (no row: Arrow's reader refuses an empty file)."""
+        if not self.left:
+            self.left = bytes(next(self.blocks, b""))
+        return not self.left
+
     def readinto(self, buffer) -> int:
         while not self.left:
             block = next(self.blocks, None)
@@ -205,8 +211,10 @@ def _copy_batches(sql: str, params: list, target: pa.Schema, batch_size: int) ->
                                    strings_can_be_null=True, quoted_strings_can_be_null=False)
     read = pacsv.ReadOptions(column_names=target.names, block_size=COPY_BLOCK)
     with transaction.atomic(), raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-        reader = pacsv.open_csv(io.BufferedReader(_CopyStream(copy), COPY_BLOCK), read_options=read,
-                                convert_options=options)
+        stream = _CopyStream(copy)
+        if stream.empty():
+            return
+        reader = pacsv.open_csv(io.BufferedReader(stream, COPY_BLOCK), read_options=read, convert_options=options)
         for parsed in reader:
             batch = pa.RecordBatch.from_arrays(parsed.columns, schema=target)  # the key is NOT NULL
             for start in range(0, batch.num_rows, batch_size):

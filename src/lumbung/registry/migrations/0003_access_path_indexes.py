@@ -11,9 +11,10 @@ creating indexes only, on either database.
 """
 
 import django.db.models.deletion
-import lumbung.registry.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import lumbung.registry.validators
 
 #: (table, column): the single-column, non-unique indexes Django made for db_index=True, and on
 #: PostgreSQL the "_like" twin of the unique NIB (no access path searches a NIB by prefix without
