@@ -692,18 +692,6 @@ NETWORK_SOURCES = {
 }
 
 
-def read_date(value: object) -> dt.date | None:
-    """A date as stored: a ``date`` or ISO text ("2021-03-01"); None when not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
 def _date_ok(value: object) -> bool:
     day = read_date(value)
     return day is not None and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value).strip()[:10]) is not None
