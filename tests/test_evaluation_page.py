@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from lumbung.geography.source import provinces
 from lumbung.programs.evaluate_source import store_enrolments
 from lumbung.programs.models import Program
 from lumbung.registry.accounts import create_user
@@ -21,8 +22,14 @@ def registry(db):
               enrol=store_enrolments)
 
 
+#: An analyst's evaluation covers the regions granted (with records): here every province.
+EVERY_PROVINCE = [code for code, _name in provinces()]
+
+
 def _client(client, role, regions=()):
-    user = create_user(role, role, regions=regions, password="a-long-test-password-1")
+    if role == "analyst" and not regions:
+        regions = EVERY_PROVINCE
+    user = create_user(role, role, regions=regions, password="a-long-test-password-1", records=role == "analyst")
     client.force_login(user)
     return client
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from lumbung.geography.source import provinces
 from lumbung.programs.evaluate_source import store_enrolments
 from lumbung.registry.accounts import create_user
 from lumbung.registry.importer import import_table
@@ -19,7 +20,7 @@ PASSWORD = "a-long-test-password-1"
 def test_the_evaluation_page_at_390_and_1280(site, page, shots, requests_seen, console_errors, strict_csp):
     load_demo(import_table, firms=3_000, years=5, seed=11, effect=parse_effect("kur:va_per_worker:0.3"),
               enrol=store_enrolments)
-    create_user("analis", "analyst", password=PASSWORD)
+    create_user("analis", "analyst", password=PASSWORD, regions=[code for code, _name in provinces()], records=True)
     page.goto(site + "/accounts/login/?next=/programs/kur/evaluation/")
     page.fill("input[name=username]", "analis")
     page.fill("input[name=password]", PASSWORD)

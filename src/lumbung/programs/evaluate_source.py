@@ -7,7 +7,9 @@ Also stores the enrolments of a synthetic population with an injected effect
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
@@ -15,11 +17,11 @@ import pyarrow as pa
 from lumbung.errors import UserError
 from lumbung.evaluation import Evaluation, build_panel, columns_needed, evaluate, get_outcome
 from lumbung.i18n import _
+from lumbung.programs.importer import import_enrolments
 from lumbung.programs.models import Enrolment, Program
 from lumbung.registry import rows as registry_rows
 from lumbung.registry.models import Enterprise
 
-BATCH = 5_000
 SYNTHETIC_SOURCE_NOTE = "synthetic program of lumbung synth/demo --inject-effect (docs/evaluation.md)"
 
 
@@ -58,20 +60,20 @@ def evaluate_program(program: str, outcome: str, years: Iterable[int] | None = N
 
 def store_enrolments(table: pa.Table, source: str) -> int:
     """Store the enrolments of :func:`lumbung.synthetic.effects.inject` (``source_id``, ``program``,
-    ``year``, ``status``) for the enterprises of ``source``; a program missing from the catalogue
-    is created. Repeating it stores nothing new. Returns the enrolments of the table now stored."""
+    ``year``, ``status``) for the enterprises of ``source``, through the enrolment import (the same
+    rules, audit and idempotency as any enrolment file); a program missing from the catalogue is
+    created. Repeating it stores nothing new. Returns the enrolments of the table now stored."""
     frame = pl.from_arrow(table)
-    stored = 0
     for slug in frame["program"].unique().to_list():
-        program, _created = Program.objects.get_or_create(
+        Program.objects.get_or_create(
             slug=slug, defaults={"name": slug.upper(), "name_en": slug.upper(), "source": SYNTHETIC_SOURCE_NOTE})
-        part = frame.filter(pl.col("program") == slug)
-        for start in range(0, part.height, BATCH):
-            chunk = part.slice(start, BATCH)
-            ids = dict(Enterprise.objects.filter(source=source, source_id__in=chunk["source_id"].to_list())
-                       .values_list("source_id", "id"))
-            records = [Enrolment(program=program, enterprise_id=ids[sid], year=year, status=status)
-                       for sid, year, status in chunk.select("source_id", "year", "status").iter_rows() if sid in ids]
-            Enrolment.objects.bulk_create(records, ignore_conflicts=True, batch_size=BATCH)
-            stored += len(records)
-    return stored
+    with tempfile.TemporaryDirectory(prefix="lumbung-enrolments-") as folder:
+        path = Path(folder) / "enrolments.parquet"
+        frame.select("program", pl.lit(source).alias("source"), "source_id", "year", "status").write_parquet(path)
+        result = import_enrolments(path, source=source)
+    if result.rejected:
+        first = result.errors[0]
+        raise UserError(_("{count} synthetic enrolments were refused; the first: {reason}").format(
+            count=result.rejected, reason=first.reason))
+    counts = result.counts
+    return counts.get("created", 0) + counts.get("updated", 0) + counts.get("unchanged", 0)
