@@ -5,10 +5,11 @@ WSGI stack without the network), cold (empty figure cache) and warm.
     .venv/bin/python benchmarks/bench_portal.py --home PATH   # a LUMBUNG_HOME with analytics built
     .venv/bin/python benchmarks/bench_portal.py               # the tests' analytics sample
 
-What is cached: every engine answer (lumbung.portal.figures.query), keyed by the analytics build
-version; what is computed per request: formatting, chart specifications and the template.
+What is cached, keyed by the analytics build version: every engine answer (lumbung.portal.figures),
+page bodies and anonymous visitors' whole pages (lumbung.portal.pagecache); what is computed per
+request on a hit: the version, the CSRF token and Django's middleware.
 Prints p50, p95 and p99 in milliseconds and the error count. The issue's full benchmark (Locust on
-loopback against `lumbung serve` with the 4.4-million-firm population) is not this script.
+loopback against `lumbung serve` with the 4.4-million-firm population) is bench_portal_serve.py.
 """
 
 from __future__ import annotations

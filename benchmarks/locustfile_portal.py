@@ -21,6 +21,7 @@ from locust import HttpUser, constant, tag, task
 
 PROVINCES = ("11", "12", "31", "32", "33", "34", "35", "51", "63", "73")
 YEARS = ("2021", "2022", "2023")
+API_BY = ("province", "province,size_class", "kbli_section", "size_class")
 
 
 class PublicVisitor(HttpUser):
@@ -49,7 +50,7 @@ class PublicVisitor(HttpUser):
     @tag("api")
     @task(3)
     def api_indicators(self):
-        by = random.choice(("province", "province,size_class", "kbli_section", "size_class"))
+        by = random.choice(API_BY)
         self.client.get(f"/api/indicators/?indicator=firms,workers,sales&by={by}&year={random.choice(YEARS)}",
                         name="api indicators")
 

@@ -5,6 +5,7 @@ without clearing anything."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -106,3 +107,18 @@ def test_a_new_build_is_seen_on_the_next_request(client, public_site, engine_cal
     assert engine_calls, "the page was computed again under the new build"
     api = client.get("/api/indicators/?indicator=firms&by=year&format=json").json()
     assert {row["year"] for row in api["results"]} == {2022, 2023}
+
+
+def test_a_cached_page_carries_each_visitors_own_csrf_token(public_site):
+    from django.test import Client
+
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get("/en/map/?indicator=firms&year=2023").content.decode()
+        assert pagecache.CSRF_PLACEHOLDER not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        tokens.append(token)
+        switched = visitor.post("/i18n/setlang/", {"language": "id", "next": "/map/", "csrfmiddlewaretoken": token})
+        assert switched.status_code == 302, "the token of the cached page is the visitor's own"
+    assert tokens[0] != tokens[1]

@@ -12,9 +12,13 @@ request after a `lumbung analytics build` or `lumbung import-table` misses and r
 old entries are never read again and age out of the cache (least recently used first,
 ``MAX_ENTRIES``). Entries need no time limit.
 
-What is computed per request even on a hit: the version (a few ``stat`` calls), and the layout
-around the body (header, navigation with the login state, the language switch with its CSRF token,
-the freshness notice), which differ between visitors and are never cached.
+Two levels: :func:`cached` keeps a page's body (its figures, charts and tables: the same for every
+visitor of that address and language), and :func:`page` keeps an anonymous visitor's whole page,
+rendered once with a placeholder where the language switch's CSRF token goes; each response gets
+the visitor's own token in its place. A signed-in visitor's layout (navigation with the login
+state) is rendered per request around the cached body. What is computed per request on a hit:
+the version (a few ``stat`` calls), the freshness notice (from the default cache, refreshed every
+minute; part of the key), the CSRF token, and Django's middleware.
 """
 
 from __future__ import annotations
@@ -24,11 +28,17 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from lumbung.indicators.analytics import build_version
+from lumbung.portal import freshness
 
 ALIAS = "portal"
+#: Where a cached whole page holds the CSRF token (replaced by the visitor's own token).
+CSRF_PLACEHOLDER = "lumbung-csrf-token-placeholder"
 
 
 def _cache():
@@ -60,6 +70,19 @@ def cached(page: str, params: tuple, make: Callable[[], object]):
         value = make()
         cache.set(name, value, None)
     return value
+
+
+def page(request, name: str, template: str, context: Callable[[], dict], extra: tuple = ()) -> HttpResponse:
+    """The response of a public page: for an anonymous visitor the whole page from the cache (key:
+    the address as requested, language, build version, freshness notice and ``extra``: whatever
+    else the page depends on), computed with ``context()`` on a miss; for a signed-in visitor
+    ``template`` rendered around ``context()``."""
+    if request.user.is_authenticated:
+        return HttpResponse(render_to_string(template, context(), request))
+    notice = freshness.notice(freshness.current_status()) or ""
+    html = cached("page:" + name, (request.get_full_path(), notice, extra),
+                  lambda: render_to_string(template, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request))
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def clear() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,8 +20,12 @@ def explorer(request):
     years = figures.years()
     if not years:
         return no_data(request, _("Indicator explorer"))
-    body = pagecache.cached("explorer", pagecache.params_of(request.GET), lambda: _body(request, years))
-    return render(request, "portal/explorer.html", {"body": mark_safe(body)})  # rendered by _body
+
+    def context() -> dict:
+        body = pagecache.cached("explorer", pagecache.params_of(request.GET), lambda: _body(request, years))
+        return {"body": mark_safe(body)}  # rendered by _body
+
+    return pagecache.page(request, "explorer", "portal/explorer.html", context)
 
 
 def _body(request, years: list[int]) -> str:

@@ -3,7 +3,6 @@ legend and a table beside it."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -35,8 +34,12 @@ def province_map(request):
     known = catalogue()
     indicator = known.get(request.GET.get("indicator", DEFAULT)) or known[DEFAULT]
     params = (("indicator", indicator.id), ("year", year), ("shapes", maps.shapes_version()))
-    body = pagecache.cached("map", params, lambda: _body(request, indicator, year, years))
-    return render(request, "portal/map.html", {"body": mark_safe(body)})  # rendered by _body
+
+    def context() -> dict:
+        body = pagecache.cached("map", params, lambda: _body(request, indicator, year, years))
+        return {"body": mark_safe(body)}  # rendered by _body
+
+    return pagecache.page(request, "map", "portal/map.html", context, extra=params)
 
 
 def _body(request, indicator, year: int, years: list[int]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -31,9 +30,11 @@ def home(request):
 def _page(request, page: str, body, title: str, province: str | None):
     """The page around its body, the body rendered once per build version, parameters and language
     (lumbung.portal.pagecache)."""
-    html = pagecache.cached(page, pagecache.params_of(request.GET), body)
-    return render(request, "portal/overview.html", {"body": mark_safe(html), "title": title,  # rendered above
-                                                    "province": province})
+    def context() -> dict:
+        html = pagecache.cached(page, pagecache.params_of(request.GET), body)
+        return {"body": mark_safe(html), "title": title, "province": province}  # rendered by body()
+
+    return pagecache.page(request, page, "portal/overview.html", context)
 
 
 @public
