@@ -16,7 +16,8 @@ from lumbung.registry.forms import EnterpriseForm, ReportForm
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
 from lumbung.registry.tables import EnterpriseTable, ReportTable, region_name
 from lumbung.registry.views.common import PER_PAGE, regions_of, workspace_view
-from lumbung.sizeclass import classify, label, regimes
+from lumbung.sizeclass import classify, label
+from lumbung.sizeclass.regime import regimes  # not via the package: its data folder "regimes" shadows the name
 
 #: Audit entries shown on a record's page (newest first).
 AUDIT_SHOWN = 100
