@@ -29,4 +29,63 @@ def world(db):
     for role, user in w.users.items():
         w.tokens[role], w.keys[role] = tokens.issue(user, "matrix")
         w.views[role] = SavedView.objects.create(user=user, name=f"view of {role}", query="indicator=firms")
+    _network(w)
+    _programs(w)
+    _jobs(w)
+    _claims(w)
     return w
+
+
+def _network(w: World) -> None:
+    """A sentra and a cooperative in E1's province (E1 a member of the sentra), a linkage of E1 with
+    a larger firm of the same province, and a pending contact request from E2 to E1."""
+    import datetime as dt
+
+    from lumbung.linkages.models import ContactRequest, Cooperative, Linkage, Membership, Sentra
+    from lumbung.registry.models import Enterprise
+
+    partner = Enterprise.objects.create(name="Matrix Mitra", region_code="32.04.01", kbli="10792")
+    start = dt.date(2022, 1, 1)
+    sentra = Sentra.objects.create(code="S-32-1", name="Sentra Matrix", kind="PIK", region_code="32.04")
+    w.extra["sentra1"] = sentra
+    w.extra["coop1"] = Cooperative.objects.create(code="K-32-1", name="Koperasi Matrix", kind="KUB",
+                                                  region_code="32.04")
+    w.extra["membership_e1"] = Membership.objects.create(enterprise=w.e1, sentra=sentra, start_date=start,
+                                                         source="matrix")
+    w.extra["link_e1"] = Linkage.objects.create(ikm=w.e1, partner=partner, kind="subcontracting", start_date=start,
+                                                source="matrix")
+    w.extra["contact_to_e1"] = ContactRequest.objects.create(sender=w.users["other_owner"], from_enterprise=w.e2,
+                                                             to_enterprise=w.e1, message="Halo")
+
+
+def _programs(w: World) -> None:
+    """The seeded catalogue, one enrolment of E1 in KUR and one bank's credit report."""
+    from lumbung.programs import services
+    from lumbung.programs.models import BankCreditReport, Enrolment, Program
+
+    services.seed()
+    w.extra["enrolment_e1"] = Enrolment.objects.create(program=Program.objects.get(slug="kur"), enterprise=w.e1,
+                                                       year=2023)
+    w.extra["bank_report"] = BankCreditReport.objects.create(bank="Bank A", year=2023, outstanding_credit=1000,
+                                                             small_business_credit=250)
+
+
+def _jobs(w: World) -> None:
+    """An import job of each officer; the officer's with an errors file."""
+    from lumbung.jobs.models import Job
+    from lumbung.registry.uploads import jobs_folder
+
+    errors = jobs_folder() / "matrix-errors.csv"
+    errors.write_text("line,column,value,reason\n2,kbli,1,bad\n", encoding="utf-8")
+    w.extra["job1"] = Job.objects.create(kind="import", user=w.users["officer"], status="done", name="a.csv",
+                                         errors_file=errors.name)
+    w.extra["job2"] = Job.objects.create(kind="import", user=w.users["other_officer"], status="done", name="b.csv")
+
+
+def _claims(w: World) -> None:
+    """A pending claim on E1 by a claimant who owns nothing yet."""
+    from lumbung.registry.accounts import create_user
+    from lumbung.registry.models import Claim
+
+    claimant = create_user("m-claimant", "owner")
+    w.extra["claim1"] = Claim.objects.create(user=claimant, enterprise=w.e1, claimed_as="NIB")

@@ -31,6 +31,7 @@ class World:
     keys: dict = field(default_factory=dict)  # role -> API token key
     tokens: dict = field(default_factory=dict)  # role -> Token
     views: dict = field(default_factory=dict)  # role -> SavedView
+    extra: dict = field(default_factory=dict)  # factory name -> object of the other apps (network, programs, jobs)
 
     def user(self, role):
         return self.users.get(role)
@@ -64,4 +65,22 @@ FACTORIES = {
     "api_indicator": lambda w, role: {"indicator_id": "firms"},
     "regime": lambda w, role: {"regime_id": "bps-workers"},
     "reset_link": lambda w, role: {"uidb64": "MQ", "token": "set-password"},
+    "e1_report": lambda w, role: {"pk": w.e1.pk, "year": w.r1.year},
+    "e1_to_e2": lambda w, role: {"pk": w.e1.pk, "to": w.e2.pk},
+    "region_e1": lambda w, role: {"code": "32"},
+    "sentra1": lambda w, role: {"code": w.extra["sentra1"].code},
+    "coop1": lambda w, role: {"code": w.extra["coop1"].code},
+    "link_e1": lambda w, role: _pk(w.extra["link_e1"]),
+    "contact_to_e1": lambda w, role: _pk(w.extra["contact_to_e1"]),
+    "program": lambda w, role: {"slug": "kur"},
+    "program_kur": lambda w, role: {"slug": "kur"},
+    "bank": lambda w, role: {"bank": "Bank A"},
+    "enrolment_e1": lambda w, role: _pk(w.extra["enrolment_e1"]),
+    "job1": lambda w, role: _pk(w.extra["job1"]),
+    "job2": lambda w, role: _pk(w.extra["job2"]),
+    "claim1": lambda w, role: _pk(w.extra["claim1"]),
+    "membership_e1": lambda w, role: _pk(w.extra["membership_e1"]),
+    "sentra1_pk": lambda w, role: _pk(w.extra["sentra1"]),
+    "coop1_pk": lambda w, role: _pk(w.extra["coop1"]),
+    "bank_report": lambda w, role: _pk(w.extra["bank_report"]),
 }

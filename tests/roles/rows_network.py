@@ -36,6 +36,9 @@ ROWS = [
     ("GET", "api:linkage-list", None, {"anonymous": "login", "*": "scoped"}),
     ("GET", "api:linkage-detail", "link_e1", SCOPED_TO_E1),
     ("GET", "api:membership-list", None, {"anonymous": "login", "*": "scoped"}),
+    ("GET", "api:membership-detail", "membership_e1", SCOPED_TO_E1),
     ("GET", "api:sentra-list", None, {"*": 200}),
+    ("GET", "api:sentra-detail", "sentra1_pk", {"*": 200}),
     ("GET", "api:cooperative-list", None, {"*": 200}),
+    ("GET", "api:cooperative-detail", "coop1_pk", {"*": 200}),
 ]

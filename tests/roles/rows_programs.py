@@ -11,7 +11,7 @@ the programs app needs from tests/roles/conftest.py:
 _RECORD_E1 = {"anonymous": "login", "owner": 200, "other_owner": 404, "officer": 200, "other_officer": 404,
               "analyst": 200, "admin": 200}
 _RECORD_E2 = {"anonymous": "login", "owner": 404, "other_owner": 200, "officer": 404, "other_officer": 200,
-              "analyst": 200, "admin": 200}
+              "analyst": 404, "admin": 200}  # the analyst's grant is E1's province
 _SIGNED_IN = {"anonymous": "login", "*": 200}
 
 ROWS = [
@@ -21,7 +21,7 @@ ROWS = [
     ("GET", "programs:for_enterprise", "e1", _RECORD_E1),
     ("GET", "programs:for_enterprise", "e2", _RECORD_E2),
     ("GET", "programs:reach", "program", {"anonymous": "login", "owner": 403, "other_owner": 403, "officer": "scoped",
-                                          "other_officer": "scoped", "analyst": 200, "admin": 200}),
+                                          "other_officer": "scoped", "analyst": 403, "admin": 200}),
     ("GET", "programs:enrolment_new", None, {"anonymous": "login", "owner": 403, "other_owner": 403, "officer": 200,
                                              "other_officer": 200, "analyst": 403, "admin": 200}),
     ("GET", "programs:banks", None, _SIGNED_IN),
@@ -35,4 +35,5 @@ ROWS = [
     ("POST", "programs_api:enrolment-list", None, {"anonymous": "login", "owner": 403, "other_owner": 403,
                                                    "analyst": 403, "officer": 400, "other_officer": 400, "admin": 400}),
     ("GET", "programs_api:bank-report-list", None, _SIGNED_IN),
+    ("GET", "programs_api:bank-report-detail", "bank_report", _SIGNED_IN),
 ]

@@ -38,10 +38,14 @@ ROWS = [
     ("GET", "workspace:job_detail", "job2", {**_WS, "officer": 404, "admin": 404}),
     ("GET", "workspace:quality", None, {**_WS, "officer": "scoped", "other_officer": "scoped"}),
     ("GET", "workspace:export", None, _WS),
+    # owners' claims: decided by an officer of the enterprise's region or an administrator
+    ("GET", "workspace:claims", None, {**_WS, "officer": "scoped", "other_officer": "scoped"}),
+    ("POST", "workspace:claim_decide", "claim1", {**_E1, "officer": 302, "admin": 302},
+     {"decision": "reject", "reason": "not the owner"}),
     # the API of import jobs: a list of one's own jobs; an upload needs the workspace permission
     ("GET", "api:import-list", None, _API_LIST),
     ("GET", "api:import-detail", "job1", _API_JOB1),
     ("GET", "api:import-errors", "job1", _API_JOB1),
     ("POST", "api:import-list", None, {"anonymous": "login", "owner": 403, "other_owner": 403, "analyst": 403,
-                                        "officer": 400, "other_officer": 400, "admin": 400}),  # 400: no file sent
+                                        "officer": 415, "other_officer": 415, "admin": 415}),  # JSON sent; uploads are multipart
 ]

@@ -27,6 +27,21 @@ _RECORDS = ("registry.view_enterprise", "registry.view_annualreport")
 _EDIT = ("registry.add_enterprise", "registry.change_enterprise",
          "registry.add_annualreport", "registry.change_annualreport")
 
+#: The programs app (lumbung.programs): officers record enrolments of their regions' enterprises;
+#: administrators also keep the catalogue and the banks' credit reports.
+_PROGRAMS_OFFICER = ("programs.add_enrolment", "programs.change_enrolment", "programs.view_enrolment")
+_PROGRAMS_ADMIN = (*_PROGRAMS_OFFICER, "programs.delete_enrolment", "programs.add_program",
+                   "programs.change_program", "programs.view_program", "programs.add_bankcreditreport",
+                   "programs.change_bankcreditreport", "programs.delete_bankcreditreport",
+                   "programs.view_bankcreditreport")
+#: The network (lumbung.linkages): officers add and change sentra, cooperatives, linkages and
+#: memberships (narrowed to their regions by the app); administrators everything, contacts included.
+_NETWORK_OFFICER = tuple(f"linkages.{action}_{model}" for model in ("linkage", "membership", "sentra", "cooperative")
+                         for action in ("view", "add", "change"))
+_NETWORK_ADMIN = tuple(f"linkages.{action}_{model}"
+                       for model in ("linkage", "membership", "sentra", "cooperative", "contactrequest")
+                       for action in ("view", "add", "change", "delete"))
+
 ROLES: dict[str, Role] = {
     "owner": Role("owner", _("Business owner: sees and updates their own enterprises"), False,
                   _RECORDS + ("registry.change_enterprise", "registry.add_annualreport",
@@ -35,7 +50,8 @@ ROLES: dict[str, Role] = {
                               "registry.add_enterprise", "registry.add_claim", "registry.view_claim")),
     # Officers work in /workspace/ (registry.views), not in the Django admin (issue 11 point 8).
     "officer": Role("officer", _("Dinas officer: manages enterprises in the assigned regions"), False,
-                    _RECORDS + _EDIT + ("registry.view_auditentry", "registry.use_workspace"), needs_region=True),
+                    _RECORDS + _EDIT + ("registry.view_auditentry", "registry.use_workspace") + _PROGRAMS_OFFICER
+                    + _NETWORK_OFFICER, needs_region=True),
     "analyst": Role("analyst", _("Analyst: explores the granted regions' figures, changes nothing"), False,
                     _RECORDS, grants=True),
     "admin": Role("admin", _("Administrator: every record, users and roles"), True,
@@ -50,7 +66,7 @@ ROLES: dict[str, Role] = {
                                       "registry.change_enterpriseowner", "registry.delete_enterpriseowner",
                                       "registry.view_claim", "registry.change_claim",
                                       "auth.view_user", "auth.add_user", "auth.change_user",
-                                      "auth.view_group")),
+                                      "auth.view_group") + _PROGRAMS_ADMIN + _NETWORK_ADMIN),
 }
 
 ROLE_NAMES = tuple(ROLES)

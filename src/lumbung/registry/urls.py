@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lumbung.registry.views import records, work
+from lumbung.registry.views import claims, records, work
 
 app_name = "workspace"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("jobs/<int:pk>/errors/", work.job_errors, name="job_errors"),
     path("quality/", work.quality_view, name="quality"),
     path("export/", work.export_view, name="export"),
+    path("claims/", claims.claim_list, name="claims"),
+    path("claims/<int:pk>/decide/", claims.claim_decide, name="claim_decide"),
 ]
