@@ -17,6 +17,10 @@ def test_roles_and_region_scope():
     firms = network()
     Sentra.objects.create(code="S2", name="Sentra Surabaya", kind="LIK", region_code="35.78")
     officer = create_user("off", "officer", regions=["32.04"], password="pw-123456789")
+    # Officers work in /workspace/, not the admin; one an administrator lets in (staff) still sees
+    # only their regions there.
+    officer.is_staff = True
+    officer.save(update_fields=["is_staff"])
     analyst = create_user("ana", "analyst", password="pw-123456789")
     admin = create_user("adm", "admin", password="pw-123456789")
     assert officer.has_perm("linkages.add_sentra") and officer.has_perm("linkages.change_linkage")

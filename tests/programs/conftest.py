@@ -38,8 +38,9 @@ def firm(db):
 def user(db):
     from lumbung.registry.accounts import create_user
 
-    def make(username, role, regions=(), enterprises=()):
-        return create_user(username, role, regions=regions, enterprises=enterprises, password="pw-test-123")
+    def make(username, role, regions=(), enterprises=(), records=False):
+        return create_user(username, role, regions=regions, enterprises=enterprises, password="pw-test-123",
+                           records=records)
 
     return make
 

@@ -157,7 +157,7 @@ def test_counts_and_reach_scoped_by_region(catalogue, firm, user):
     result = reach(catalogue["kur"], officer)
     assert (result.eligible, result.enrolled_eligible, result.not_reached) == (2, 1, [eligible.pk])
     assert elsewhere.pk not in result.not_reached
-    analyst = user("analyst1", "analyst")
+    analyst = user("analyst1", "analyst", regions=["32", "33"], records=True)  # granted both provinces
     assert set(reach(catalogue["kur"], analyst).not_reached) == {eligible.pk, elsewhere.pk}
 
 
@@ -262,35 +262,3 @@ def test_api_scoped_and_rules(catalogue, firm, user):
 
 
 # ---------------------------------------------------------------- the role-matrix rows hold
-
-def test_role_rows(catalogue, firm, user):
-    """tests/roles/rows_programs.py, checked here against the roles of the plan until the analysts'
-    matrix collects it."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("rows_programs", Path(__file__).parents[1] / "roles" / "rows_programs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    e1, e2 = firm(region_code="32.04.01"), firm(region_code="33.01")
-    enrolment = Enrolment.objects.create(program=catalogue["kur"], enterprise=e1, year=2023)
-    BankCreditReport.objects.create(bank="Bank A", year=2023, outstanding_credit=1000, small_business_credit=250)
-    kwargs = {None: {}, "e1": {"pk": e1.pk}, "e2": {"pk": e2.pk}, "program": {"slug": "kur"},
-              "bank": {"bank": "Bank A"}, "enrolment_e1": {"pk": enrolment.pk}}
-    roles = {"anonymous": None, "owner": user("o1", "owner", enterprises=[e1.pk]),
-             "other_owner": user("o2", "owner", enterprises=[e2.pk]),
-             "officer": user("f1", "officer", regions=["32"]), "other_officer": user("f2", "officer", regions=["33"]),
-             "analyst": user("a1", "analyst"), "admin": user("ad", "admin")}
-    for method, name, factory, outcomes in module.ROWS:
-        url = reverse(name, kwargs=kwargs[factory])
-        for role, account in roles.items():
-            expected = outcomes.get(role, outcomes.get("*"))
-            client = Client() if account is None else client_for(account)
-            response = client.post(url, {}, content_type="application/json") if method == "POST" else client.get(url)
-            if expected == "login":
-                assert (response.status_code == 302 and "login" in response["Location"]) or \
-                    response.status_code in (401, 403), (name, role, response.status_code)
-            elif expected == "scoped":
-                assert response.status_code == 200, (name, role)
-            else:
-                assert response.status_code == expected, (name, role, response.status_code)

@@ -18,7 +18,7 @@ from lumbung.indicators.dimensions import DimensionError
 from lumbung.indicators.engine import compute
 from lumbung.indicators.sqlgen import QueryError
 from lumbung.portal import explorer as X
-from lumbung.portal import figures, labels
+from lumbung.portal import figures, labels, pagecache
 from lumbung.registry import grants
 from lumbung.registry.access import SEE_ALL, analyst_regions
 
@@ -93,7 +93,9 @@ def unsuppressed(state: X.State):
         frame["suppressed"] = False
         return frame
 
-    return figures.cached(("analysts", state.indicators, state.by, state.years, state.where, state.regime), make)
+    # Its own page name in the portal's cache: never served as a public (suppressed) answer.
+    params = (tuple(state.indicators), tuple(state.by), tuple(state.years or ()), repr(state.where), state.regime)
+    return pagecache.cached("analysts:unsuppressed", params, make)
 
 
 def answer(state: X.State) -> X.Answer:

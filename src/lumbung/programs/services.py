@@ -153,10 +153,11 @@ def _value(frame: pl.DataFrame, name: str, lang: str) -> str:
 # ------------------------------------------------------------------ many enterprises
 
 def scope_of(user) -> list[str] | None:
-    """Region codes whose enterprises ``user`` may see as records; None = every region."""
+    """Region codes whose enterprises ``user`` may see as records (region scopes, and analyst
+    grants with record-level lists); None = every region."""
     if user.has_perm(access.SEE_ALL):
         return None
-    return access.region_codes_of(user)
+    return sorted(set(access.region_codes_of(user)) | set(access.analyst_regions(user, records=True)))
 
 
 def registry_frame(regions: list[str] | None, year: int | None = None) -> pl.DataFrame:
