@@ -19,7 +19,7 @@ import pytest
 
 from lumbung.jobs.worker import run_pending
 from lumbung.registry.accounts import create_user
-from lumbung.registry.models import AnnualReport, Enterprise
+from lumbung.registry.models import AnnualReport, Claim, Enterprise, EnterpriseOwner
 from lumbung.registry.roles import sync_groups
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "registry"))
@@ -99,3 +99,25 @@ def test_officer_uploads_watches_the_job_and_downloads_errors(site, officer, pag
     assert errors[0]["column"] == "region_code" and "35.29" in errors[0]["value"]
     assert Enterprise.objects.filter(source="template").count() == 3
     assert not console_errors, console_errors
+
+
+def test_officer_rejects_then_approves_claims(site, officer, page, shots):
+    first, second = Enterprise.objects.filter(region_code__startswith="32.04")[:2]
+    claims = [Claim.objects.create(user=create_user(f"pemilik{n}", "owner"), enterprise=e, claimed_as=f"NIB {e.nib}")
+              for n, e in enumerate((first, second), start=1)]
+    page.goto(site + "/accounts/login/?next=/workspace/claims/")
+    page.fill("input[name=username]", "petugas_bandung")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_url("**/workspace/claims/")
+    _shoot(page, shots, "claims")
+    row = page.locator(f"#claim-{claims[0].pk}")
+    row.locator("input[name=reason]").fill("Nama pemilik tidak cocok dengan NIB")
+    row.locator("button[value=reject]").click()
+    page.wait_for_url("**/workspace/claims/")
+    assert "ditolak" in page.locator(".messages").inner_text()
+    page.locator(f"#claim-{claims[1].pk} button[value=approve]").click()
+    page.wait_for_url("**/workspace/claims/")
+    assert "disetujui" in page.locator(".messages").inner_text()
+    assert EnterpriseOwner.objects.filter(user=claims[1].user, enterprise=second).exists()
+    assert Claim.objects.get(pk=claims[0].pk).reason == "Nama pemilik tidak cocok dengan NIB"
