@@ -53,7 +53,9 @@ def site(live_server, settings, lumbung_home, transactional_db):
     import analytics_sample
 
     from lumbung.portal import figures
+    from lumbung.registry.roles import sync_groups
 
+    sync_groups()  # the roles' groups: a transactional test before this one flushed those the migrations made
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     analytics_sample.write(lumbung_home)
