@@ -44,7 +44,7 @@ class Written:
     folder: Path
 
 
-def _block_seed(seed: int, block: int) -> int:
+def block_seed(seed: int, block: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(block,)).generate_state(1, dtype=np.uint32)[0])
 
 
@@ -75,7 +75,7 @@ def write_partitioned(firms: int, years: int, seed: int, out: str | Path, start_
     try:
         for block in range(blocks):
             n = min(block_firms, firms - block * block_firms)
-            table = generate(n, years, _block_seed(seed, block), start_year=start_year,
+            table = generate(n, years, block_seed(seed, block), start_year=start_year,
                              ids=IdBlock(seed, first, nib_offset))
             first += pc.count_distinct(table.column("source_id")).as_py()
             rows += table.num_rows

@@ -41,7 +41,7 @@ from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.synthetic.generator import MAX_FIRMS, generate
 from lumbung.synthetic.identity import NIB_MODULUS, IdBlock
-from lumbung.synthetic.partitioned import BLOCK_FIRMS, _block_seed
+from lumbung.synthetic.partitioned import BLOCK_FIRMS, block_seed
 
 #: The SIDT-KUMKM export's columns, in its order (the same as lumbung.imports.sidt.COLUMNS, which
 #: a test checks; not imported, since the synthetic package does not depend on the importer).
@@ -133,7 +133,7 @@ def write_sidt(firms: int, years: int, seed: int, out: str | Path, start_year: i
     with writer:
         for block in range(blocks):
             n = min(block_firms, firms - block * block_firms)
-            table = generate(n, years, _block_seed(seed, block), start_year=start_year,
+            table = generate(n, years, block_seed(seed, block), start_year=start_year,
                              ids=IdBlock(seed, first, nib_offset))
             first += pc.count_distinct(table.column("source_id")).as_py()
             rows += table.num_rows
