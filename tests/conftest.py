@@ -8,10 +8,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Before Django's settings are first read (they derive paths from LUMBUNG_HOME), point the whole
 # session at a folder of its own: no test may touch the user's data folder.
 os.environ["LUMBUNG_HOME"] = tempfile.mkdtemp(prefix="lumbung-tests-")
+
+# CI is a gate, so its property tests run the same examples every time (HYPOTHESIS_PROFILE=ci, set by
+# .ci/run); a local run explores new ones (the default profile) and keeps what fails in its database.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
