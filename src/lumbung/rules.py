@@ -330,9 +330,10 @@ def _not_less_than(other: str) -> Check:
     return Check(lambda v, values: whole(v) < whole(values[other]), lambda raw, typed: typed < pl.col(other))
 
 
-def _one_of(values: tuple[str, ...]) -> Check:
+def _one_of(values: tuple[str, ...], placeholder: str = "values") -> Check:
+    """A choice among ``values``; the message names them under ``placeholder``."""
     return Check(lambda v, _r: str(v).strip() not in values, lambda raw, _t: ~raw.is_in(list(values)),
-                 lambda: {"values": ", ".join(values)})
+                 lambda: {placeholder: ", ".join(values)})
 
 
 def read_date(value: object) -> dt.date | None:
@@ -401,8 +402,9 @@ BY_ID[REQUIRED.id] = REQUIRED
 LOOKUP_FIELDS = ("region_code", "kbli")
 
 
-def rules_for(name: str) -> list[Rule]:
-    return [rule for rule in RULES if name in rule.fields]
+def rules_for(name: str, table: Iterable[Rule] | None = None) -> list[Rule]:
+    """The rules of ``table`` (default: the registry's, :data:`RULES`) that apply to ``name``."""
+    return [rule for rule in (RULES if table is None else table) if name in rule.fields]
 
 
 # -- the scalar form ----------------------------------------------------------------------------------
@@ -599,11 +601,12 @@ def column_checks(name: str, raw: pl.Expr) -> list[ColumnCheck]:
     return out
 
 
-def cross_checks(columns: Iterable[str]) -> list[tuple[str, ColumnCheck]]:
-    """(field, check) for the rules comparing two typed columns present in ``columns``."""
+def cross_checks(columns: Iterable[str], table: Iterable[Rule] | None = None) -> list[tuple[str, ColumnCheck]]:
+    """(field, check) for the rules of ``table`` (default :data:`RULES`) comparing two typed columns
+    present in ``columns``."""
     present = set(columns)
     out = []
-    for rule in RULES:
+    for rule in RULES if table is None else table:
         if rule.single:
             continue
         for name in rule.fields:
@@ -706,11 +709,6 @@ _END_AFTER_START = Check(lambda v, values: read_date(v) < read_date(values["star
                          lambda raw, typed: typed < pl.col("start_date"))
 
 
-def _one_of(values: tuple[str, ...]) -> Check:
-    return Check(lambda v, _r: str(v).strip() not in values, lambda raw, _t: ~raw.is_in(list(values)),
-                 lambda: {"choices": ", ".join(values)})
-
-
 _PERCENT = Check(lambda v, _r: whole(v) is None or not 0 <= whole(v) <= 100,
                  lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed > 100))
 _NOT_SELF = Check(lambda v, values: str(v) == str(values["partner"]), lambda raw, _t: raw == pl.col("partner"))
@@ -719,11 +717,11 @@ NETWORK_RULES: tuple[Rule, ...] = (
     Rule("network.text_length", tuple(NETWORK_TEXT_LIMITS), N_("{name} is longer than {limit} characters"),
          NETWORK_SOURCES["text"], _max_length(NETWORK_TEXT_LIMITS)),
     Rule("linkage.kind", ("kind",), N_("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
-         _one_of(LINKAGE_KINDS)),
+         _one_of(LINKAGE_KINDS, "choices")),
     Rule("sentra.kind", ("sentra_kind",), N_("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
-         _one_of(SENTRA_KINDS)),
+         _one_of(SENTRA_KINDS, "choices")),
     Rule("cooperative.kind", ("cooperative_kind",), N_("{name} {value} is not one of {choices}"),
-         NETWORK_SOURCES["kind"], _one_of(COOPERATIVE_KINDS)),
+         NETWORK_SOURCES["kind"], _one_of(COOPERATIVE_KINDS, "choices")),
     Rule("region.format", ("region_code",), N_("region {value} is not a region code such as 32.04 or 3204"),
          NETWORK_SOURCES["region"], _REGION_FORMAT),
     Rule("region.exists", ("region_code",), N_("region {value} does not exist"), NETWORK_SOURCES["region"],
@@ -754,7 +752,7 @@ NETWORK_BY_ID = {rule.id: rule for rule in (*NETWORK_RULES, NETWORK_REQUIRED_RUL
 
 
 def network_rules_for(name: str) -> list[Rule]:
-    return [rule for rule in NETWORK_RULES if name in rule.fields]
+    return rules_for(name, NETWORK_RULES)
 
 
 def check_network(record: str, values: Mapping) -> list[Violation]:
@@ -808,14 +806,4 @@ def network_column_checks(name: str, raw: pl.Expr) -> list[ColumnCheck]:
 
 def network_cross_checks(columns: Iterable[str]) -> list[tuple[str, ColumnCheck]]:
     """(field, check) for network rules comparing two typed columns present in ``columns``."""
-    present = set(columns)
-    out = []
-    for rule in NETWORK_RULES:
-        if rule.single:
-            continue
-        for name in rule.fields:
-            if name in present and rule.compares in present:
-                col = pl.col(name)
-                out.append((name, ColumnCheck(rule.id, rule.test_for(name).expr(col, col),
-                                              _rule_message(rule, name, col, pl.col(rule.compares)))))
-    return out
+    return cross_checks(columns, NETWORK_RULES)
