@@ -36,3 +36,9 @@ def test_a_village_grant_gives_no_figures():
 
 def test_unknown_bucket_is_outside():
     assert fit(["32"], {"province": ["unknown"]}).refused == [("province", "unknown")]
+
+
+def test_malformed_region_codes_are_refused_and_dotless_ones_read():
+    fitted = fit(["32"], {"regency": ["3", "32.04,33.74", "3204", "3374"]})
+    assert fitted.where == {"regency": ["32.04"]}
+    assert fitted.refused == [("regency", "3"), ("regency", "32.04,33.74"), ("regency", "3374")]

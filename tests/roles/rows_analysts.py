@@ -8,6 +8,7 @@ NOT_ANALYST = {"anonymous": "login", "owner": 403, "other_owner": 403, "officer"
 ROWS = [
     ("GET", "analysts:explorer", None, {**NOT_ANALYST, "analyst": "scoped", "admin": "scoped"}),
     ("GET", "analysts:explorer_csv", None, {**NOT_ANALYST, "analyst": 400, "admin": 400}),  # nothing asked
+    ("GET", "analysts:explorer_xlsx", None, {**NOT_ANALYST, "analyst": 400, "admin": 400}),
     ("GET", "analysts:views", None, {**NOT_ANALYST, "analyst": 200, "admin": 200}),
     ("POST", "analysts:views", None, {**NOT_ANALYST, "analyst": 302, "admin": 302},
      {"name": "Matrix view", "query": "indicator=firms"}),

@@ -49,3 +49,13 @@ ROWS = [
     ("POST", "api:import-list", None, {"anonymous": "login", "owner": 403, "other_owner": 403, "analyst": 403,
                                         "officer": 415, "other_officer": 415, "admin": 415}),  # JSON sent; uploads are multipart
 ]
+
+# the officers' "Indicators of my region" (/workspace/indicators/, lumbung.analysts.region): the
+# workspace permission and a region scope; an analyst's grant is not enough
+_REGION = {**_WS, "analyst": 403}
+ROWS += [
+    ("GET", "region_indicators:explorer", None, {**_REGION, "officer": "scoped", "other_officer": "scoped",
+                                                 "admin": "scoped"}),
+    ("GET", "region_indicators:csv", None, {**_REGION, "officer": 400, "other_officer": 400, "admin": 400}),
+    ("GET", "region_indicators:xlsx", None, {**_REGION, "officer": 400, "other_officer": 400, "admin": 400}),
+]

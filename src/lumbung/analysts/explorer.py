@@ -1,9 +1,11 @@
-"""The analysts' explorer: the public explorer's state and table (lumbung.portal.explorer), answered
-without disclosure control but only inside the analyst's grants (lumbung.registry.grants.fit).
+"""The explorer without disclosure control: the public explorer's state and table
+(lumbung.portal.explorer), answered only inside a user's region scope (lumbung.registry.grants:
+an analyst's ``AnalystGrant`` rows on /analyst/, an officer's ``RegionScope`` rows on
+/workspace/indicators/).
 
 Administrators (``registry.view_all_enterprises``) are not narrowed. Every other user is answered
-only through their ``AnalystGrant`` rows: region filters outside them are refused and dropped, a
-query without a region filter is narrowed to the grants, and the page says which.
+only through their scope's rows: region filters outside them are refused and dropped, a
+query without a region filter is narrowed to the scope, and the page says which.
 """
 
 from __future__ import annotations
@@ -20,34 +22,37 @@ from lumbung.indicators.sqlgen import QueryError
 from lumbung.portal import explorer as X
 from lumbung.portal import figures, labels, pagecache
 from lumbung.registry import grants
-from lumbung.registry.access import SEE_ALL, analyst_regions
+
+#: The one region scope of a user (lumbung.registry.grants.scope_of): an analyst's grants or an
+#: officer's regions.
+Scope = grants.Scope
 
 
-@dataclass
-class Scope:
-    """What a user may explore: every region (administrators) or their grant codes."""
-
-    everything: bool
-    codes: list[str] = field(default_factory=list)  # all grants
-    record_codes: list[str] = field(default_factory=list)  # grants with record-level lists
-
-    @property
-    def any(self) -> bool:
-        return self.everything or bool(self.codes)
-
-    @property
-    def records(self) -> bool:
-        return self.everything or bool(self.record_codes)
+def scope_of(user, source: str = "analyst") -> Scope:
+    return grants.scope_of(user, source)
 
 
-def scope_of(user) -> Scope:
-    if user.is_authenticated and user.is_active and user.has_perm(SEE_ALL):
-        return Scope(True)
-    return Scope(False, analyst_regions(user), analyst_regions(user, records=True))
+def _sentences(source: str) -> dict[str, str]:
+    """The notes of a fitted query, in the words of its scope ("your grants", "your regions")."""
+    if source == "officer":
+        return {"none": _("None of your regions is a province, regency or district: there are no figures to show."),
+                "refused": _("Refused, outside your regions: {filters}."),
+                "narrowed": _("Narrowed to your regions: {regions}."),
+                "left_out": _("Your other regions are at another level; filter on them to see them: {regions}."),
+                "empty": _("No enterprise matches this query in your regions.")}
+    return {"none": _("None of your grants is a province, regency or district: there are no figures to show."),
+            "refused": _("Refused, outside your grants: {filters}."),
+            "narrowed": _("Narrowed to your grants: {regions}."),
+            "left_out": _("Your other grants are at another level; filter on them to see them: {regions}."),
+            "empty": _("No enterprise matches this query in your grants.")}
 
 
 def region_label(code: str) -> str:
-    return f"{code} {geography.name(code) or ''}".strip()
+    try:
+        name = geography.name(code) or ""
+    except ValueError:  # a malformed code typed into a filter: said as typed
+        name = ""
+    return f"{code} {name}".strip()
 
 
 def _dim_value(dim: str, code: str) -> str:
@@ -65,21 +70,21 @@ def fit_state(state: X.State, scope: Scope) -> Fit:
     """``state`` with its region filters kept inside ``scope`` (a new State; the notes say why)."""
     if scope.everything:
         return Fit(state)
+    words = _sentences(scope.source)
     fitted = grants.fit(scope.codes, state.where)
     if fitted is None:
-        return Fit(state, [_("None of your grants is a province, regency or district: there are no figures to show.")],
-                   allowed=False)
+        return Fit(state, [words["none"]], allowed=False)
     kept = X.State(indicators=list(state.indicators), by=list(state.by), years=list(state.years),
                    regime=state.regime, where=fitted.where, problems=list(state.problems))
     notes = []
     if fitted.refused:
-        notes.append(_("Refused, outside your grants: {filters}.").format(
+        notes.append(words["refused"].format(
             filters=", ".join(_dim_value(d, v) for d, v in fitted.refused)))
     if fitted.narrowed:
-        notes.append(_("Narrowed to your grants: {regions}.").format(
+        notes.append(words["narrowed"].format(
             regions=", ".join(_dim_value(d, v) for d, v in fitted.narrowed)))
     if fitted.left_out:
-        notes.append(_("Your other grants are at another level; filter on them to see them: {regions}.").format(
+        notes.append(words["left_out"].format(
             regions=", ".join(region_label(c) for c in fitted.left_out)))
     return Fit(kept, notes)
 
@@ -98,7 +103,7 @@ def unsuppressed(state: X.State):
     return pagecache.cached("analysts:unsuppressed", params, make)
 
 
-def answer(state: X.State) -> X.Answer:
+def answer(state: X.State, source: str = "analyst") -> X.Answer:
     """As lumbung.portal.explorer.answer, without suppression (call it only on a fitted state)."""
     result = X.Answer(state)
     if not state.indicators:
@@ -110,7 +115,7 @@ def answer(state: X.State) -> X.Answer:
         result.reason = str(error.args[0] if isinstance(error, KeyError) else error)
         return result
     if frame.empty:
-        result.reason = _("No enterprise matches this query in your grants.")
+        result.reason = _sentences(source)["empty"]
         return result
     if len(frame) > X.MAX_CELLS:
         result.reason = _("The query has {n} cells, more than the {max} a page shows: choose fewer dimensions, "

@@ -6,6 +6,7 @@ app_name = "analysts"
 urlpatterns = [
     path("", views.explorer, name="explorer"),
     path("download.csv", views.download_csv, name="explorer_csv"),
+    path("download.xlsx", views.download_xlsx, name="explorer_xlsx"),
     path("views/", views.views_list, name="views"),
     path("views/<int:pk>/", views.view_open, name="view_open"),
     path("views/<int:pk>/rename/", views.view_rename, name="view_rename"),

@@ -34,6 +34,7 @@ from lumbung.registry.models import Enterprise
 from lumbung.sizeclass import get_regime
 
 PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAME_LENGTH = SavedView._meta.get_field("name").max_length
 
 
@@ -59,12 +60,12 @@ def _grants_text(scope: A.Scope) -> list[dict]:
     return [{"code": c, "label": A.region_label(c), "records": c in scope.record_codes} for c in scope.codes]
 
 
-@analyst_page
-def explorer(request, scope):
+def explorer_context(request, scope) -> dict:
+    """The explorer's page inside ``scope``: the form, the notes of what was refused or narrowed,
+    the unsuppressed answer (chart and table); shared by the analysts' and the officers' page."""
     years = figures.years()
-    base = {"scope": scope, "grants": _grants_text(scope), "saved": request.user.saved_views.all()}
     if not years:
-        return render(request, "analysts/explorer.html", {**base, "no_data": True})
+        return {"no_data": True}
     asked = X.parse(request.GET)
     fitted = A.fit_state(asked, scope)
     state = fitted.state
@@ -72,36 +73,56 @@ def explorer(request, scope):
         result = X.Answer(state, reason=fitted.notes[0])
     elif request.GET:
         try:
-            result = A.answer(state)
+            result = A.answer(state, scope.source)
         except AnalyticsMissing:
             result = X.Answer(state, reason=_("The analytics tables have not been built yet."))
     else:
         result = X.Answer(state, reason=_("Choose indicators, then Show."))
     groups = catalogue_groups.groups()
     chosen = {slug for slug, _title, items in groups if any(i.id in state.indicators for i in items)}
-    context = {
-        **base, "open_groups": chosen or {groups[0][0]},
+    return {
+        "open_groups": chosen or {groups[0][0]},
         "state": state, "asked": asked, "notes": fitted.notes if request.GET else [], "answer": result,
         "years": years, "groups": groups,
         "dimensions": [(d, labels.dimension(d)) for d in DIMENSIONS],
         "regimes": [(r, get_regime(r).name(labels.lang())) for r in REGIME_IDS],
         "query": state.query_string(), "dim_headers": [labels.dimension(d) for d in state.by],
-        "name_length": NAME_LENGTH,
     }
-    return render(request, "analysts/explorer.html", context)
+
+
+@analyst_page
+def explorer(request, scope):
+    context = {"scope": scope, "grants": _grants_text(scope), "saved": request.user.saved_views.all(),
+               "name_length": NAME_LENGTH, "csv_url": reverse("analysts:explorer_csv"),
+               "xlsx_url": reverse("analysts:explorer_xlsx"), "save_views": True}
+    return render(request, "analysts/explorer.html", {**context, **explorer_context(request, scope)})
+
+
+def download(request, scope, kind: str, prefix: str) -> HttpResponse:
+    """The rows the explorer shows inside ``scope``, as CSV or XLSX (Indonesian headers and number
+    formats, lumbung.portal.explorer.to_xlsx), not suppressed; 400 with the reason when none."""
+    fitted = A.fit_state(X.parse(request.GET), scope)
+    result = A.answer(fitted.state, scope.source) if fitted.allowed else X.Answer(fitted.state, reason=fitted.notes[0])
+    if not result.rows:
+        return HttpResponse(result.reason or _("Nothing to download."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    if kind == "csv":
+        response = HttpResponse(X.to_csv(result), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(X.to_xlsx(result, public=False), content_type=XLSX_TYPE)
+    name = prefix + "-".join(fitted.state.indicators[:3])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
 
 
 @analyst_page
 def download_csv(request, scope):
-    fitted = A.fit_state(X.parse(request.GET), scope)
-    result = A.answer(fitted.state) if fitted.allowed else X.Answer(fitted.state, reason=fitted.notes[0])
-    if not result.rows:
-        return HttpResponse(result.reason or _("Nothing to download."), status=400,
-                            content_type="text/plain; charset=utf-8")
-    response = HttpResponse(X.to_csv(result), content_type="text/csv; charset=utf-8")
-    name = "lumbung-analyst-" + "-".join(fitted.state.indicators[:3])
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return download(request, scope, "csv", "lumbung-analyst-")
+
+
+@analyst_page
+def download_xlsx(request, scope):
+    return download(request, scope, "xlsx", "lumbung-analyst-")
 
 
 # ---------------------------------------------------------------- saved views

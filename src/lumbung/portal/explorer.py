@@ -291,15 +291,21 @@ def to_csv(result: Answer) -> str:
     return buffer.getvalue()
 
 
-def to_xlsx(result: Answer) -> bytes:
+#: The second sheet of a download without disclosure control (the analysts' and officers' explorers).
+UNSUPPRESSED_NOTE_ID = ("Tanpa pengendalian pengungkapan: sel dengan kurang dari 3 usaha ikut ditampilkan. Hanya untuk "
+                        "pekerjaan di dalam wilayah Anda; jangan diterbitkan.")
+
+
+def to_xlsx(result: Answer, public: bool = True) -> bytes:
     """The shown rows as a workbook with Indonesian headers and number formats (thousands grouped,
     decimals as the catalogue says; Excel shows them with the reader's separators, 1.234.567,8 in
-    an Indonesian Excel), suppression marked ◆ and explained on a second sheet."""
+    an Indonesian Excel), suppression marked ◆ and explained on a second sheet (``public`` false:
+    the sheet says the figures are not suppressed and not for publication)."""
     with translation.override("id"):
-        return _xlsx(result)
+        return _xlsx(result, public)
 
 
-def _xlsx(result: Answer) -> bytes:
+def _xlsx(result: Answer, public: bool = True) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet("Indikator")
@@ -329,8 +335,12 @@ def _xlsx(result: Answer) -> bytes:
             sheet.write_number(line, col + 3, row["value"], formats[min(row["decimals"], 3)])
     sheet.set_column(0, len(header), 18)
     note = book.add_worksheet("Keterangan")
-    note.write_string(0, 0, SUPPRESSION_NOTE_ID)
-    note.write_string(1, 0, "Sumber: register Lumbung, tabel analitik; pengendalian pengungkapan seperti "
-                            "`lumbung indicators --public`.")
+    if public:
+        note.write_string(0, 0, SUPPRESSION_NOTE_ID)
+        note.write_string(1, 0, "Sumber: register Lumbung, tabel analitik; pengendalian pengungkapan seperti "
+                                "`lumbung indicators --public`.")
+    else:
+        note.write_string(0, 0, UNSUPPRESSED_NOTE_ID)
+        note.write_string(1, 0, "Sumber: register Lumbung, tabel analitik, seperti `lumbung indicators` tanpa --public.")
     book.close()
     return buffer.getvalue()
