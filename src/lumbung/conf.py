@@ -36,6 +36,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "LUMBUNG_DISCLOSURE_MIN_FIRMS": ("3", "public cells with fewer enterprises are suppressed"),
     "LUMBUNG_DISCLOSURE_DOMINANCE": ("0.85", "public money cells where one enterprise holds more than this share are suppressed"),
     "LUMBUNG_PORTAL_GEOJSON": (None, "GeoJSON file of province shapes keyed by region code (properties.code); the map uses it instead of the tile grid"),
+    "LUMBUNG_JOBS_STALE_MINUTES": ("10", "a running background task whose worker has not beaten for this long is run again"),
+    "LUMBUNG_JOBS_MAX_ATTEMPTS": ("3", "attempts of a background task whose workers stopped, before it fails"),
+    "LUMBUNG_JOBS_KEEP_DAYS": ("30", "days a finished job's files (upload, errors file) are kept by `lumbung jobs clean`"),
     "LUMBUNG_API_ANON_RATE": ("120/min", "requests an anonymous API caller may make per address (N/sec, /min, /hour, /day)"),
 }
 

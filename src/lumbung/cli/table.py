@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'import-table': ('lumbung.indicators.commands', 'Load a published aggregate table (region x size class x measure) for --source published.'),
     'indicators': ('lumbung.indicators.commands', 'Compute catalogue indicators by dimensions (long format), or list the catalogue.'),
     'init': ('lumbung.registry.commands', 'Create the registry database, or migrate it to the latest schema (safe to repeat); write random keys into the data folder when the settings do not give them.'),
+    'jobs': ('lumbung.jobs.commands', "Background jobs' housekeeping: remove old jobs' files."),
     'programs': ('lumbung.programs.commands', "Empowerment programs: the catalogue, eligibility as data, enrolments and banks' credit reports."),
     'restore': ('lumbung.registry.commands', 'Restore the registry database from a file written by ``lumbung backup``.'),
     'rotate-nik-key': ('lumbung.registry.commands', 'Re-encrypt every stored NIK under a new NIK key (docs/settings.md, "NIK keys").'),

@@ -1,4 +1,4 @@
-"""CLI command of lumbung.jobs: ``lumbung worker`` (docs/jobs.md)."""
+"""CLI commands of lumbung.jobs: ``lumbung worker`` and ``lumbung jobs clean`` (docs/workspace.md)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,24 @@ def worker_command(interval: float, once: bool) -> None:
     click.echo(f"{count} tasks run")
 
 
-commands = [worker_command]
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs' housekeeping: remove old jobs' files."""
+
+
+@jobs_group.command("clean")
+@click.option("--older-than", "days", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Remove the files of jobs finished more than DAYS days ago  [default: LUMBUNG_JOBS_KEEP_DAYS, 30].")
+def clean_command(days: int | None) -> None:
+    """Remove finished jobs' files (uploads, errors files) after the retention period; the jobs stay listed."""
+    from lumbung import setup_django  # noqa: PLC0415 - Django is set up only by commands that need it
+
+    setup_django()
+    from lumbung.jobs.files import clean  # noqa: PLC0415 - its models load after setup_django()
+
+    cleaned = clean(days)
+    click.echo(f"{cleaned.jobs} finished jobs' files removed, {cleaned.orphans} folders of deleted jobs, "
+               f"{cleaned.bytes / 1e6:.1f} MB freed")
+
+
+commands = [worker_command, jobs_group]

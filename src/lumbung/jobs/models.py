@@ -26,6 +26,10 @@ class TaskRecord(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     worker_id = models.CharField(max_length=64, blank=True, default="")
+    # The lease of a running task (lumbung.jobs.worker): renewed by its worker while it runs; a
+    # silent one is claimed again, up to LUMBUNG_JOBS_MAX_ATTEMPTS attempts.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     return_value = models.JSONField(null=True, blank=True)
     errors = models.JSONField(default=list)  # [{"exception_class_path": ..., "traceback": ...}] for the log only
 

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from lumbung import conf
 from lumbung.errors import UserError
 from lumbung.imports.pipeline import FORMATS
+from lumbung.jobs.files import jobs_folder
 from lumbung.jobs.models import Job
 from lumbung.registry import audit
 from lumbung.registry.access import SEE_ALL, region_codes_of
@@ -30,12 +30,6 @@ log = logging.getLogger(__name__)
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 #: Progress is written to the job at most this often (rows), besides every batch.
 ERRORS_NAME = "errors.csv"
-
-
-def jobs_folder() -> Path:
-    path = conf.home() / "jobs"
-    path.mkdir(exist_ok=True)
-    return path
 
 
 def job_folder(job: Job) -> Path:
