@@ -40,7 +40,7 @@ def clean_command(days: int | None) -> None:
 
     cleaned = clean(days)
     click.echo(f"{cleaned.jobs} finished jobs' files removed, {cleaned.orphans} folders of deleted jobs, "
-               f"{cleaned.bytes / 1e6:.1f} MB freed")
+               f"{cleaned.bytes:,} bytes freed")
 
 
 commands = [worker_command, jobs_group]
