@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("lumbung.programs.urls_evaluation")),
     path("network/", include("lumbung.linkages.urls")),
+    path("workspace/network/", include("lumbung.linkages.workspace_urls")),
     path("workspace/", include("lumbung.registry.urls")),
     path("programs/", include("lumbung.programs.urls")),
     path("owner/", include("lumbung.owners.urls")),

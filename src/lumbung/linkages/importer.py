@@ -73,7 +73,7 @@ def _run(raw: RawTable, kind: str, name: str, dry_run: bool, errors_path) -> Imp
 
 # -- references -------------------------------------------------------------------------------------
 
-def _enterprise_ids(references: set[str]) -> dict[str, int]:
+def enterprise_ids(references: set[str]) -> dict[str, int]:
     """Registry id of each reference that names exactly one enterprise."""
     nibs = {r for r in references if r.isdigit() and len(r) == 13}
     ids = {r: int(r.split(":", 1)[1]) for r in references if r.startswith("lumbung:")}
@@ -103,7 +103,7 @@ def reference_of(enterprise: Enterprise) -> str:
 def _resolve(rows: pl.DataFrame, kind: str) -> tuple[list[dict], list[RowError]]:
     refs = ("ikm", "partner") if kind == "linkages" else ("enterprise",)
     wanted = {v for c in refs for v in rows[c].drop_nulls().to_list()}
-    ids = _enterprise_ids(wanted)
+    ids = enterprise_ids(wanted)
     groups = {}
     if kind == "memberships":
         groups["sentra"] = dict(Sentra.objects.filter(code__in=rows["sentra"].drop_nulls().to_list())
