@@ -811,6 +811,20 @@ def network_column_checks(name: str, raw: pl.Expr) -> list[ColumnCheck]:
     return out
 
 
+def network_lookups(name: str, values: Iterable[str]) -> dict[str, Violation]:
+    """The violation of each distinct value of ``name`` that breaks a single-field network rule
+    with no column form (a lookup: region codes, names only), the first of the table it breaks;
+    the import's form of these rules, run once per distinct value."""
+    found = [r for r in network_rules_for(name) if r.single and r.test_for(name).expr is None]
+    out: dict[str, Violation] = {}
+    for value in values:
+        for rule in found:
+            if rule.test_for(name).broken(value, {}):
+                out[value] = violation(rule, name, value, {})
+                break
+    return out
+
+
 def network_cross_checks(columns: Iterable[str]) -> list[tuple[str, ColumnCheck]]:
     """(field, check) for network rules comparing two typed columns present in ``columns``."""
     return cross_checks(columns, NETWORK_RULES)
