@@ -98,6 +98,7 @@ class MemberForm(forms.ModelForm):
 
     reference = forms.CharField(label=_("Enterprise"), max_length=300,
                                 help_text=_("NIB, source:source ID (e.g. template:A-001) or lumbung:ID"))
+    field_order = ["reference", "start_date", "end_date", "source"]
 
     class Meta:
         model = Membership
