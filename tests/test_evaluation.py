@@ -155,3 +155,43 @@ def test_the_naive_comparison_on_firm_means_equals_the_row_regression_clustered_
         cov_type="cluster", cov_kwds={"groups": rows["enterprise_id"].rank("dense").to_numpy()})
     assert estimate == pytest.approx(fit.params[1], rel=1e-9)
     assert (high - low) == pytest.approx(float(np.diff(fit.conf_int()[1])[0]), rel=1e-2)
+
+
+def test_the_relative_interval_carries_the_counterfactuals_covariance():
+    """The relative effect's standard error is the delta method on ATT / CF with their joint
+    cluster-robust covariance: checked against the same sandwich written out by hand from each
+    enterprise's influence on the cell means (the event study is saturated, so its coefficients
+    are cell means), and wider than the former interval (the ATT's bounds over a fixed CF)."""
+    from lumbung.evaluation import did
+
+    table, enrolments = inject(generate(4_000, 4, 11), parse_effect("kur:workers:0.3"), 11)
+    panel = build_panel(table, "workers", id_column="source_id")
+    pairs = match(panel, pl.from_arrow(enrolments).rename({"source_id": "enterprise_id"}).select(
+        "enterprise_id", pl.col("year").cast(pl.Int32))).pairs
+    rows = did.stack(panel, pairs)
+    result = did.estimate(rows)
+    post = rows.filter(pl.col("event_time") >= 0)
+    cells = post.group_by("event_time", "participant").agg(pl.col("change").mean().alias("m"), pl.len().alias("n"))
+    treated = post.filter(pl.col("participant") == 1)
+    weights = treated.group_by("event_time").len().with_columns((pl.col("len") / treated.height).alias("w"))
+    base = treated["base"].mean()
+    frame = post.join(cells, on=["event_time", "participant"]).join(weights.select("event_time", "w"),
+                                                                   on="event_time")
+    sign = 2 * pl.col("participant") - 1
+    att = float((cells.join(weights, on="event_time").select((pl.col("m") * (2 * pl.col("participant") - 1)
+                                                               * pl.col("w")).sum())).item())
+    cf = base + float(cells.filter(pl.col("participant") == 0).join(weights, on="event_time")
+                      .select((pl.col("m") * pl.col("w")).sum()).item())
+    assert att == pytest.approx(result.estimate) and cf == pytest.approx(result.counterfactual)
+    influence = frame.with_columns(
+        (sign * pl.col("w") * (pl.col("change") - pl.col("m")) / pl.col("n")).alias("a"),
+        (pl.when(pl.col("participant") == 1).then((pl.col("base") - base) / treated.height).otherwise(0.0)
+         + pl.when(pl.col("participant") == 0).then(pl.col("w") * (pl.col("change") - pl.col("m")) / pl.col("n"))
+         .otherwise(0.0)).alias("c"))
+    per_firm = influence.group_by("enterprise_id").agg((pl.col("a") / cf - att / cf**2 * pl.col("c")).sum().alias("r"))
+    groups = per_firm.height
+    by_hand = (float((per_firm["r"] ** 2).sum()) * groups / (groups - 1)) ** 0.5
+    assert result.relative_se == pytest.approx(by_hand, rel=0.01)
+    assert result.relative == pytest.approx(att / cf)
+    former = (result.ci_high - result.ci_low) / cf
+    assert result.relative_ci_high - result.relative_ci_low > 1.1 * former

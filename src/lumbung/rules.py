@@ -692,6 +692,8 @@ NETWORK_SOURCES = {
               "record, a contract), as every figure in Lumbung names its source"),
     "text": "database column sizes of lumbung.linkages.models",
     "region": SOURCES["region"],
+    "names": ("a sentra's extension officers (TPI) are public facts of the sentra, by name only; personal data "
+              "(NIK, phone number) is shown only in its owner's own view (README, personal data)"),
 }
 
 
@@ -711,6 +713,8 @@ _END_AFTER_START = Check(lambda v, values: read_date(v) < read_date(values["star
 
 _PERCENT = Check(lambda v, _r: whole(v) is None or not 0 <= whole(v) <= 100,
                  lambda raw, typed: ~raw.str.contains(r"^[0-9]+$") | (typed > 100))
+#: A run that looks like a NIK or a mobile number (what :func:`mask_personal` would mask).
+_NAMES_ONLY = Check(lambda v, _r: mask_personal(str(v)) != str(v), None)
 _NOT_SELF = Check(lambda v, values: str(v) == str(values["partner"]), lambda raw, _t: raw == pl.col("partner"))
 
 NETWORK_RULES: tuple[Rule, ...] = (
@@ -736,6 +740,9 @@ NETWORK_RULES: tuple[Rule, ...] = (
          NETWORK_SOURCES["date"], _END_AFTER_START, compares="start_date"),
     Rule("linkage.self", ("ikm",), N_("an enterprise cannot be its own partner"), NETWORK_SOURCES["self"],
          _NOT_SELF, compares="partner"),
+    Rule("sentra.names_only", ("tpi_officers",),
+         N_("{name} holds what looks like a NIK or a phone number: write the officers' names only"),
+         NETWORK_SOURCES["names"], _NAMES_ONLY),
 )
 #: What each kind of record must give (an empty value breaks ``network.required`` only).
 NETWORK_REQUIRED = {
@@ -801,6 +808,20 @@ def network_column_checks(name: str, raw: pl.Expr) -> list[ColumnCheck]:
         test = rule.test_for(name)
         if rule.single and test.expr is not None:
             out.append(ColumnCheck(rule.id, raw.is_not_null() & test.expr(raw, typed), _rule_message(rule, name, raw)))
+    return out
+
+
+def network_lookups(name: str, values: Iterable[str]) -> dict[str, Violation]:
+    """The violation of each distinct value of ``name`` that breaks a single-field network rule
+    with no column form (a lookup: region codes, names only), the first of the table it breaks;
+    the import's form of these rules, run once per distinct value."""
+    found = [r for r in network_rules_for(name) if r.single and r.test_for(name).expr is None]
+    out: dict[str, Violation] = {}
+    for value in values:
+        for rule in found:
+            if rule.test_for(name).broken(value, {}):
+                out[value] = violation(rule, name, value, {})
+                break
     return out
 
 

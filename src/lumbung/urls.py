@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", include("lumbung.programs.urls_evaluation")),
     path("network/", include("lumbung.linkages.urls")),
     path("workspace/indicators/", include("lumbung.analysts.urls_region")),  # officers' explorer (analysts app)
+    path("workspace/network/", include("lumbung.linkages.workspace_urls")),
     path("workspace/", include("lumbung.registry.urls")),
     path("programs/", include("lumbung.programs.urls")),
     path("owner/", include("lumbung.owners.urls")),

@@ -67,3 +67,43 @@ def test_network_pages_fit_390_and_1280(network_site, page, shots, strict_csp, c
     page.goto(base + f"/network/enterprises/{firm.pk}/partners/")
     assert "Pabrik Makanan" in page.content() and "Skor" in page.content()
     assert not console_errors, console_errors
+
+
+def test_an_officer_enters_a_sentra_and_a_member_in_the_workspace(network_site, page, shots, strict_csp,
+                                                                   console_errors):
+    """The workspace's network pages at 390 and 1280 px: an officer of 32.04 creates a sentra
+    through the form, an enterprise joins it, and the pages fit without sideways scroll."""
+    base, firm, _session = network_site
+    officer = create_user("officer-net", "officer", regions=["32.04"], password="pw-123456789")
+    client = Client()
+    client.force_login(officer)
+    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value, "url": base}])
+    page.goto(base + "/workspace/network/sentra/add/")
+    page.fill("#id_code", "S-WS")
+    page.fill("#id_name", "Sentra Anyaman Bambu Rajapolah")
+    page.select_option("#id_kind", "SUIK")
+    page.fill("#id_region_code", "32.04")
+    page.fill("#id_upt", "UPT Kerajinan")
+    page.fill("#id_tpi_officers", "Ibu Sari\nPak Budi")
+    page.fill("#id_source", "Dinas 2024")
+    page.click("form.record-form button[type=submit]")
+    sentra = Sentra.objects.get(code="S-WS")
+    page.goto(base + f"/workspace/network/sentra/{sentra.pk}/members/add/")
+    page.fill("#id_reference", f"lumbung:{firm.pk}")
+    page.fill("#id_start_date", "2024-01-15")
+    page.fill("#id_source", "Dinas 2024")
+    page.click("form.record-form button[type=submit]")
+    assert sentra.memberships.filter(enterprise=firm).exists()
+    paths = ["/workspace/network/", f"/workspace/network/sentra/{sentra.pk}/",
+             f"/workspace/network/sentra/{sentra.pk}/members/add/", "/en/workspace/network/"]
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            page.goto(base + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px"
+            name = path.strip("/").replace("/", "_")
+            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+    assert "Tahu Sumedang 5" in page.content() or "Sentra Anyaman" in page.content()
+    assert not console_errors, console_errors

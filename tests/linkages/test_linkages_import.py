@@ -119,3 +119,44 @@ def test_cli_exit_codes(tmp_path, firms):
     out = tmp_path / "l2.csv"
     assert _invoke("export-network", "--kind", "linkages", "--out", out).exit_code == 0
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("1000000000001,template:L,buyer,2021-01-01")
+
+
+SENTRA_HEADER = ["kode", "nama", "jenis", "kode_wilayah", "upt", "petugas_tpi", "sumber"]  # Indonesian headers
+
+
+def test_sentra_and_cooperatives_import_with_the_same_guarantees(tmp_path):
+    rows = [{"kode": "S1", "nama": "Sentra Tahu", "jenis": "PIK", "kode_wilayah": "3204", "upt": "UPT Pangan",
+             "petugas_tpi": "Ibu Sari\nPak Budi", "sumber": "Dinas 2024"},
+            {"kode": "S2", "nama": "Sentra Logam", "jenis": "KIK", "kode_wilayah": "32.04"},       # type
+            {"kode": "S3", "nama": "Sentra Batik", "jenis": "SUIK", "kode_wilayah": "32.99"},      # no region
+            {"kode": "S4", "nama": "Sentra Rotan", "jenis": "LIK", "kode_wilayah": "32.04",
+             "petugas_tpi": "Pak Budi 0812-3456-7890"},                                           # personal data
+            {"kode": "S1", "nama": "Sentra Tahu lagi", "jenis": "PIK", "kode_wilayah": "32.04"},  # same code
+            {"kode": "", "nama": "Tanpa kode", "jenis": "PIK", "kode_wilayah": "32.04"}]
+    path = write_csv(tmp_path / "s.csv", SENTRA_HEADER, rows)
+    errors = tmp_path / "errors.csv"
+    result = import_network(path, "sentra", errors_path=errors)
+    assert (result.imported, result.rejected) == (1, 5)
+    # lines of the file: the first row's officers cell holds a line break, so that row is lines 2-3
+    assert {e.line: e.column for e in result.errors} == {4: "kind", 5: "region_code", 6: "tpi_officers", 7: "code",
+                                                         8: "code"}
+    assert "3456" not in errors.read_text(encoding="utf-8")  # a phone number is not echoed into the errors file
+    sentra = Sentra.objects.get(code="S1")
+    assert (sentra.region_code, sentra.officers, sentra.kind) == ("32.04", ["Ibu Sari", "Pak Budi"], "PIK")
+    entry = AuditEntry.objects.get(model="sentra", object_id=sentra.pk)
+    assert (entry.action, entry.source) == ("create", "import:s.csv")
+    assert import_network(path, "sentra").counts["unchanged"] == 1  # idempotent
+    out = tmp_path / "sentra.csv"
+    assert export_network(out, "sentra") == 1
+    assert import_network(out, "sentra").counts == {"created": 0, "updated": 0, "unchanged": 1, "audit_entries": 0}
+    coops = write_csv(tmp_path / "k.csv", ["code", "name", "kind", "region_code", "source"],
+                      [{"code": "K1", "name": "KOPINKRA Rotan", "kind": "KOPINKRA", "region_code": "32.04",
+                        "source": "Dinas"}])
+    assert _invoke("import-network", coops, "--kind", "cooperatives").exit_code == 0
+    changed = write_csv(tmp_path / "k2.csv", ["code", "name", "kind", "region_code", "source"],
+                        [{"code": "K1", "name": "KOPINKRA Rotan", "kind": "KUB", "region_code": "32.04",
+                          "source": "Dinas"}])
+    assert import_network(changed, "cooperatives").counts["updated"] == 1
+    update = AuditEntry.objects.get(model="cooperative", action="update")
+    assert update.changes == {"kind": ["KOPINKRA", "KUB"]}
+    assert _invoke("export-network", "--kind", "cooperatives", "--out", tmp_path / "k3.csv").exit_code == 0

@@ -64,3 +64,46 @@ def test_writes_follow_the_rules_and_the_scope(world):
 def test_in_the_openapi_schema():
     schema = _client().get("/api/openapi.json").json()
     assert {"/api/linkages/", "/api/memberships/", "/api/sentra/", "/api/cooperatives/"} <= set(schema["paths"])
+
+
+def test_officers_write_sentra_and_cooperatives_of_their_regions(world):
+    firms, users = world
+    officer, other = _client(users["officer"]), _client(users["other"])
+    body = {"code": "S-API", "name": "Sentra API", "kind": "LIK", "region_code": "3204", "upt": "UPT",
+            "tpi_officers": ["Ibu Sari", "Pak Budi"], "source": "Dinas"}
+    assert _client().post("/api/sentra/", body, format="json").status_code in (401, 403)
+    assert _client(users["owner_f"]).post("/api/sentra/", body, format="json").status_code == 403
+    assert other.post("/api/sentra/", body, format="json").status_code == 403  # 32.04 is not theirs
+    created = officer.post("/api/sentra/", body, format="json")
+    assert created.status_code == 201, created.json()
+    sentra = created.json()
+    assert sentra["region_code"] == "32.04" and sentra["tpi_officers"] == ["Ibu Sari", "Pak Budi"]
+    bad = officer.post("/api/sentra/", {**body, "code": "S-API2", "tpi_officers": ["Budi 081234567890"]},
+                       format="json")
+    assert bad.status_code == 400 and "tpi_officers" in bad.json()["errors"]
+    assert other.patch(f"/api/sentra/{sentra['id']}/", {"name": "x"}, format="json").status_code == 404
+    moved = officer.patch(f"/api/sentra/{sentra['id']}/", {"region_code": "33.74"}, format="json")
+    assert moved.status_code == 403, moved.json()
+    assert officer.patch(f"/api/sentra/{sentra['id']}/", {"kind": "PIK"}, format="json").status_code == 200
+    entries = AuditEntry.objects.filter(model="sentra", object_id=sentra["id"]).order_by("id")
+    assert [(e.action, e.source) for e in entries] == [("create", "api"), ("update", "api")]
+    coop = officer.post("/api/cooperatives/", {"code": "K-API", "name": "KUB API", "kind": "KOPINKRA",
+                                               "region_code": "32.04", "source": "Dinas"}, format="json")
+    assert coop.status_code == 201
+
+
+def test_a_membership_ends_through_the_api(world):
+    firms, users = world
+    from lumbung.linkages.models import Membership
+
+    member = Membership.objects.filter(enterprise__region_code__startswith="32.04").first()
+    officer = _client(users["officer"])
+    assert _client(users["other"]).patch(f"/api/memberships/{member.pk}/", {"end_date": "2024-01-31"},
+                                         format="json").status_code == 404
+    early = officer.patch(f"/api/memberships/{member.pk}/", {"end_date": "1999-01-01"}, format="json")
+    assert early.status_code == 400 and "end_date" in early.json()["errors"]
+    assert officer.patch(f"/api/memberships/{member.pk}/", {"end_date": "2024-01-31"},
+                         format="json").status_code == 200
+    member.refresh_from_db()
+    assert member.end_date.isoformat() == "2024-01-31"
+    assert AuditEntry.objects.filter(model="membership", object_id=member.pk, action="update", source="api").exists()

@@ -42,3 +42,20 @@ ROWS = [
     ("GET", "api:cooperative-list", None, {"*": 200}),
     ("GET", "api:cooperative-detail", "coop1_pk", {"*": 200}),
 ]
+
+# The network in the officers' workspace (/workspace/network/, lumbung.linkages.workspace): the
+# workspace permission (officer, admin; others 403), and the sentra, cooperative and membership of
+# E1's province are a 404 for the officer of another province.
+_WS = {"anonymous": "login", "owner": 403, "other_owner": 403, "analyst": 403, "officer": 200,
+       "other_officer": 200, "admin": 200}
+_WS_E1 = {**_WS, "other_officer": 404}
+ROWS += [
+    ("GET", "network_workspace:groups", None, _WS),
+    ("GET", "network_workspace:sentra_add", None, _WS),
+    ("GET", "network_workspace:sentra_edit", "sentra1_pk", _WS_E1),
+    ("GET", "network_workspace:sentra_member_add", "sentra1_pk", _WS_E1),
+    ("GET", "network_workspace:cooperative_add", None, _WS),
+    ("GET", "network_workspace:cooperative_edit", "coop1_pk", _WS_E1),
+    ("GET", "network_workspace:cooperative_member_add", "coop1_pk", _WS_E1),
+    ("GET", "network_workspace:membership_edit", "membership_e1", _WS_E1),
+]

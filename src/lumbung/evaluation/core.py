@@ -230,12 +230,11 @@ def evaluate(panel: pl.DataFrame | pa.Table, enrolments: pl.DataFrame | pa.Table
     all_first = enrolments.group_by("enterprise_id").agg(pl.col("year").min().alias("cohort"))
     naive_estimate, naive_low, naive_high, naive_relative = naive(panel, all_first, level)
     cf = result.counterfactual
-    relative = (lambda v: v / cf) if cf and cf > 0 else (lambda v: None)
     return Evaluation(
         program=program, outcome=outcome, unit=unit, level=level, method=(translate or _)(METHOD),
         estimate=result.estimate, se=result.se, ci_low=result.ci_low, ci_high=result.ci_high, p_value=result.p_value,
-        counterfactual=cf, relative_estimate=relative(result.estimate), relative_ci_low=relative(result.ci_low),
-        relative_ci_high=relative(result.ci_high),
+        counterfactual=cf, relative_estimate=result.relative, relative_ci_low=result.relative_ci_low,
+        relative_ci_high=result.relative_ci_high,
         naive_estimate=naive_estimate, naive_ci_low=naive_low, naive_ci_high=naive_high, naive_relative=naive_relative,
         participants=matching.participants, matched=matching.matched,
         controls=matching.pairs["control_id"].n_unique(), dropped=dict(matching.dropped),

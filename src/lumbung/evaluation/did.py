@@ -14,11 +14,24 @@ enrolment weighted by the participants' rows, a linear combination tested with
 zero. Standard errors are cluster-robust by enterprise (``cov_type="cluster"``; a control matched
 to several participants is one cluster), conditional on the matched sample (they do not add
 the matching step's own uncertainty, Abadie & Imbens 2006).
+
+The relative effect is the ratio ``r = ATT / CF`` of two estimates: CF, the participants'
+counterfactual after enrolment, is their base-year level plus the controls' change,
+``mean(base) + sum_e w_e a_e``. Both come from one OLS of the stacked equations (the
+event-study rows, and one row per participant's post-enrolment row regressing its base-year
+level on a constant; the design is block diagonal, so the estimates are those of the separate
+equations) with errors clustered by enterprise across both, which gives their joint covariance
+(seemingly unrelated estimation, Weesie 1999, Stata Technical Bulletin 52, sg121). The
+interval of ``r`` is the delta method on it (Casella & Berger 2002, *Statistical Inference*,
+2nd ed., 5.5.4): the gradient ``(1/CF, -ATT/CF^2)`` carries the negative covariance of ATT and
+CF (a participant's or control's noise that raises the one lowers the other), which dividing
+the ATT's bounds by a fixed CF left out, making the interval too narrow by about ``1 + r``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import polars as pl
@@ -46,6 +59,11 @@ class DiD:
     p_value: float
     #: the participants' mean outcome after enrolment, less the estimate (their counterfactual)
     counterfactual: float
+    #: estimate / counterfactual, its delta-method standard error and interval (None when CF <= 0)
+    relative: float | None
+    relative_se: float | None
+    relative_ci_low: float | None
+    relative_ci_high: float | None
     event_study: tuple[EventTime, ...]
     pretrend_statistic: float | None
     pretrend_p_value: float | None
@@ -104,11 +122,37 @@ def estimate(rows: pl.DataFrame, level: float = 0.95) -> DiD:
         wald = fit.wald_test(restriction, scalar=True)
         statistic, p_pre = float(wald.statistic), float(wald.pvalue)
     treated_post = rows.filter((pl.col("participant") == 1) & (pl.col("event_time") >= 0))
+    counterfactual = float(treated_post["value"].mean()) - att
+    ratio = relative(rows, design, groups, weights, level) if counterfactual > 0 else (None, None, None, None)
     return DiD(
         estimate=att, se=float(np.asarray(test.sd).ravel()[0]), ci_low=low, ci_high=high,
         p_value=float(np.asarray(test.pvalue).ravel()[0]),
-        counterfactual=float(treated_post["value"].mean()) - att,
+        counterfactual=counterfactual, relative=ratio[0], relative_se=ratio[1], relative_ci_low=ratio[2],
+        relative_ci_high=ratio[3],
         event_study=tuple(sorted(study, key=lambda t: t.event_time)),
         pretrend_statistic=statistic, pretrend_p_value=p_pre, pretrend_periods=len(pre),
         rows=rows.height, clusters=int(groups.max()) if len(groups) else 0,
     )
+
+
+def relative(rows: pl.DataFrame, design: np.ndarray, groups: np.ndarray, weights: np.ndarray,
+             level: float) -> tuple[float, float, float, float]:
+    """``ATT / CF`` with its delta-method standard error and interval, from the stacked
+    regression of the module's docstring (``design`` and ``weights``: the event study's)."""
+    post = ((rows["participant"] == 1) & (rows["event_time"] >= 0)).to_numpy()
+    k2 = design.shape[1]
+    stacked = np.zeros((design.shape[0] + int(post.sum()), k2 + 1))
+    stacked[:design.shape[0], :k2] = design
+    stacked[design.shape[0]:, k2] = 1.0
+    y = np.concatenate([rows["change"].to_numpy(), rows["base"].to_numpy()[post]]).astype(np.float64)
+    fit = sm.OLS(y, stacked).fit(cov_type="cluster", cov_kwds={"groups": np.concatenate([groups, groups[post]])})
+    k = k2 // 2
+    g_att = np.append(weights, 0.0)
+    g_cf = np.concatenate([weights[k:], np.zeros(k), [1.0]])  # the controls' change a_e, and mean(base)
+    params = np.asarray(fit.params)
+    att, cf = float(g_att @ params), float(g_cf @ params)
+    gradient = g_att / cf - att / cf**2 * g_cf
+    se = float(np.sqrt(gradient @ np.asarray(fit.cov_params()) @ gradient))
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    r = att / cf
+    return r, se, r - z * se, r + z * se

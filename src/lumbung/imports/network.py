@@ -27,16 +27,24 @@ from lumbung.imports.validate import ERROR_SCHEMA
 COLUMNS = {
     "linkages": ("ikm", "partner", "kind", "start_date", "end_date", "output_share", "source", "notes"),
     "memberships": ("enterprise", "sentra", "cooperative", "start_date", "end_date", "source"),
+    "sentra": ("code", "name", "kind", "region_code", "upt", "tpi_officers", "source"),
+    "cooperatives": ("code", "name", "kind", "region_code", "source"),
 }
-RECORD = {"linkages": "linkage", "memberships": "membership"}
+RECORD = {"linkages": "linkage", "memberships": "membership", "sentra": "sentra", "cooperatives": "cooperative"}
+#: A column whose rules go by another name (a sentra's and a cooperative's type, rules.NETWORK_REQUIRED).
+RULE_NAMES = {"sentra": {"kind": "sentra_kind"}, "cooperatives": {"kind": "cooperative_kind"}}
 #: Indonesian headers that mean the same column.
 ALIASES = {"ikm": "ikm", "mitra": "partner", "jenis": "kind", "tanggal_mulai": "start_date",
            "tanggal_selesai": "end_date", "pangsa_output": "output_share", "sumber": "source",
-           "catatan": "notes", "usaha": "enterprise", "koperasi": "cooperative"}
+           "catatan": "notes", "usaha": "enterprise", "koperasi": "cooperative", "kode": "code", "nama": "name",
+           "kode_wilayah": "region_code", "wilayah": "region_code", "petugas_tpi": "tpi_officers", "tpi": "tpi_officers"}
 REFERENCE_COLUMNS = ("ikm", "partner", "enterprise")
 #: The natural key of a record: a second row with the same key in one file is refused.
 NATURAL_KEYS = {"linkages": ("ikm", "partner", "kind", "start_date"),
-                "memberships": ("enterprise", "sentra", "cooperative", "start_date")}
+                "memberships": ("enterprise", "sentra", "cooperative", "start_date"),
+                "sentra": ("code",), "cooperatives": ("code",)}
+#: Text columns a spreadsheet might evaluate: the export quotes them, the import removes the quote.
+TEXT_COLUMNS = ("source", "notes", "name", "upt", "tpi_officers")
 REFERENCE = r"^([0-9]{13}|lumbung:[0-9]+|[^:\s][^:]*:.+)$"
 
 
@@ -49,7 +57,8 @@ class NetworkChecked:
 
 def check_kind(kind: str) -> None:
     if kind not in COLUMNS:
-        raise UnusableFile(_("unknown kind {kind!r}; use linkages or memberships").format(kind=kind))
+        raise UnusableFile(_("unknown kind {kind!r}; use linkages, memberships, sentra or cooperatives").format(
+            kind=kind))
 
 
 def header_key(header: str) -> str:
@@ -70,7 +79,8 @@ def name_columns(frame: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
                 name=name, a=seen[target], b=header, target=target))
         seen[target], renames[header] = header, target
     frame = frame.select(LINE, *renames).rename(renames)
-    required = [c for c in rules.NETWORK_REQUIRED[RECORD[kind]] if c in COLUMNS[kind] and c not in frame.columns]
+    required = [c for c in COLUMNS[kind] if rule_name(kind, c) in rules.NETWORK_REQUIRED[RECORD[kind]]
+                and c not in frame.columns]
     if kind == "memberships" and "sentra" not in frame.columns and "cooperative" not in frame.columns:
         required.append("sentra or cooperative")
     if required:
@@ -93,12 +103,12 @@ def check(raw: RawTable, kind: str, name: str = "table") -> NetworkChecked:
     frame = ascii_digits(frame, [c for c in ("output_share", "start_date", "end_date") if c in frame.columns])
     frame = frame.with_columns([pl.col(c).str.strip_chars() for c in COLUMNS[kind]])
     # A leading quote marks text in a spreadsheet (and in Lumbung's exports, cells.neutralise): not part of it.
-    frame = restore_frame(frame, ["source", "notes"])
+    frame = restore_frame(frame, [c for c in TEXT_COLUMNS if c in frame.columns])
     found: list[pl.DataFrame] = [_reader_errors(raw)]
     record = RECORD[kind]
     for column in COLUMNS[kind]:
-        raw_col = pl.col(column)
-        if column in rules.NETWORK_REQUIRED[record]:
+        raw_col, name_ = pl.col(column), rule_name(kind, column)
+        if name_ in rules.NETWORK_REQUIRED[record]:
             found.append(_error_rows(frame, column, "network.required", raw_col.is_null(),
                                      pl.lit(_(rules.NETWORK_REQUIRED_RULE.message).format(name=column))))
         if column in REFERENCE_COLUMNS:
@@ -107,15 +117,16 @@ def check(raw: RawTable, kind: str, name: str = "table") -> NetworkChecked:
                                      rules.message_expr(_("{name} {value} is not an enterprise reference (a NIB, "
                                                           "source:source_id or lumbung:id)").replace(
                                                               "{name}", column), value=raw_col)))
-        for item in rules.network_column_checks(column, raw_col):
+        for item in rules.network_column_checks(name_, raw_col):
             found.append(_error_rows(frame, column, item.rule, item.broken, item.message))
+        found.append(_lookup_errors(frame, column, name_))
     if kind == "memberships":
         both = pl.col("sentra").is_not_null() == pl.col("cooperative").is_not_null()
         found.append(_error_rows(frame, "sentra", "membership.group", both,
                                  pl.lit(_("give either a sentra or a cooperative code, not both or neither"))))
     errors = _first_per_cell(pl.concat([f for f in found if f.height] or [_empty()]))
     typed = frame.with_columns([pl.col(c).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-                                for c in ("start_date", "end_date")])
+                                for c in ("start_date", "end_date") if c in frame.columns])
     single_bad = errors.select("line", "column")
     for column, item in rules.network_cross_checks(typed.columns):
         cross = _error_rows(typed, column, item.rule, item.broken, item.message)
@@ -129,6 +140,22 @@ def check(raw: RawTable, kind: str, name: str = "table") -> NetworkChecked:
     errors = pl.concat([errors, clashes]) if clashes.height else errors
     return NetworkChecked(rows, errors.select(list(ERROR_SCHEMA)).sort("line", "column"),
                           errors.select("line", "column", "rule"))
+
+
+def rule_name(kind: str, column: str) -> str:
+    return RULE_NAMES.get(kind, {}).get(column, column)
+
+
+def _lookup_errors(frame: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
+    """The rules checked once per distinct value (rules.network_lookups: region codes, names only)."""
+    bad = rules.network_lookups(name, frame[column].drop_nulls().unique().to_list())
+    if not bad:
+        return _empty()
+    found = pl.DataFrame({"_value": list(bad), "reason": [v.message for v in bad.values()],
+                          "rule": [v.rule for v in bad.values()]}, schema={"_value": pl.String, "reason": pl.String,
+                                                                           "rule": pl.String})
+    return frame.join(found, left_on=column, right_on="_value").select(
+        pl.col(LINE).alias("line"), pl.lit(column).alias("column"), pl.col(column).alias("value"), "reason", "rule")
 
 
 def _typed_value(errors: pl.DataFrame, frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -149,8 +176,8 @@ def _clashes(rows: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]
     rows = rows.sort(LINE).with_columns(pl.col(LINE).min().over([pl.col(c).fill_null("") for c in key])
                                         .alias("_first"))
     dup = rows.filter(pl.col(LINE) != pl.col("_first"))
-    errors = dup.select(pl.col(LINE).alias("line"), pl.lit("start_date").alias("column"),
-                        pl.col("start_date").alias("value"),
+    errors = dup.select(pl.col(LINE).alias("line"), pl.lit(key[-1]).alias("column"),
+                        pl.col(key[-1]).alias("value"),
                         pl.format(_("the same record is already on line {}; only that row is imported"),
                                   pl.col("_first")).alias("reason"), pl.lit("read.duplicate").alias("rule"))
     return rows.filter(pl.col(LINE) == pl.col("_first")).drop("_first"), errors

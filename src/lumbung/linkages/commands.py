@@ -30,17 +30,17 @@ def _require_registry() -> None:
     if Linkage._meta.db_table not in connection.introspection.table_names():
         raise _unusable(_("the registry database has no tables yet: run `lumbung init` first"))
 
-KINDS = click.Choice(["linkages", "memberships"])
+KINDS = click.Choice(["linkages", "memberships", "sentra", "cooperatives"])
 
 
 @click.command("import-network")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", required=True, type=KINDS, help="What the file holds: linkages or memberships.")
+@click.option("--kind", required=True, type=KINDS, help="What the file holds: linkages, memberships, sentra or cooperatives.")
 @click.option("--dry-run", is_flag=True, help="Check and report everything, then store nothing.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every rejected row to this CSV: line, column, value, reason.")
 def import_network_command(file: Path, kind: str, dry_run: bool, errors_path: Path | None) -> None:
-    """Import linkages or sentra/cooperative memberships from a .csv, .xlsx or .parquet file.
+    """Import linkages, memberships, sentra or cooperatives from a .csv, .xlsx or .parquet file.
 
     Exit code 0 when every row was stored, 1 when some were rejected, 2 when the file cannot be used.
     """
@@ -64,11 +64,11 @@ def import_network_command(file: Path, kind: str, dry_run: bool, errors_path: Pa
 
 
 @click.command("export-network")
-@click.option("--kind", required=True, type=KINDS, help="What to export: linkages or memberships.")
+@click.option("--kind", required=True, type=KINDS, help="What to export: linkages, memberships, sentra or cooperatives.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write: .csv or .parquet, in the import template's format.")
 def export_network_command(kind: str, out: Path) -> None:
-    """Export every linkage or membership in the format that `import-network` reads."""
+    """Export every linkage, membership, sentra or cooperative in the format that `import-network` reads."""
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise click.BadParameter(_("use a .csv or .parquet file"), param_hint="--out")
     _require_registry()

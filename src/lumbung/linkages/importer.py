@@ -1,4 +1,4 @@
-"""Import and export of linkages and memberships (docs/network.md), with the enterprise import's
+"""Import and export of linkages, memberships, sentra and cooperatives (docs/network.md), with the enterprise import's
 guarantees: every row is stored or explained (the errors file: line, column, value, reason), a
 second import of the same file changes nothing (records are matched on their natural key and
 written only when a value differs), and every create or change is in the audit trail with the
@@ -29,12 +29,16 @@ from lumbung.registry.export import EXPORT_FORMATS, check_folder, written_atomic
 from lumbung.registry.importer import refresh_analytics
 from lumbung.registry.models import Enterprise
 
-MODELS = {"linkages": Linkage, "memberships": Membership}
-VALUE_FIELDS = {"linkages": ("end_date", "output_share", "source", "notes"), "memberships": ("end_date", "source")}
+MODELS = {"linkages": Linkage, "memberships": Membership, "sentra": Sentra, "cooperatives": Cooperative}
+VALUE_FIELDS = {"linkages": ("end_date", "output_share", "source", "notes"), "memberships": ("end_date", "source"),
+                "sentra": ("name", "kind", "region_code", "upt", "tpi_officers", "source"),
+                "cooperatives": ("name", "kind", "region_code", "source")}
+#: Sentra and cooperatives are named by their code and reference nothing.
+GROUP_KINDS = ("sentra", "cooperatives")
 
 
 def import_network(path, kind: str, dry_run: bool = False, errors_path=None, analytics: bool = True) -> ImportResult:
-    """Import a linkage or membership file (.csv, .xlsx, .parquet); raises UnusableFile.
+    """Import a linkage, membership, sentra or cooperative file (.csv, .xlsx, .parquet); raises UnusableFile.
     ``analytics``: afterwards bring built analytics tables up to date (as the enterprise import does)."""
     check_kind(kind)
     path = Path(path)
@@ -73,7 +77,7 @@ def _run(raw: RawTable, kind: str, name: str, dry_run: bool, errors_path) -> Imp
 
 # -- references -------------------------------------------------------------------------------------
 
-def _enterprise_ids(references: set[str]) -> dict[str, int]:
+def enterprise_ids(references: set[str]) -> dict[str, int]:
     """Registry id of each reference that names exactly one enterprise."""
     nibs = {r for r in references if r.isdigit() and len(r) == 13}
     ids = {r: int(r.split(":", 1)[1]) for r in references if r.startswith("lumbung:")}
@@ -100,10 +104,20 @@ def reference_of(enterprise: Enterprise) -> str:
     return f"lumbung:{enterprise.pk}"
 
 
+def _group_rows(rows: pl.DataFrame, kind: str) -> list[dict]:
+    """Sentra or cooperatives as records: the region code as stored (rules.read_region), no
+    empty text left as None."""
+    text = [c for c in VALUE_FIELDS[kind] if c not in ("kind", "region_code")]
+    return [{"code": row["code"], "kind": row["kind"], "region_code": rules.read_region(row["region_code"]),
+             **{c: row[c] or "" for c in text}, LINE: row[LINE]} for row in rows.iter_rows(named=True)]
+
+
 def _resolve(rows: pl.DataFrame, kind: str) -> tuple[list[dict], list[RowError]]:
+    if kind in GROUP_KINDS:
+        return _group_rows(rows, kind), []
     refs = ("ikm", "partner") if kind == "linkages" else ("enterprise",)
     wanted = {v for c in refs for v in rows[c].drop_nulls().to_list()}
-    ids = _enterprise_ids(wanted)
+    ids = enterprise_ids(wanted)
     groups = {}
     if kind == "memberships":
         groups["sentra"] = dict(Sentra.objects.filter(code__in=rows["sentra"].drop_nulls().to_list())
@@ -192,10 +206,14 @@ def _plain(value):
 # -- export -------------------------------------------------------------------------------------------
 
 def network_frame(kind: str) -> pl.DataFrame:
-    """Every linkage or membership in the template's columns (references as the import reads them)."""
+    """Every linkage, membership, sentra or cooperative in the template's columns (references as
+    the import reads them)."""
     check_kind(kind)
     out = []
-    if kind == "linkages":
+    if kind in GROUP_KINDS:
+        for group in MODELS[kind].objects.order_by("id"):
+            out.append({c: (getattr(group, c) or None) for c in COLUMNS[kind]})
+    elif kind == "linkages":
         for link in Linkage.objects.select_related("ikm", "partner").order_by("id"):
             out.append({"ikm": reference_of(link.ikm), "partner": reference_of(link.partner), "kind": link.kind,
                         "start_date": link.start_date.isoformat(),
@@ -214,7 +232,7 @@ def network_frame(kind: str) -> pl.DataFrame:
 
 
 def export_network(path, kind: str) -> int:
-    """Write every linkage or membership to a .csv or .parquet file that imports again as it is."""
+    """Write every linkage, membership, sentra or cooperative to a .csv or .parquet file that imports again as it is."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".parquet") or path.suffix.lower() not in EXPORT_FORMATS:
         raise UserError(_("export to .csv or .parquet, not {suffix!r}").format(suffix=path.suffix))

@@ -119,7 +119,7 @@ class Sentra(Checked):
         if self.region_code and rules.read_region(self.region_code):
             self.region_code = rules.read_region(self.region_code)
         return {"code": self.code, "name": self.name, "sentra_kind": self.kind, "region_code": self.region_code,
-                "upt": self.upt}
+                "upt": self.upt, "tpi_officers": self.tpi_officers}
 
     @property
     def officers(self) -> list[str]:

@@ -22,10 +22,18 @@ class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
 class RuleChecked(serializers.ModelSerializer):
     def validate(self, attrs):
         instance = self.Meta.model(**attrs)
+        if self.instance is not None:  # a change: the stored record with the sent fields
+            instance = self.Meta.model(**{f.attname: getattr(self.instance, f.attname)
+                                          for f in self.Meta.model._meta.concrete_fields})
+            instance._state.adding = False  # the unique checks leave the stored record itself out
+            for name, value in attrs.items():
+                setattr(instance, name, value)
         try:
             instance.full_clean(validate_unique=True, validate_constraints=True)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
+        if "region_code" in attrs:  # stored as the rules read it ("3204" -> "32.04")
+            attrs["region_code"] = instance.region_code
         return attrs
 
 
@@ -46,16 +54,27 @@ class MembershipSerializer(RuleChecked):
         fields = ["id", "enterprise", "sentra", "cooperative", "start_date", "end_date", "source"]
 
 
-class SentraSerializer(serializers.ModelSerializer):
-    tpi_officers = serializers.ListField(source="officers", child=serializers.CharField(), read_only=True,
-                                         help_text=_("Names of the industry extension officers (TPI)"))
+class OfficerNames(serializers.ListField):
+    """The extension officers' names: a list here, one name a line in the model."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        return [line.strip() for line in (data or "").splitlines() if line.strip()]
+
+    def to_internal_value(self, data):
+        return "\n".join(name.strip() for name in super().to_internal_value(data) if name.strip())
+
+
+class SentraSerializer(RuleChecked):
+    tpi_officers = OfficerNames(required=False, help_text=_("Names of the industry extension officers (TPI)"))
 
     class Meta:
         model = Sentra
         fields = ["id", "code", "name", "kind", "region_code", "upt", "tpi_officers", "source"]
 
 
-class CooperativeSerializer(serializers.ModelSerializer):
+class CooperativeSerializer(RuleChecked):
     class Meta:
         model = Cooperative
         fields = ["id", "code", "name", "kind", "region_code", "source"]
