@@ -311,38 +311,73 @@ class _Rows:
         return {name: np.delete(values, i) for name, values in self.columns.items()}
 
 
-def _counts(con, source: str | None, path: Path | None) -> dict[tuple, int]:
-    """Enterprises per candidate group, (division, level, region, size class or None) -> count:
-    read from the build's counts file (``path``), or counted over the partition (``source``)."""
-    if path is not None:
-        table = pq.read_table(path).to_pydict()
-        rows = zip(*(table[name] for name in ("kbli_division", "level", "region", "size_class", "every_class", "n")),
-                   strict=True)
-    else:
-        rows = con.execute(peers.counts_sql(source)).fetchall()
+COUNT_FIELDS = ("kbli_division", "level", "region", "size_class", "every_class", "n")
+
+
+def _count_map(rows) -> dict[tuple, int]:
     return {(division, level, region, None if every else klass): int(n)
             for division, level, region, klass, every, n in rows}
 
 
-def _read_rows(con, path: Path, previous: Path, division: str, level: str, region, klass) -> _Rows:
-    """A group's columns with each peer's sales of Y-1 from ``path`` (the build's sorted peer
-    file, or the partition itself): stored on the row by the build (the panel link
-    ``prev_sales``), or for a partition written without it joined from Y-1's partition on the
-    group's ids only."""
+def _counts_from_file(path: Path, division: str) -> dict[tuple, int]:
+    """The division's group counts from the build's counts file (sorted by division: the other
+    row groups are skipped)."""
+    table = pq.read_table(path, filters=[("kbli_division", "=", division)]).to_pydict()
+    return _count_map(zip(*(table[name] for name in COUNT_FIELDS), strict=True))
+
+
+def _counts_from_partition(path: Path, division: str) -> dict[tuple, int]:
+    source = f"{parquet_sql([path])} WHERE kbli_division = ?"
+    with session() as con:
+        return _count_map(con.execute(peers.counts_sql(source), [division]).fetchall())
+
+
+def _group_filters(division: str, level: str, region, klass) -> list[tuple]:
+    filters = [("kbli_division", "=", division)]
+    if region is not None:
+        filters.append((level, "=", region))
+    if klass is not None:
+        filters.append((size_column(REGIME), "=", klass))
+    return filters
+
+
+def _rows_from_file(path: Path, previous: Path, division: str, level: str, region, klass) -> _Rows:
+    """A group from the build's sorted peer file, read with PyArrow (no DuckDB connection: its
+    start costs more than the read); the row groups whose statistics exclude it are skipped."""
+    stored = PREV_SALES in pq.read_schema(path).names
+    table = pq.read_table(path, columns=[*PEER_COLUMNS, *((PREV_SALES,) if stored else ())],
+                          filters=_group_filters(division, level, region, klass))
+    table = table.sort_by("enterprise_id")  # a province's or the nation's group spans several runs
+    frame = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    return _rows_of(frame, previous, stored)
+
+
+def _rows_from_partition(path: Path, previous: Path, division: str, level: str, region, klass) -> _Rows:
+    """A group read from the partition with DuckDB (no peer files for it)."""
     sql, params = _filters(level, region, klass)
     stored = PREV_SALES in pq.read_schema(path).names
     cols = ", ".join(f"r.{c}" for c in (*PEER_COLUMNS, *((PREV_SALES,) if stored else ())))
-    frame = con.execute(f"SELECT {cols} FROM ({parquet_sql([path])}) r "
-                        f"WHERE r.kbli_division = ?{sql} ORDER BY r.enterprise_id", [division, *params]).fetchnumpy()
+    with session() as con:
+        frame = con.execute(f"SELECT {cols} FROM ({parquet_sql([path])}) r "
+                            f"WHERE r.kbli_division = ?{sql} ORDER BY r.enterprise_id",
+                            [division, *params]).fetchnumpy()
+    return _rows_of(frame, previous, stored)
+
+
+def _rows_of(frame, previous: Path, stored: bool) -> _Rows:
+    """The group's columns as floats, with each peer's sales of Y-1: stored on the row by the
+    build (the panel link ``prev_sales``), or for rows written without it joined from Y-1's
+    partition on the group's ids only."""
     ids = np.asarray(frame["enterprise_id"], dtype=np.int64)
     if stored:
         prev = _floats(frame[PREV_SALES])
     else:
         prev = np.full(len(ids), np.nan)
         if previous.exists() and len(ids):
-            con.register("peer_ids", pa.table({"enterprise_id": ids}))
-            found = con.execute(f"SELECT p.enterprise_id, p.sales FROM ({parquet_sql([previous])}) p "
-                                "JOIN peer_ids USING (enterprise_id)").fetchnumpy()
+            with session() as con:
+                con.register("peer_ids", pa.table({"enterprise_id": ids}))
+                found = con.execute(f"SELECT p.enterprise_id, p.sales FROM ({parquet_sql([previous])}) p "
+                                    "JOIN peer_ids USING (enterprise_id)").fetchnumpy()
             position = np.searchsorted(ids, np.asarray(found["enterprise_id"], dtype=np.int64))
             prev[position] = _floats(found["sales"])
     columns = {c: _floats(frame[c]) for c in PEER_COLUMNS[1:]} | {"prev_sales": prev}
@@ -350,29 +385,28 @@ def _read_rows(con, path: Path, previous: Path, division: str, level: str, regio
 
 
 class _Build:
-    """The partition of one year under one build version: group counts and groups, each read at
-    most once per process (a DuckDB connection is opened only on a miss). Read from the build's
-    peer files (lumbung.indicators.peers) when they match the partition, else from the partition."""
+    """The partition of one year under one build version: group counts (per division) and
+    groups, each read at most once per process. Read from the build's peer files
+    (lumbung.indicators.peers) when they match the partition, else from the partition."""
 
     def __init__(self, year: int, home: Path | None):
         self.path, self.previous = _partition(year, home), partition_path(year - 1, home)
         self.version = build_version(home)
         self.peer_files = peers.files(year, home)
 
-    def counts(self) -> dict[tuple, int]:
+    def counts(self, division: str) -> dict[tuple, int]:
         def make():
             if self.peer_files is not None:
-                return _counts(None, None, self.peer_files[1])
-            with session() as con:
-                return _counts(con, parquet_sql([self.path]), None)
-        return _CACHE.get(("counts", str(self.path), self.version), make, lambda counts: len(counts) // 10 + 1)
+                return _counts_from_file(self.peer_files[1], division)
+            return _counts_from_partition(self.path, division)
+        return _CACHE.get(("counts", str(self.path), self.version, division), make,
+                          lambda counts: len(counts) // 10 + 1)
 
     def rows(self, division: str, level: str, region, klass) -> _Rows:
-        source = self.peer_files[0] if self.peer_files is not None else self.path
-
         def make():
-            with session() as con:
-                return _read_rows(con, source, self.previous, division, level, region, klass)
+            if self.peer_files is not None:
+                return _rows_from_file(self.peer_files[0], self.previous, division, level, region, klass)
+            return _rows_from_partition(self.path, self.previous, division, level, region, klass)
         key = ("rows", str(self.path), self.version, division, level, region, klass)
         return _CACHE.get(key, make, lambda rows: len(rows.ids) + 1)
 
@@ -380,7 +414,7 @@ class _Build:
         """The first candidate group with at least ``needed`` enterprises other than ``exclude``:
         a look-up in the counts; a group of exactly ``needed`` is read to see whether the owner's
         own row is one of them."""
-        counts = self.counts()
+        counts = self.counts(division)
         for candidate in candidates:
             count = counts.get((division, *candidate), 0)
             if count > needed or (count == needed and not self.rows(division, *candidate).has(exclude)):

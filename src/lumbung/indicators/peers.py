@@ -9,7 +9,7 @@ For year Y, in ``<LUMBUNG_HOME>/analytics/peers/year=Y/``:
   run of rows, and DuckDB's row-group statistics (min/max per column) skip every other row group,
   so reading one group touches a few KB instead of scanning the partition;
 * ``counts-<stamp>.parquet``: the number of enterprises in every candidate peer group
-  (:func:`counts_sql`), so choosing the group is a look-up.
+  (:func:`counts_sql`), sorted by division, so choosing the group is a look-up.
 
 ``<stamp>`` is the partition file's size and modification time: a file whose stamp is not the
 partition's current one is ignored (a partition rewritten by a later build, by hand, or by a
@@ -39,6 +39,8 @@ GROUP_COLUMNS = ("kbli_division", "province", "regency", size_column(REGIME))
 #: Rows per row group of the rows file: small enough that a regency's group sits in one or two,
 #: large enough that the file's metadata stays a few hundred KB at national scale.
 ROW_GROUP_ROWS = 8192
+#: Rows per row group of the counts file (sorted by division): a division's counts are read alone.
+COUNT_GROUP_ROWS = 1024
 
 
 def peers_dir(year: int, home: Path | None = None) -> Path:
@@ -96,7 +98,8 @@ def write(year: int, home: Path | None = None) -> tuple[Path, Path]:
         with session() as con:
             con.execute(f"COPY (SELECT {columns} FROM ({source}) ORDER BY {', '.join(GROUP_COLUMNS)}, enterprise_id) "
                         f"TO '{_quoted(rows_tmp)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
-            con.execute(f"COPY ({counts_sql(source)}) TO '{_quoted(counts_tmp)}' (FORMAT parquet)")
+            con.execute(f"COPY ({counts_sql(source)} ORDER BY kbli_division) TO '{_quoted(counts_tmp)}' "
+                        f"(FORMAT parquet, ROW_GROUP_SIZE {COUNT_GROUP_ROWS})")
         os.replace(rows_tmp, rows)
         os.replace(counts_tmp, counts)
     finally:
