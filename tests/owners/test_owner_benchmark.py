@@ -174,3 +174,17 @@ def test_the_builds_peer_files_answer_as_the_partition_does(lumbung_home):
     assert sorted_rows == sorted(sorted_rows)
     peers_sample.write(lumbung_home, 2023, rows[:-3])  # a partition rewritten without its peer files
     assert peers.files(2023, lumbung_home) is None, "a peer file of an earlier partition is never read"
+
+
+def test_refresh_writes_missing_peer_files_and_deletes_stale_ones(lumbung_home):
+    from lumbung.indicators import peers
+
+    peers_sample.write(lumbung_home, 2023, [peers_sample.peer(i, i * 1_000_000) for i in range(1, 13)])
+    assert peers.refresh(lumbung_home) == [2023]
+    current = peers.files(2023, lumbung_home)
+    leftover = peers.peers_dir(2023, lumbung_home) / ".rows-1-1-123.tmp"
+    leftover.write_bytes(b"killed")
+    stale = peers.peers_dir(2022, lumbung_home)  # a year whose partition is gone
+    stale.mkdir()
+    assert peers.refresh(lumbung_home) == []
+    assert sorted(peers.peers_dir(2023, lumbung_home).iterdir()) == sorted(current) and not stale.exists()

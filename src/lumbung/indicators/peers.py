@@ -117,15 +117,23 @@ def _quoted(path: Path) -> str:
 
 def refresh(home: Path | None = None) -> list[int]:
     """Write the peer files of every year whose partition has none of its current version, and
-    delete those of years without a partition; returns the years written. Called at the end of
-    every analytics build (so a deployment built before peer files existed gets them too)."""
+    delete every other file of the peers folder (years without a partition, earlier versions,
+    temporary files of a killed build); returns the years written. Called at the end of every
+    analytics build, under its lock (so a deployment built before peer files existed gets them
+    too)."""
     years = available_years(home)
     root = analytics_dir(home) / "peers"
     if root.is_dir():
         for folder in root.iterdir():
-            if folder.name.startswith("year=") and int(folder.name.split("=", 1)[1]) not in years:
+            year = folder.name.removeprefix("year=")
+            if not (year.isdigit() and int(year) in years):
                 shutil.rmtree(folder, ignore_errors=True)
     written = [year for year in years if files(year, home) is None]
     for year in written:
         write(year, home)
+    for year in set(years) - set(written):  # a killed build's temporary files, old versions' files
+        current = files(year, home) or ()
+        for path in peers_dir(year, home).iterdir():
+            if path not in current:
+                path.unlink(missing_ok=True)
     return written
