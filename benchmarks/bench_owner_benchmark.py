@@ -12,7 +12,11 @@ the analytics tables, whose size is what grows with the registry.
 
 Baseline, measured in the same run: the bare DuckDB scan of the same partition for the same
 division (``SELECT count(*) ... WHERE kbli_division = ?``), the least any peer query must read.
-Prints p50/p95/p99 in milliseconds for both and the ratio of the p95s.
+Prints p50/p95/p99 in milliseconds for both and the ratio of the p95s, then the same for the first
+request of each owner right after a new build version (``--cold-rounds``: the build state file is
+rewritten, so every cached peer group is a miss). The partitions carry the panel links as the
+build writes them (each row's Y-1 sales included) and the build's peer files
+(lumbung.indicators.peers); ``--unlinked`` writes the base rows only, as an older build did.
 """
 
 from __future__ import annotations
@@ -28,13 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _write_partitions(home: Path, firms: int) -> None:
+def _write_partitions(home: Path, firms: int, unlinked: bool) -> None:
     import numpy as np  # noqa: PLC0415 - after the arguments are read
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
 
     from lumbung.indicators.benchmark import REGIME  # noqa: PLC0415
-    from lumbung.indicators.schema import partition_path, size_column  # noqa: PLC0415
+    from lumbung.indicators.panel import link_tables  # noqa: PLC0415
+    from lumbung.indicators.schema import SCHEMA, partition_path, size_column  # noqa: PLC0415
 
     rng = np.random.default_rng(11)
     ids = np.arange(1, firms + 1, dtype=np.int64)
@@ -48,6 +53,7 @@ def _write_partitions(home: Path, firms: int) -> None:
     regency = np.array([f"{p}.{r:02d}" for p, r in zip(province, rng.integers(1, 14, firms), strict=True)], dtype=object)
     workers = np.minimum(rng.geometric(0.3, firms), 300).astype(np.int64)
     size = np.where(workers <= 4, "micro", np.where(workers <= 19, "small", np.where(workers <= 99, "medium", "large")))
+    tables = {}
     for year, growth in ((2022, 1.0), (2023, 1.06)):
         sales = (rng.lognormal(18.5, 1.2, firms) * growth).astype(np.int64)
         output = (sales * rng.uniform(0.8, 1.1, firms)).astype(np.int64)
@@ -60,10 +66,18 @@ def _write_partitions(home: Path, firms: int) -> None:
             "exports": np.where(rng.random(firms) < 0.1, (sales * 0.2).astype(np.int64), 0),
             "imported_inputs": (inputs * rng.uniform(0, 0.3, firms)).astype(np.int64),
             "province": pa.array(province, pa.string()), "regency": pa.array(regency, pa.string()),
-            "kbli_division": pa.array(division, pa.string()), size_column(REGIME): pa.array(size, pa.string())})
+            "kbli_division": pa.array(division, pa.string()), size_column(REGIME): pa.array(size, pa.string()),
+            "year": pa.array(np.full(firms, year, dtype=np.int32))})
+        tables[year] = pa.table({f.name: table.column(f.name) if f.name in table.column_names
+                                 else pa.nulls(firms, f.type) for f in SCHEMA}, schema=SCHEMA)
+    if unlinked:  # base rows only, as a build before the stored prev_sales wrote them
+        linked = tables
+    else:
+        linked = link_tables(tables)  # the panel links, as `lumbung analytics build` stores them
+    for year, table in linked.items():
         path = partition_path(year, home)
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+        pq.write_table(table, path, row_group_size=262_144)  # the build's row groups (panel.BATCH_ROWS)
 
 
 def _quantiles(times: list[float]) -> tuple[float, float, float]:
@@ -75,6 +89,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--firms", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--cold-rounds", type=int, default=3,
+                        help="rounds of one request per owner right after a new build version")
+    parser.add_argument("--unlinked", action="store_true",
+                        help="partitions without the panel links (the peers' Y-1 sales joined from Y-1)")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="bench-owner-"))
     os.environ["LUMBUNG_HOME"] = str(home)
@@ -92,8 +110,14 @@ def main() -> int:
     from lumbung.registry.models import AnnualReport, Enterprise  # noqa: PLC0415
 
     started = time.perf_counter()
-    _write_partitions(home, args.firms)
+    _write_partitions(home, args.firms, args.unlinked)
     print(f"partitions of {args.firms:,} enterprises written in {time.perf_counter() - started:.1f} s")
+    if not args.unlinked:
+        from lumbung.indicators import peers  # noqa: PLC0415
+
+        started = time.perf_counter()
+        peers.refresh(home)  # as the end of `lumbung analytics build`
+        print(f"peer files (sorted rows, group counts) written in {time.perf_counter() - started:.1f} s")
     call_command("migrate", verbosity=0)
     owners = []
     for i, (region, kbli) in enumerate((("32.04.05", "10792"), ("33.01", "13111"), ("35.78", "31001"),
@@ -111,6 +135,14 @@ def main() -> int:
         clients.append((client, f"/en/owner/enterprises/{firm.pk}/benchmark/", firm.kbli[:2]))
     for client, url, _division in clients:  # warm-up: imports, templates, DuckDB's first open
         assert client.get(url).status_code == 200
+    cold = []
+    for round_ in range(args.cold_rounds):  # a new build version: every cached group is a miss
+        (home / "analytics").mkdir(exist_ok=True)
+        (home / "analytics" / "state.json").write_text(f'{{"round": {round_}}}', encoding="utf-8")
+        for client, url, _division in clients:
+            t0 = time.perf_counter()
+            assert client.get(url).status_code == 200
+            cold.append((time.perf_counter() - t0) * 1000)
     page, scan = [], []
     path = partition_path(2023, home)
     for i in range(args.requests):
@@ -130,6 +162,10 @@ def main() -> int:
     print(f"benchmark page, {args.requests} requests: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms")
     print(f"baseline DuckDB division scan:        p50 {b50:.1f} ms, p95 {b95:.1f} ms, p99 {b99:.1f} ms")
     print(f"ratio page p95 / scan p95: {p95 / b95:.2f}x (target: page p95 under 200 ms)")
+    if len(cold) >= 2:
+        c50, c95, c99 = _quantiles(cold)
+        print(f"first request after a new build, {len(cold)} requests: p50 {c50:.1f} ms, p95 {c95:.1f} ms, "
+              f"p99 {c99:.1f} ms")
     return 0
 
 

@@ -191,3 +191,29 @@ def test_check_and_status_say_when_the_indicators_are_stale(tmp_path, monkeypatc
     assert "indicators are stale" in CliRunner().invoke(main, ["check"]).output
     build_analytics(tmp_path)
     assert status(RegistryRows(), home=tmp_path).current
+
+
+def test_the_build_writes_the_peer_files_of_every_partition_it_changes(tmp_path):
+    """The owners' benchmark files (lumbung.indicators.peers) follow each partition's version."""
+    from lumbung.indicators import peers
+    from lumbung.registry.models import AnnualReport
+
+    a, b, c, d = _registry()
+    build_analytics(tmp_path)
+    rows_2023, counts_2023 = peers.files(2023, tmp_path)
+    got = {r["enterprise_id"]: r for r in pq.read_table(rows_2023).to_pylist()}
+    assert got[a.id]["prev_sales"] == 90_000_000 and got[a.id]["regency"] == "32.11"   # its 2022 sales
+    counts = {(r["kbli_division"], r["level"], r["region"], r["every_class"]): r["n"]
+              for r in pq.read_table(counts_2023).to_pylist()}
+    assert counts[("10", "regency", "32.11", False)] == 1 and counts[("10", "nation", None, True)] == 1
+    files_2022 = peers.files(2022, tmp_path)
+
+    report = AnnualReport.objects.get(enterprise=a, year=2023)
+    report.workers = 25
+    report.save()
+    build_analytics(tmp_path)   # 2023 rewritten, 2022 relinked: both get new peer files
+    assert peers.files(2023, tmp_path)[0] != rows_2023 and not rows_2023.exists()
+    assert peers.files(2022, tmp_path) != files_2022
+    AnnualReport.objects.filter(year=2022).delete()
+    build_analytics(tmp_path)
+    assert peers.files(2022, tmp_path) is None and not peers.peers_dir(2022, tmp_path).exists()

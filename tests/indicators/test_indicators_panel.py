@@ -135,6 +135,7 @@ def test_changing_a_year_relinks_both_neighbours(home):
     assert y21[2]["in_next"] is True and y21[2]["next_workers"] == 25
     assert y21[2]["next_size_bps_workers"] == "micro"  # the stored class is copied (not reclassified here)
     assert y23[1]["in_prev"] is False              # E1 now enters in 2023
+    assert y23[1]["prev_sales"] is None and y23[3]["prev_sales"] == 400  # E3's 2022 row is unchanged
     # and the engine's numbers follow: E1 is an exit in 2022 and an entry in 2023
     df = compute(["entry_rate", "exit_rate"], by=["year"], home=home)
     v = {(r.year, r.indicator): (r.numerator, r.denominator) for r in df.itertuples()}
@@ -144,3 +145,11 @@ def test_changing_a_year_relinks_both_neighbours(home):
         linked, joined = _both(home, ids, by)
         pd.testing.assert_frame_equal(linked, joined)
     assert set(PANEL_COLUMNS) <= set(pq.read_schema(partition_path(2021, home)).names)
+
+
+def test_each_row_stores_its_sales_of_the_year_before(home):
+    y21, y22, y23 = (_rows(home, y) for y in (2021, 2022, 2023))
+    assert y23[1]["prev_sales"] == 100 and y23[3]["prev_sales"] == 400  # E1, E3: their 2022 sales
+    assert y22[1]["prev_sales"] is None, "E1 reported no sales in 2021"
+    assert y22[3]["prev_sales"] is None and y23[5]["prev_sales"] is None  # new: no row of Y-1
+    assert not any(r["prev_sales"] is not None for r in y21.values())  # no 2020 partition

@@ -22,10 +22,13 @@ def peer(enterprise_id: int, va_per_worker: int, workers: int = 3, regency: str 
             size_column(REGIME): size}
 
 
-def write(home, year: int, rows: list[dict]) -> None:
+def write(home, year: int, rows: list[dict], prev_sales: bool = False) -> None:
+    """Write ``rows`` as the partition of ``year``; ``prev_sales``: with the panel link of each
+    row's Y-1 sales (the rows' ``prev_sales``), as the build stores it."""
     path = partition_path(year, home)
     path.parent.mkdir(parents=True, exist_ok=True)
-    names = [*COLUMNS, "province", "regency", "kbli_division", size_column(REGIME)]
-    types = {n: pa.int64() for n in COLUMNS} | {n: pa.string() for n in names[len(COLUMNS):]}
+    ints = (*COLUMNS, *(("prev_sales",) if prev_sales else ()))
+    names = [*ints, "province", "regency", "kbli_division", size_column(REGIME)]
+    types = {n: pa.int64() for n in ints} | {n: pa.string() for n in names[len(ints):]}
     table = pa.table({n: pa.array([r.get(n) for r in rows], type=types[n]) for n in names})
     pq.write_table(table, path)

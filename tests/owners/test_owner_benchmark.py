@@ -114,3 +114,77 @@ def test_a_dominant_peer_is_not_recovered_either(lumbung_home):
             assert high < 900_000_000 * 0.85
     else:
         assert position.reason == "dominated"
+
+
+def test_growth_from_the_stored_prev_sales_reads_no_previous_partition(lumbung_home):
+    rows = [peers_sample.peer(i, 1_000_000, sales=100_000_000 + i * 5_000_000) | {"prev_sales": 100_000_000}
+            for i in range(1, 13)]
+    peers_sample.write(lumbung_home, 2023, rows, prev_sales=True)  # no 2022 partition: only the stored links
+    position = _position(_run(lumbung_home, _own(1_000_000, sales=200, prev_sales=100)), "sales_growth")
+    assert position.peers == 12 and position.percentile == 100.0
+
+
+def test_a_group_of_exactly_the_minimum_with_the_owner_in_it_is_widened(lumbung_home):
+    rows = [peers_sample.peer(i, i * 1_000_000, regency="32.04") for i in range(1, 10)]
+    rows.append(peers_sample.peer(999, 1, regency="32.04"))  # the owner: 10 rows, 9 peers
+    rows += [peers_sample.peer(i, i * 1_000_000, regency="32.73") for i in range(20, 25)]
+    peers_sample.write(lumbung_home, 2023, rows)
+    result = _run(lumbung_home, _own(5_000_000))
+    assert (result.level, result.peers) == ("province", 14)
+    other = _run(lumbung_home, _own(5_000_000), enterprise_id=1000)  # not in the group: 10 peers suffice
+    assert (other.level, other.peers) == ("regency", 10)
+
+
+def test_a_new_build_is_read_again_and_a_repeated_request_reads_no_file(lumbung_home, monkeypatch):
+    peers_sample.write(lumbung_home, 2023, [peers_sample.peer(i, i * 1_000_000) for i in range(1, 13)])
+    assert _run(lumbung_home, _own(5_000_000)).peers == 12
+    with monkeypatch.context() as patch:
+        patch.setattr(B, "session", lambda *a, **k: pytest.fail("a cached group was read again"))
+        assert _run(lumbung_home, _own(5_000_000)).peers == 12
+    peers_sample.write(lumbung_home, 2023, [peers_sample.peer(i, i * 1_000_000) for i in range(1, 16)])
+    assert _run(lumbung_home, _own(5_000_000)).peers == 15, "the new partition's version is a miss"
+
+
+def _same(a, b) -> None:
+    assert (a.level, a.region, a.size_class, a.peers) == (b.level, b.region, b.size_class, b.peers)
+    for x, y in zip(a.positions, b.positions, strict=True):
+        assert (x.peers, x.percentile, x.median, x.quartiles, x.reason) == (y.peers, y.percentile, y.median,
+                                                                           y.quartiles, y.reason)
+
+
+def test_the_builds_peer_files_answer_as_the_partition_does(lumbung_home):
+    from lumbung.indicators import peers
+
+    rows = [peers_sample.peer(i, 10_000_000 + i * 1_000_000, regency="32.04") for i in range(1, 5)]
+    rows += [peers_sample.peer(i, 10_000_000 + i * 1_000_000, regency=r, size=s)
+             for i, (r, s) in enumerate([("32.73", "micro"), ("32.73", "small"), ("33.01", "micro")] * 8, 5)]
+    rows.append(peers_sample.peer(999, 1, regency="32.04"))
+    peers_sample.write(lumbung_home, 2022, rows)
+    peers_sample.write(lumbung_home, 2023, rows)
+    cases = [{}, {"region_code": "33.01"}, {"size_class": "small"}, {"kbli": "31001"}]
+    direct = [_run(lumbung_home, _own(15_500_000, prev_sales=50_000_000), **c) for c in cases]
+    assert peers.files(2023, lumbung_home) is None
+    rows_file, _counts = peers.write(2023, lumbung_home)
+    assert peers.files(2023, lumbung_home) is not None
+    B.clear_cache()  # the version of the partitions is the same: forget what was read from them
+    for case, expected in zip(cases, direct, strict=True):
+        _same(_run(lumbung_home, _own(15_500_000, prev_sales=50_000_000), **case), expected)
+    sorted_rows = [(r["kbli_division"], r["province"], r["regency"]) for r in
+                   __import__("pyarrow.parquet", fromlist=["x"]).read_table(rows_file).to_pylist()]
+    assert sorted_rows == sorted(sorted_rows)
+    peers_sample.write(lumbung_home, 2023, rows[:-3])  # a partition rewritten without its peer files
+    assert peers.files(2023, lumbung_home) is None, "a peer file of an earlier partition is never read"
+
+
+def test_refresh_writes_missing_peer_files_and_deletes_stale_ones(lumbung_home):
+    from lumbung.indicators import peers
+
+    peers_sample.write(lumbung_home, 2023, [peers_sample.peer(i, i * 1_000_000) for i in range(1, 13)])
+    assert peers.refresh(lumbung_home) == [2023]
+    current = peers.files(2023, lumbung_home)
+    leftover = peers.peers_dir(2023, lumbung_home) / ".rows-1-1-123.tmp"
+    leftover.write_bytes(b"killed")
+    stale = peers.peers_dir(2022, lumbung_home)  # a year whose partition is gone
+    stale.mkdir()
+    assert peers.refresh(lumbung_home) == []
+    assert sorted(peers.peers_dir(2023, lumbung_home).iterdir()) == sorted(current) and not stale.exists()

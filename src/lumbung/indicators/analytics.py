@@ -10,7 +10,9 @@ Incremental builds (the default once a build exists) rewrite only the years touc
 last build: rows changed after the stored high-water mark, and years whose row count changed
 (deletions). Each partition also stores panel links to the years before and after
 (lumbung.indicators.panel), so the partitions of Y-1 and Y+1 are rewritten too when year Y is
-rebuilt or removed: their links are re-read from the files, without touching the source.
+rebuilt or removed: their links are re-read from the files, without touching the source. Last,
+the peer files of the owners' benchmark (lumbung.indicators.peers) are written for every
+partition whose current version has none.
 
 Faults: every file is written under a temporary name and moved into place (``os.replace``) only
 when all of a build's files are complete, so a query never reads a half-written partition; the
@@ -42,6 +44,7 @@ import pyarrow.parquet as pq
 from lumbung import geography, sectors
 from lumbung import vocabulary as F
 from lumbung.i18n import _
+from lumbung.indicators import peers
 from lumbung.indicators.panel import link_partitions
 from lumbung.indicators.schema import (
     EXCLUDED,
@@ -502,6 +505,7 @@ def _rewrite(source: Source, result: BuildResult, home: Path | None, progress) -
         result.relinked = sorted(set(linked) - set(result.years))
         for year in result.removed:
             _remove_partition(year, home)
+        peers.refresh(home)  # the owners' benchmark files of every partition rewritten (or lacking them)
     finally:
         for tmp in sources.values():
             tmp.unlink(missing_ok=True)

@@ -30,21 +30,25 @@ female share of workers.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from lumbung import vocabulary as F
-from lumbung.indicators import disclosure
-from lumbung.indicators.schema import AnalyticsMissing, partition_path, size_column
+from lumbung.indicators import disclosure, peers
+from lumbung.indicators.analytics import build_version
+from lumbung.indicators.schema import PREV_SALES, AnalyticsMissing, partition_path, size_column
 from lumbung.indicators.session import parquet_sql, session
 
-#: The regime whose size class defines peers: BPS's persons-engaged classes (micro 1-4, small
-#: 5-19, medium 20-99, large 100+; BPS, Survei IMK), the portal's default regime.
-REGIME = "bps-workers"
+#: The regime whose size class defines peers (lumbung.indicators.peers.REGIME: BPS's
+#: persons-engaged classes, the portal's default regime).
+REGIME = peers.REGIME
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,7 @@ MEASURES: tuple[Measure, ...] = (
 )
 BY_ID = {m.id: m for m in MEASURES}
 #: Columns read from the analytics tables for the peers.
-PEER_COLUMNS = ("enterprise_id", "workers", "workers_paid", "workers_female", "sales", "output", "inputs",
-                "value_added", "wages", "exports", "imported_inputs")
+PEER_COLUMNS = peers.MEASURE_COLUMNS
 
 #: The peer groups tried in turn: (geographic level, whether the size class must match).
 LEVELS = (("regency", True), ("province", True), ("nation", True), ("nation", False))
@@ -217,50 +220,6 @@ def _candidates(region_code: str, size_class: str | None) -> list[tuple[str, str
     return out
 
 
-def _partition(year: int, home: Path | None) -> Path:
-    path = partition_path(year, home)
-    if not path.exists():
-        raise AnalyticsMissing(f"no analytics partition for {year}")
-    return path
-
-
-def _choose(con, path: Path, division: str, exclude: int, candidates, needed: int):
-    """The first candidate group with at least ``needed`` enterprises: one counting scan."""
-    counts, params = [], []
-    for level, region, klass in candidates:
-        sql, more = _filters(level, region, klass)
-        counts.append(f"count(*) FILTER (WHERE TRUE{sql})")
-        params += more
-    if not counts:
-        return None
-    row = con.execute(f"SELECT {', '.join(counts)} FROM ({parquet_sql([path])}) r "
-                      "WHERE r.kbli_division = ? AND r.enterprise_id <> ?", [*params, division, exclude]).fetchone()
-    for candidate, count in zip(candidates, row, strict=True):
-        if count >= needed:
-            return candidate
-    return None
-
-
-def _peer_rows(con, path: Path, previous: Path, division: str, exclude: int, level: str, region, klass) -> dict:
-    """The chosen group's columns, with each peer's sales of Y-1 (from the previous partition,
-    joined on the group's ids only)."""
-    sql, params = _filters(level, region, klass)
-    cols = ", ".join(f"r.{c}" for c in PEER_COLUMNS)
-    frame = con.execute(f"SELECT {cols} FROM ({parquet_sql([path])}) r "
-                        f"WHERE r.kbli_division = ? AND r.enterprise_id <> ?{sql} ORDER BY r.enterprise_id",
-                        [division, exclude, *params]).fetchnumpy()
-    ids = np.asarray(frame["enterprise_id"], dtype=np.int64)
-    prev = np.full(len(ids), np.nan)
-    if previous.exists() and len(ids):
-        con.register("peer_ids", pa.table({"enterprise_id": ids}))
-        found = con.execute(f"SELECT p.enterprise_id, p.sales FROM ({parquet_sql([previous])}) p "
-                            "JOIN peer_ids USING (enterprise_id)").fetchnumpy()
-        position = np.searchsorted(ids, np.asarray(found["enterprise_id"], dtype=np.int64))
-        prev[position] = _floats(found["sales"])
-    frame["prev_sales"] = prev
-    return frame
-
-
 @dataclass
 class PeerGroup:
     """The chosen peers' columns (floats, NaN = missing), before any own value is compared."""
@@ -277,22 +236,211 @@ class PeerGroup:
         return len(self.columns["workers"]) if self.columns else 0
 
 
+def _partition(year: int, home: Path | None) -> Path:
+    path = partition_path(year, home)
+    if not path.exists():
+        raise AnalyticsMissing(f"no analytics partition for {year}")
+    return path
+
+
+# -- the peer groups of one build, read once per process ----------------------------------------------
+
+#: Peer rows kept in memory per process (about 100 bytes a row: a dozen float columns, so about
+#: 100 MB at most): the nation's largest division at 4.4 million enterprises (about 200,000 rows)
+#: fits several times over.
+CACHE_ROWS = 1_000_000
+
+
+class _Cache:
+    """Least recently used entries with a budget of rows, shared by the server's threads. Keys
+    hold the analytics build version (lumbung.indicators.analytics.build_version), so a new build
+    is a miss and old entries are never read again; they leave when the budget is spent."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.entries: OrderedDict = OrderedDict()
+        self.rows = 0
+        self.lock = threading.Lock()
+
+    def get(self, key, make, size=lambda value: 1):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key][0]
+        value = make()  # outside the lock: two threads may both read a group, never a wrong one
+        rows = size(value)
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = (value, rows)
+                self.rows += rows
+            while self.rows > self.budget and len(self.entries) > 1:
+                _key, (_value, dropped) = self.entries.popitem(last=False)
+                self.rows -= dropped
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.rows = 0
+
+
+_CACHE = _Cache(CACHE_ROWS)
+
+
+def clear_cache() -> None:
+    """Forget every cached group (tests; a new build needs no clearing: its version differs)."""
+    _CACHE.clear()
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """One peer group of a build with every enterprise in it (the owner's own row included, so
+    one read serves every owner of the group), sorted by id; columns as floats, NaN = missing."""
+
+    ids: np.ndarray
+    columns: dict[str, np.ndarray]
+
+    def has(self, enterprise_id: int) -> bool:
+        i = int(np.searchsorted(self.ids, enterprise_id))
+        return i < len(self.ids) and int(self.ids[i]) == enterprise_id
+
+    def without(self, enterprise_id: int) -> dict[str, np.ndarray]:
+        """The columns without the enterprise's own row: it is never its own peer."""
+        if not self.has(enterprise_id):
+            return self.columns
+        i = int(np.searchsorted(self.ids, enterprise_id))
+        return {name: np.delete(values, i) for name, values in self.columns.items()}
+
+
+COUNT_FIELDS = ("kbli_division", "level", "region", "size_class", "every_class", "n")
+
+
+def _count_map(rows) -> dict[tuple, int]:
+    return {(division, level, region, None if every else klass): int(n)
+            for division, level, region, klass, every, n in rows}
+
+
+def _counts_from_file(path: Path, division: str) -> dict[tuple, int]:
+    """The division's group counts from the build's counts file (sorted by division: the other
+    row groups are skipped)."""
+    table = pq.read_table(path, filters=[("kbli_division", "=", division)]).to_pydict()
+    return _count_map(zip(*(table[name] for name in COUNT_FIELDS), strict=True))
+
+
+def _counts_from_partition(path: Path, division: str) -> dict[tuple, int]:
+    source = f"{parquet_sql([path])} WHERE kbli_division = ?"
+    with session() as con:
+        return _count_map(con.execute(peers.counts_sql(source), [division]).fetchall())
+
+
+def _group_filters(division: str, level: str, region, klass) -> list[tuple]:
+    filters = [("kbli_division", "=", division)]
+    if region is not None:
+        filters.append((level, "=", region))
+    if klass is not None:
+        filters.append((size_column(REGIME), "=", klass))
+    return filters
+
+
+def _rows_from_file(path: Path, previous: Path, division: str, level: str, region, klass) -> _Rows:
+    """A group from the build's sorted peer file, read with PyArrow (no DuckDB connection: its
+    start costs more than the read); the row groups whose statistics exclude it are skipped."""
+    stored = PREV_SALES in pq.read_schema(path).names
+    table = pq.read_table(path, columns=[*PEER_COLUMNS, *((PREV_SALES,) if stored else ())],
+                          filters=_group_filters(division, level, region, klass))
+    table = table.sort_by("enterprise_id")  # a province's or the nation's group spans several runs
+    frame = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    return _rows_of(frame, previous, stored)
+
+
+def _rows_from_partition(path: Path, previous: Path, division: str, level: str, region, klass) -> _Rows:
+    """A group read from the partition with DuckDB (no peer files for it)."""
+    sql, params = _filters(level, region, klass)
+    stored = PREV_SALES in pq.read_schema(path).names
+    cols = ", ".join(f"r.{c}" for c in (*PEER_COLUMNS, *((PREV_SALES,) if stored else ())))
+    with session() as con:
+        frame = con.execute(f"SELECT {cols} FROM ({parquet_sql([path])}) r "
+                            f"WHERE r.kbli_division = ?{sql} ORDER BY r.enterprise_id",
+                            [division, *params]).fetchnumpy()
+    return _rows_of(frame, previous, stored)
+
+
+def _rows_of(frame, previous: Path, stored: bool) -> _Rows:
+    """The group's columns as floats, with each peer's sales of Y-1: stored on the row by the
+    build (the panel link ``prev_sales``), or for rows written without it joined from Y-1's
+    partition on the group's ids only."""
+    ids = np.asarray(frame["enterprise_id"], dtype=np.int64)
+    if stored:
+        prev = _floats(frame[PREV_SALES])
+    else:
+        prev = np.full(len(ids), np.nan)
+        if previous.exists() and len(ids):
+            with session() as con:
+                con.register("peer_ids", pa.table({"enterprise_id": ids}))
+                found = con.execute(f"SELECT p.enterprise_id, p.sales FROM ({parquet_sql([previous])}) p "
+                                    "JOIN peer_ids USING (enterprise_id)").fetchnumpy()
+            position = np.searchsorted(ids, np.asarray(found["enterprise_id"], dtype=np.int64))
+            prev[position] = _floats(found["sales"])
+    columns = {c: _floats(frame[c]) for c in PEER_COLUMNS[1:]} | {"prev_sales": prev}
+    for values in (ids, *columns.values()):
+        values.setflags(write=False)  # shared by every request of the build: never changed in place
+    return _Rows(ids, columns)
+
+
+class _Build:
+    """The partition of one year under one build version: group counts (per division) and
+    groups, each read at most once per process. Read from the build's peer files
+    (lumbung.indicators.peers) when they match the partition, else from the partition."""
+
+    def __init__(self, year: int, home: Path | None):
+        self.path, self.previous = _partition(year, home), partition_path(year - 1, home)
+        self.version = build_version(home)
+        self.peer_files = peers.files(year, home)
+
+    def counts(self, division: str) -> dict[tuple, int]:
+        def make():
+            if self.peer_files is not None:
+                return _counts_from_file(self.peer_files[1], division)
+            return _counts_from_partition(self.path, division)
+        return _CACHE.get(("counts", str(self.path), self.version, division), make,
+                          lambda counts: len(counts) // 10 + 1)
+
+    def rows(self, division: str, level: str, region, klass) -> _Rows:
+        def make():
+            if self.peer_files is not None:
+                return _rows_from_file(self.peer_files[0], self.previous, division, level, region, klass)
+            return _rows_from_partition(self.path, self.previous, division, level, region, klass)
+        key = ("rows", str(self.path), self.version, division, level, region, klass)
+        return _CACHE.get(key, make, lambda rows: len(rows.ids) + 1)
+
+    def choose(self, division: str, exclude: int, candidates, needed: int):
+        """The first candidate group with at least ``needed`` enterprises other than ``exclude``:
+        a look-up in the counts; a group of exactly ``needed`` is read to see whether the owner's
+        own row is one of them."""
+        counts = self.counts(division)
+        for candidate in candidates:
+            count = counts.get((division, *candidate), 0)
+            if count > needed or (count == needed and not self.rows(division, *candidate).has(exclude)):
+                return candidate
+        return None
+
+
 def peer_group(*, year: int, region_code: str, kbli: str, size_class: str | None, enterprise_id: int | None = None,
                home: Path | None = None, settings: Mapping[str, object] | None = None) -> PeerGroup:
     """The first peer group of :data:`LEVELS` with at least :func:`min_peers` enterprises
-    (``level`` None when there is none). AnalyticsMissing when the tables lack the year. Two
-    DuckDB queries: one scan counting every candidate group, one reading the chosen group."""
+    (``level`` None when there is none). AnalyticsMissing when the tables lack the year. What a
+    build's partitions say is read once per process and build version (:class:`_Build`): the
+    counts of every candidate group in one scan, then each chosen group's rows; a later request
+    of the same build reads no file."""
     needed = min_peers(settings)
     division = kbli[:2]
-    path, previous = _partition(year, home), partition_path(year - 1, home)
+    built = _Build(year, home)
     exclude = -1 if enterprise_id is None else int(enterprise_id)
-    with session() as con:
-        chosen = _choose(con, path, division, exclude, _candidates(region_code, size_class), needed)
-        if chosen is None:
-            return PeerGroup(year, None, None, division, size_class, {})
-        level, region, klass = chosen
-        frame = _peer_rows(con, path, previous, division, exclude, level, region, klass)
-    columns = {c: _floats(frame[c]) for c in (*PEER_COLUMNS[1:], "prev_sales")}
+    chosen = built.choose(division, exclude, _candidates(region_code, size_class), needed)
+    if chosen is None:
+        return PeerGroup(year, None, None, division, size_class, {})
+    level, region, klass = chosen
+    columns = built.rows(division, level, region, klass).without(exclude)
     return PeerGroup(year, level, region, division, klass, columns)
 
 

@@ -8,7 +8,9 @@ each row (columns :data:`lumbung.indicators.schema.PANEL_SCHEMA`):
 * ``in_prev``: E has a row in Y-1 (False when there is no Y-1 partition);
 * ``in_next``: E has a row in Y+1 (False when there is no Y+1 partition);
 * ``next_<field>``: E's Y+1 value of each of :data:`~lumbung.indicators.schema.LINKED_FIELDS`
-  (NULL when E has no Y+1 row).
+  (NULL when E has no Y+1 row);
+* ``prev_sales``: E's sales of Y-1 (NULL when E has no Y-1 row or did not report them), for the
+  owners' peer benchmark (lumbung.indicators.benchmark), which then reads one partition.
 
 Exit, graduation and growth are counted on the Y-1 row and attributed to year Y, so they read
 ``in_next`` / ``next_*`` there; entry reads ``in_prev`` on the row of Y. Since the links of Y
@@ -34,6 +36,7 @@ from lumbung.indicators.schema import (
     LINKED_FIELDS,
     NEXT_PREFIX,
     PANEL_COLUMNS,
+    PREV_SALES,
     SIZE_COLUMNS,
     STORED_SCHEMA,
     available_years,
@@ -54,8 +57,18 @@ class NextYear:
         self.values = table.select(list(LINKED_FIELDS)).take(pa.array(order))
 
 
+class PrevYear:
+    """The ids of Y-1 sorted, with each one's sales (for ``in_prev`` and ``prev_sales`` look-ups)."""
+
+    def __init__(self, table: pa.Table):
+        ids = np.asarray(table.column("enterprise_id").to_numpy(), dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        self.ids = ids[order]
+        self.sales = table.column("sales").take(pa.array(order))
+
+
 def sorted_ids(table: pa.Table) -> np.ndarray:
-    """The enterprise ids of a year, sorted (for ``in_prev`` look-ups)."""
+    """The enterprise ids of a year, sorted."""
     return np.sort(np.asarray(table.column("enterprise_id").to_numpy(), dtype=np.int64))
 
 
@@ -67,17 +80,23 @@ def _positions(sorted_keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np
     return pos, sorted_keys[pos] == ids
 
 
-def link_table(table: pa.Table, prev_ids: np.ndarray | None, nxt: NextYear | None) -> pa.Table:
+def link_table(table: pa.Table, prev: PrevYear | None, nxt: NextYear | None) -> pa.Table:
     """``table`` (rows of one year Y, base columns) with the panel columns, in STORED_SCHEMA.
 
-    ``prev_ids``: :func:`sorted_ids` of year Y-1, or None when Y-1 has no partition;
+    ``prev``: :class:`PrevYear` of year Y-1, or None when Y-1 has no partition;
     ``nxt``: :class:`NextYear` of Y+1, or None when Y+1 has no partition.
     """
     ids = np.asarray(table.column("enterprise_id").to_numpy(), dtype=np.int64)
     n = len(ids)
     columns = {name: table.column(name) for name in COLUMNS}
-    in_prev = _positions(prev_ids, ids)[1] if prev_ids is not None else np.zeros(n, dtype=bool)
-    columns["in_prev"] = pa.array(in_prev, type=pa.bool_())
+    sales_type = STORED_SCHEMA.field(PREV_SALES).type
+    if prev is None:
+        columns["in_prev"] = pa.array(np.zeros(n, dtype=bool), type=pa.bool_())
+        columns[PREV_SALES] = pa.nulls(n, sales_type)
+    else:
+        pos, found = _positions(prev.ids, ids)
+        columns["in_prev"] = pa.array(found, type=pa.bool_())
+        columns[PREV_SALES] = prev.sales.take(pa.array(pos, mask=~found)).cast(sales_type)
     if nxt is None:
         columns["in_next"] = pa.array(np.zeros(n, dtype=bool), type=pa.bool_())
         for name in LINKED_FIELDS:
@@ -96,7 +115,7 @@ def link_tables(tables: Mapping[int, pa.Table]) -> dict[int, pa.Table]:
     """Link whole years held in memory (year -> base rows); used for small tables (the fixture)."""
     out = {}
     for year, table in tables.items():
-        prev = sorted_ids(tables[year - 1]) if year - 1 in tables else None
+        prev = PrevYear(tables[year - 1]) if year - 1 in tables else None
         nxt = NextYear(tables[year + 1]) if year + 1 in tables else None
         out[year] = link_table(table, prev, nxt)
     return out
@@ -125,7 +144,7 @@ def link_partitions(years: Iterable[int], home: Path | None = None,
     written: dict[int, Path] = {}
     try:
         for year in sorted(set(years) & present):
-            prev = _read_ids(source(year - 1)) if year - 1 in present else None
+            prev = _read_prev(source(year - 1)) if year - 1 in present else None
             nxt = _read_next(source(year + 1)) if year + 1 in present else None
             final = partition_path(year, home)
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -141,8 +160,8 @@ def link_partitions(years: Iterable[int], home: Path | None = None,
     return sorted(written)
 
 
-def _read_ids(path: Path) -> np.ndarray:
-    return sorted_ids(pq.read_table(path, columns=["enterprise_id"]))
+def _read_prev(path: Path) -> PrevYear:
+    return PrevYear(pq.read_table(path, columns=["enterprise_id", "sales"]))
 
 
 def _read_next(path: Path) -> NextYear:
@@ -150,7 +169,7 @@ def _read_next(path: Path) -> NextYear:
     return NextYear(pq.read_table(path, columns=["enterprise_id", *LINKED_FIELDS], read_dictionary=list(SIZE_COLUMNS)))
 
 
-def _rewrite(source: Path, target: Path, prev: np.ndarray | None, nxt: NextYear | None) -> None:
+def _rewrite(source: Path, target: Path, prev: PrevYear | None, nxt: NextYear | None) -> None:
     with pq.ParquetFile(source) as reader, pq.ParquetWriter(target, STORED_SCHEMA, compression="zstd") as writer:
         for batch in reader.iter_batches(batch_size=BATCH_ROWS, columns=list(COLUMNS)):
             writer.write_table(link_table(pa.Table.from_batches([batch]), prev, nxt))

@@ -23,7 +23,7 @@ from lumbung import vocabulary as F
 from lumbung.errors import UserError
 
 #: Schema version written into the build state; a build with another version rebuilds everything.
-SCHEMA_VERSION = 3  # 2: panel links stored with the rows; 3: network columns (issue 12)
+SCHEMA_VERSION = 4  # 2: panel links stored with the rows; 3: network columns (issue 12); 4: prev_sales
 
 # Personal data (UU 27/2022) never reaches the analytics tables.
 EXCLUDED = ("name", "owner_name", "owner_nik")
@@ -79,9 +79,13 @@ COLUMNS = tuple(SCHEMA.names)
 #: graduation (size classes) and growth (workers, sales, value added) indicators compare.
 LINKED_FIELDS = ("workers", "sales", "value_added", *SIZE_COLUMNS)
 NEXT_PREFIX = "next_"
+#: The row's own sales of Y-1 (NULL when E has no Y-1 row): what an owner's peer benchmark
+#: compares for sales growth (lumbung.indicators.benchmark), so its peers need no read of Y-1.
+PREV_SALES = "prev_sales"
 PANEL_SCHEMA = pa.schema(
     [pa.field("in_prev", pa.bool_()), pa.field("in_next", pa.bool_())]
-    + [pa.field(NEXT_PREFIX + name, SCHEMA.field(name).type) for name in LINKED_FIELDS])
+    + [pa.field(NEXT_PREFIX + name, SCHEMA.field(name).type) for name in LINKED_FIELDS]
+    + [pa.field(PREV_SALES, SCHEMA.field("sales").type)])
 PANEL_COLUMNS = tuple(PANEL_SCHEMA.names)
 STORED_SCHEMA = pa.schema([*SCHEMA, *PANEL_SCHEMA])
 STORED_COLUMNS = tuple(STORED_SCHEMA.names)
