@@ -13,7 +13,7 @@ from lumbung.lab import web
 
 @pytest.mark.parametrize(("firms", "runs", "years", "words"), [
     (0, 1, 1, "Firms"), (web.MAX_FIRMS + 1, 1, 1, "Firms"), (10, 0, 1, "Runs"), (10, web.MAX_RUNS + 1, 1, "Runs"),
-    (10, 1, 0, "Years"), (10, 1, web.MAX_YEARS + 1, "Years"), (web.MAX_FIRMS, web.MAX_RUNS, 1, "Firms x runs"),
+    (10, 1, 0, "Years"), (10, 1, web.MAX_YEARS + 1, "Years"), (web.MAX_FIRMS, web.MAX_RUNS, 1, "Firms × runs"),
 ])
 def test_sizes_outside_the_bounds_are_refused(firms, runs, years, words):
     with pytest.raises(UserError, match=words):

@@ -61,7 +61,7 @@ class LabForm(forms.Form):
         if self.errors:
             return data
         try:
-            web.check_size(data["firms"], data["runs"], data["years"], translate=_)
+            web.check_size(data["firms"], data["runs"], data["years"], translate=_, lang=labels.lang())
         except UserError as error:
             raise forms.ValidationError(str(error)) from error
         if data["source"] == "program":

@@ -22,6 +22,7 @@ from lumbung.lab.ensemble import run_ensemble, scenario_name
 from lumbung.lab.outputs import ALL, staged_folder
 from lumbung.lab.report import write_all
 from lumbung.lab.scenarios import BASELINE, Scenario, load
+from lumbung.numbers import number
 
 #: Bounds of a run started from the web, where one worker runs jobs one after another: at most
 #: MAX_FIRMS firms, MAX_RUNS runs, MAX_YEARS years, and MAX_FIRM_RUNS firms x runs (50,000 firms
@@ -40,18 +41,21 @@ BAND_INDICATORS = ("workers", "value_added", "firms")
 COMPARED = ("jobs", "value_added", "output", "firms", "exits", "graduations")
 
 
-def check_size(firms: int, runs: int, years: int, translate=_) -> None:
-    """UserError naming the bound a web run exceeds (``translate``: the reader's gettext)."""
+def check_size(firms: int, runs: int, years: int, translate=_, lang: str = "en") -> None:
+    """UserError naming the bound a web run exceeds (``translate``, ``lang``: the reader's gettext
+    and language, for the words and the numbers)."""
     _ = translate
     if not 1 <= firms <= MAX_FIRMS:
-        raise UserError(_("Firms: from 1 to {most:,} in a run from the browser.").format(most=MAX_FIRMS))
+        raise UserError(_("Firms: from 1 to {most} in a run from the browser.").format(
+            most=number(MAX_FIRMS, 0, lang)))
     if not 1 <= runs <= MAX_RUNS:
         raise UserError(_("Runs: from 1 to {most} in a run from the browser.").format(most=MAX_RUNS))
     if not 1 <= years <= MAX_YEARS:
         raise UserError(_("Years: from 1 to {most} in a run from the browser.").format(most=MAX_YEARS))
     if firms * runs > MAX_FIRM_RUNS:
-        raise UserError(_("Firms x runs is {asked:,}, more than {most:,}: choose fewer firms or fewer runs "
-                          "(larger runs: lumbung simulate).").format(asked=firms * runs, most=MAX_FIRM_RUNS))
+        raise UserError(_("Firms × runs is {asked}, more than {most}: choose fewer firms or fewer runs "
+                          "(larger runs: lumbung simulate).").format(asked=number(firms * runs, 0, lang),
+                                                                     most=number(MAX_FIRM_RUNS, 0, lang)))
 
 
 def run_lab(scenario: str | Scenario, firms: int, runs: int, years: int, seed: int, out: Path, lang: str = "id",
