@@ -69,7 +69,10 @@ def test_a_program_is_simulated_and_its_run_shows_on_the_evaluation_page(analyst
     services.seed()
     lab = analyst.get(reverse("analysts:lab") + "?program=kupedes").content.decode()
     assert 'id="map-kupedes"' in lab and "size_class in" in lab
-    assert analyst.post(reverse("analysts:lab"), {"source": "program", "program": "kupedes", **SMALL}).status_code == 302
+    late = analyst.post(reverse("analysts:lab"), {"source": "program", "program": "kupedes", **SMALL})
+    assert late.status_code == 400 and "triwulan 4" in late.content.decode()  # after a one-year horizon
+    two_years = {**SMALL, "years": "2"}
+    assert analyst.post(reverse("analysts:lab"), {"source": "program", "program": "kupedes", **two_years}).status_code == 302
     run_pending()
     job = Job.objects.get(kind="lab")
     assert job.status == "done", job.message

@@ -26,7 +26,7 @@ ROWS = [
     ("POST", "analysts:lab", None, {**NOT_ANALYST, "analyst": 302, "admin": 302},
      {"source": "scenario", "scenario": "credit", "firms": "100", "runs": "1", "years": "1", "seed": "0"}),
     ("POST", "analysts:lab", None, {**NOT_ANALYST, "analyst": 302, "admin": 302},
-     {"source": "program", "program": "kur", "firms": "100", "runs": "1", "years": "1", "seed": "0"}),
+     {"source": "program", "program": "kur", "firms": "100", "runs": "1", "years": "2", "seed": "0"}),
     ("POST", "analysts:lab", None, {**NOT_ANALYST, "analyst": 400, "admin": 400},
      {"source": "scenario", "scenario": "credit", "firms": "50000", "runs": "20", "years": "1", "seed": "0"}),
     ("GET", "analysts:lab_job", "lab1", {**NOT_ANALYST, "analyst": 200, "admin": 404}),

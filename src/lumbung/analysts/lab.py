@@ -44,7 +44,7 @@ class LabForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Run"), widget=forms.RadioSelect, initial="scenario",
                                choices=[("scenario", gettext_lazy("a scenario")),
                                         ("program", gettext_lazy("a program of the catalogue"))])
-    scenario = forms.ChoiceField(label=gettext_lazy("Scenario"), required=False)
+    scenario = forms.ChoiceField(label=gettext_lazy("Scenario"), required=False, initial="credit")
     program = forms.ChoiceField(label=gettext_lazy("Program"), required=False)
     firms = forms.IntegerField(label=gettext_lazy("Firms"), min_value=1, max_value=web.MAX_FIRMS, initial=5_000)
     runs = forms.IntegerField(label=gettext_lazy("Runs"), min_value=1, max_value=web.MAX_RUNS, initial=5)
@@ -73,7 +73,12 @@ class LabForm(forms.Form):
                 data["mapping"] = mapping_of(program)
             except UserError as error:
                 self.add_error("program", str(error))
+                return data
             data["program_row"] = program
+            start = data["mapping"].start
+            if data["years"] * PERIODS_PER_YEAR <= start:  # the program would start after the horizon
+                self.add_error("years", _("The program starts in quarter {start}: choose at least {years} years.").format(
+                    start=start, years=start // PERIODS_PER_YEAR + 1))
         elif not data.get("scenario"):
             self.add_error("scenario", _("Choose a scenario."))
         return data
@@ -141,12 +146,13 @@ def _base(description: str, data: list[dict]) -> dict:
 def band_chart(rows: list[dict], indicator: str) -> dict:
     """Vega-Lite: median and 5-95% band over runs by year, scenario against baseline."""
     factor, unit = charts.money_scale([r["p95"] for r in rows]) if indicator in MONEY else (1.0, "")
-    data = [{"year": r["period"] / PERIODS_PER_YEAR, "scenario": r["scenario"], "low": r["p05"] / factor,
+    data = [{"quarter": r["period"], "scenario": r["scenario"], "low": r["p05"] / factor,
              "median": r["median"] / factor, "high": r["p95"] / factor, "text": _value(r["median"], indicator)}
             for r in rows]
     name = str(INDICATORS[indicator])
     spec = _base(_("{indicator}: median and 5-95% band over runs").format(indicator=name), data)
-    x = {"field": "year", "type": "quantitative", "title": _("years from the start")}
+    x = {"field": "quarter", "type": "quantitative", "title": _("quarters from the start"),
+         "axis": {"tickMinStep": 1, "format": "d"}}
     color = {"field": "scenario", "type": "nominal", "title": None, "scale": {"range": list(charts.OKABE_ITO)},
              "legend": {"orient": "top"}}
     spec.update({"height": 220, "layer": [
@@ -155,7 +161,7 @@ def band_chart(rows: list[dict], indicator: str) -> dict:
             "y2": {"field": "high"}, "color": color}},
         {"mark": {"type": "line", "strokeWidth": 2}, "encoding": {
             "x": x, "y": {"field": "median", "type": "quantitative"}, "color": color,
-            "tooltip": [{"field": "scenario"}, {"field": "year", "title": _("years from the start")},
+            "tooltip": [{"field": "scenario"}, {"field": "quarter", "title": _("quarters from the start")},
                         {"field": "text", "title": _("median")}]}},
     ]})
     return spec
