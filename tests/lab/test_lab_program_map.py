@@ -10,7 +10,7 @@ from lumbung.eligibility.catalogue import TYPES, load
 from lumbung.errors import UserError
 from lumbung.lab import population, simulate
 from lumbung.lab.program_map import FIELD_MAP, KIND_OF_TYPE, map_program
-from lumbung.lab.scenarios import NUMERIC_FIELDS, CATEGORICAL_FIELDS, compile_target
+from lumbung.lab.scenarios import CATEGORICAL_FIELDS, NUMERIC_FIELDS, compile_target
 
 
 def test_every_field_maps_to_a_lab_field():

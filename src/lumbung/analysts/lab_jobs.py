@@ -8,6 +8,7 @@ no registry record goes into a run, so its figures need no disclosure control.""
 from __future__ import annotations
 
 import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation

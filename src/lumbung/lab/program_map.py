@@ -31,8 +31,16 @@ from lumbung.eligibility.rules import RuleError, field_label, parse
 from lumbung.errors import UserError
 from lumbung.i18n import _
 from lumbung.lab.codes import DIVISIONS, FORMALITY, PROVINCES, SIZE_CLASSES, SIZE_REGIME, TECHNIQUES
-from lumbung.lab.scenarios import (CATEGORICAL_FIELDS, NUMERIC_FIELDS, Scenario, ScenarioError, TargetFields,
-                                   evaluate_target, from_dict, load)
+from lumbung.lab.scenarios import (
+    CATEGORICAL_FIELDS,
+    NUMERIC_FIELDS,
+    Scenario,
+    ScenarioError,
+    TargetFields,
+    evaluate_target,
+    from_dict,
+    load,
+)
 
 #: Registry field of an eligibility rule -> the lab's firm field it starts from (the mapping of
 #: lumbung.lab.population.from_table, docs/lab.md "The firm population"): the same quantity in
