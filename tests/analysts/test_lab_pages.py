@@ -94,3 +94,16 @@ def test_the_lab_page_in_english(analyst):
     assert "Laboratorium kebijakan" in indonesian and "Mulai simulasi" in indonesian
     page = analyst.get("/en" + reverse("analysts:lab")).content.decode()
     assert "Policy lab" in page and "Start the run" in page
+
+
+def test_a_program_gone_before_the_worker_runs_fails_the_job_with_the_reason(analyst):
+    from lumbung.programs.models import Program
+
+    services.seed()
+    analyst.post(reverse("analysts:lab"), {"source": "program", "program": "kck", **SMALL, "years": "2"})
+    Program.objects.filter(slug="kck").delete()
+    run_pending()
+    job = Job.objects.get(kind="lab")
+    assert job.status == "failed" and "kck" in job.message
+    page = analyst.get(reverse("analysts:lab_job", kwargs={"pk": job.pk})).content.decode()
+    assert 'data-status="failed"' in page and "Traceback" not in page

@@ -26,8 +26,10 @@ from lumbung.numbers import number
 
 #: Bounds of a run started from the web, where one worker runs jobs one after another: at most
 #: MAX_FIRMS firms, MAX_RUNS runs, MAX_YEARS years, and MAX_FIRM_RUNS firms x runs (50,000 firms
-#: x 10 runs x 10 years, scenario and baseline, take about two minutes of one core; measured in
-#: docs/lab-runs.md). Larger runs belong to ``lumbung simulate`` (process pool, Dask).
+#: x 10 runs x 10 years, scenario and baseline, took 84-126 s on a heavily loaded 2-core machine:
+#: BENCHMARKS.md, "Policy lab from the browser"), so that a job ends within minutes and one
+#: analyst's run does not hold the shared worker for long. Larger runs belong to
+#: ``lumbung simulate`` (process pool, Dask).
 MAX_FIRMS = 50_000
 MAX_RUNS = 20
 MAX_YEARS = 20
