@@ -53,8 +53,9 @@ GRAPH: dict[str, set[str]] = {
     "imports": {"errors", "i18n", "conf", "progress", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
     "indicators": {"errors", "i18n", "conf", "vocabulary", "rules", "geography", "sectors", "sizeclass"},
     "eligibility": {"errors", "i18n", "conf", "vocabulary", "sizeclass"},
+    # eligibility: a program of the catalogue simulated (its rule becomes the lab's targeting rule)
     "lab": {"errors", "i18n", "conf", "numbers", "vocabulary", "geography", "sectors", "sizeclass", "synthetic",
-            "indicators"},
+            "indicators", "eligibility"},
     # The Django side: it may use every pure package.
     "security": {"errors", "i18n", "conf"},
     "settings": {"conf", "security"},
@@ -64,10 +65,11 @@ GRAPH: dict[str, set[str]] = {
     "portal": {*PURE, "registry", "security", "wsgi"},
     "api": {*PURE, "registry", "security", "jobs"},
     # portal: number formats and charts of the pages; api: the programs' endpoints use its base classes
-    "programs": {*PURE, "registry", "security", "portal", "api"},
+    "programs": {*PURE, "registry", "security", "portal", "api", "jobs"},
     "owners": {*PURE, "registry", "portal", "security"},
     "linkages": {*PURE, "registry", "security", "api", "portal"},
-    "analysts": {*PURE, "registry", "security", "portal"},
+    # jobs and programs: the policy lab's page runs background jobs, a program can be simulated
+    "analysts": {*PURE, "registry", "security", "portal", "jobs", "programs"},
     "urls": {"portal", "api", "registry", "linkages", "analysts"},
     "wsgi": set(),
     "pytest_isolation": set(),

@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "lumbung"
 #: Each module may import only the lab modules listed before it.
 CHAIN = ("codes", "backend", "streams", "scenarios", "production", "population", "shocks", "state",
          "quarter", "programs", "records", "run", "executors", "ensemble", "outputs", "report",
-         "experiment", "commands")
+         "experiment", "program_map", "web", "commands")
 FORBIDDEN = ("django", "lumbung.registry", "lumbung.portal", "lumbung.imports")
 
 

@@ -80,6 +80,15 @@ def _jobs(w: World) -> None:
     w.extra["job1"] = Job.objects.create(kind="import", user=w.users["officer"], status="done", name="a.csv",
                                          errors_file=errors.name)
     w.extra["job2"] = Job.objects.create(kind="import", user=w.users["other_officer"], status="done", name="b.csv")
+    # lab runs: the analyst's of program KUR, finished, with its comparison table; the administrator's
+    params = {"program": "kur", "firms": 100, "runs": 2, "years": 1, "seed": 0}
+    w.extra["lab1"] = Job.objects.create(kind="lab", user=w.users["analyst"], status="done", name="KUR", params=params)
+    w.extra["lab2"] = Job.objects.create(kind="lab", user=w.users["admin"], status="done", name="KUR", params=params)
+    folder = w.extra["lab1"].lab_folder
+    folder.mkdir(parents=True)
+    (folder / "comparison.csv").write_text(
+        "scenario,baseline,indicator,baseline_median,scenario_median,difference_median,difference_p05,"
+        "difference_p95,runs\nprogram-kur,baseline,jobs,100,110,10,5,15,2\n", encoding="utf-8")
 
 
 def _claims(w: World) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lumbung.analysts import views
+from lumbung.analysts import lab, views
 
 app_name = "analysts"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("views/<int:pk>/rename/", views.view_rename, name="view_rename"),
     path("views/<int:pk>/delete/", views.view_delete, name="view_delete"),
     path("records/", views.records, name="records"),
+    path("lab/", lab.lab_home, name="lab"),
+    path("lab/jobs/<int:pk>/", lab.lab_job, name="lab_job"),
+    path("lab/jobs/<int:pk>/files/<str:name>", lab.lab_file, name="lab_file"),
 ]

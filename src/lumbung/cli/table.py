@@ -30,6 +30,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'simulate': ('lumbung.lab.commands', 'Run a policy-lab scenario (and others to compare) as an ensemble; write tables and a report.'),
     'synth': ('lumbung.synthetic.commands', 'Write a synthetic, calibrated population of manufacturing firms in the import template format.'),
     'template': ('lumbung.imports.commands', 'Write the empty import template.'),
-    'worker': ('lumbung.jobs.commands', 'Run background jobs (uploaded imports) queued in the database, until stopped with Ctrl-C.'),
+    'worker': ('lumbung.jobs.commands', 'Run background jobs (imports, lab runs) queued in the database, until stopped with Ctrl-C.'),
 }
 # [[[end]]]

@@ -10,7 +10,7 @@ import click
               help="Seconds between looks for new tasks.")
 @click.option("--once", is_flag=True, help="Run the tasks waiting now, then stop.")
 def worker_command(interval: float, once: bool) -> None:
-    """Run background jobs (uploaded imports) queued in the database, until stopped with Ctrl-C."""
+    """Run background jobs (imports, lab runs) queued in the database, until stopped with Ctrl-C."""
     from lumbung import setup_django  # noqa: PLC0415 - Django is set up only by commands that need it
 
     setup_django()

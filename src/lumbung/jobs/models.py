@@ -1,13 +1,19 @@
 """Queued tasks (the django-tasks database backend's table) and the jobs people start (an upload
-and its import), with their progress, summary line and files."""
+and its import, a policy-lab run), with their progress, summary line and files."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lumbung import conf
+
+#: Where a lab run's outputs are, inside its job's folder (``<LUMBUNG_HOME>/jobs/<id>/``).
+LAB_OUTPUTS = "lab"
 
 
 class TaskRecord(models.Model):
@@ -40,7 +46,7 @@ class TaskRecord(models.Model):
 class Job(models.Model):
     """What a person started in the background and watches on a page."""
 
-    KINDS = [("import", _("import"))]
+    KINDS = [("import", _("import")), ("lab", _("lab run"))]
     STATUSES = [("queued", _("queued")), ("running", _("running")), ("done", _("done")), ("failed", _("failed"))]
     kind = models.CharField(_("kind"), max_length=16, choices=KINDS)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs",
@@ -66,6 +72,17 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} ({self.status})"
+
+    @property
+    def lab_folder(self) -> Path:
+        """The outputs of a lab run (``<LUMBUNG_HOME>/jobs/<id>/lab/``)."""
+        return conf.home() / "jobs" / str(self.pk) / LAB_OUTPUTS
+
+    @classmethod
+    def latest_lab_run(cls, program: str):
+        """The most recent finished lab run of a program (any user's: its population is synthetic)."""
+        return cls.objects.filter(kind="lab", status="done", params__program=program).order_by(
+            "-finished_at", "-pk").first()
 
     @property
     def finished(self) -> bool:

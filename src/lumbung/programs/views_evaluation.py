@@ -16,9 +16,13 @@ from django.utils.translation import gettext as _
 
 from lumbung.errors import UserError
 from lumbung.evaluation import OUTCOMES, parse_years
+from lumbung.jobs.models import Job
+from lumbung.lab import web as lab_web
+from lumbung.lab.program_map import kind_of
 from lumbung.portal import charts, labels, numbers
 from lumbung.programs.evaluate_source import evaluate_program
 from lumbung.programs.models import Program
+from lumbung.registry.access import SEE_ALL, analyst_regions
 
 ROLES = ("officer", "analyst", "admin")
 DEFAULT_OUTCOME = "va_per_worker"
@@ -121,6 +125,39 @@ def _present(result: dict) -> dict:
     }
 
 
+#: Comparison rows shown beside the evaluated effect (the lab's names; "jobs" are persons engaged).
+SIMULATED = {"value_added": lambda: _("value added"), "jobs": lambda: _("persons engaged"),
+             "firms": lambda: _("firms")}
+
+
+def may_run_lab(user) -> bool:
+    """Analysts (a grant) and administrators may start lab runs (lumbung.analysts.lab)."""
+    return user.has_perm(SEE_ALL) or bool(analyst_regions(user))
+
+
+def simulated(program: Program, user) -> dict:
+    """The program's latest lab run against the baseline (ex ante), beside the evaluation (ex post)."""
+    try:
+        kind_of(program.type, _)
+    except UserError as error:
+        return {"refused": str(error)}
+    out = {"may_run": may_run_lab(user)}
+    job = Job.latest_lab_run(program.slug)
+    if job is None:
+        return out
+    lang = labels.lang()
+    rows = []
+    for row in lab_web.comparison_rows(job.lab_folder, tuple(SIMULATED)):
+        if row["relative"] is None:
+            continue
+        rows.append({"name": SIMULATED[row["indicator"]](), "relative": numbers.percent(100 * row["relative"], 1, lang),
+                     "band": f"{numbers.percent(100 * row['relative_p05'], 1, lang)} … "
+                             f"{numbers.percent(100 * row['relative_p95'], 1, lang)}"})
+    out.update({"job": job, "rows": rows, "params": job.params,
+                "mine": job.user_id == user.pk})
+    return out
+
+
 @login_required
 def program_evaluation(request, slug: str):
     if not may_evaluate(request.user):
@@ -147,5 +184,5 @@ def program_evaluation(request, slug: str):
         "shown": shown, "chart": chart, "program_name": program.name_en if labels.lang() == "en" and program.name_en
         else program.name,
         "outcomes": [(o.id, outcome_name(o)) for o in OUTCOMES.values()],
-        "outcome_label": outcome_name(OUTCOMES[outcome]),
+        "outcome_label": outcome_name(OUTCOMES[outcome]), "simulated": simulated(program, request.user),
     })

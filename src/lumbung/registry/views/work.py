@@ -33,11 +33,11 @@ def upload(request):
             messages.success(request, _("The file was received; the import runs in the background."))
             return redirect("workspace:job_detail", pk=job.pk)
     return render(request, "registry/workspace/upload.html", {
-        "form": form, "jobs": Job.objects.filter(user=request.user)[:20], "regions": regions_of(request.user)})
+        "form": form, "jobs": Job.objects.filter(user=request.user, kind="import")[:20], "regions": regions_of(request.user)})
 
 
 def _job(request, pk: int) -> Job:
-    return get_object_or_404(Job.objects.filter(user=request.user), pk=pk)  # someone else's job: 404
+    return get_object_or_404(Job.objects.filter(user=request.user, kind="import"), pk=pk)  # someone else's job: 404
 
 
 @workspace_view
