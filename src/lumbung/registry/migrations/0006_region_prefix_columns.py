@@ -18,9 +18,7 @@ Django's ``icontains``, and the NIB's pattern index back (dropped by 0003 while 
 name half of a search by digits). Without FTS5 or pg_trgm, the search scans, as before.
 """
 
-from django.db import transaction
-
-from django.db import migrations, models
+from django.db import migrations, models, transaction
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import GreaterThanOrEqual
 
