@@ -66,13 +66,19 @@ class Prefix(Lookup):
         return f"({lhs} >= %s AND {lhs} < %s)", [*params, prefix, *params, after]
 
 
-def region_filter(codes, via: str = "") -> Q:
+def region_filter(codes, via: str = "", levels: bool = True) -> Q:
     """Q for region_code equal to one of ``codes`` or below it ("32.04" covers "32.04.01.2001",
     not "32.041"). ``via`` is the path to the enterprise ("enterprise__" from a report). An empty
     list gives a Q that matches nothing. A province or regency code is one equality on its level
     column (the same rows: a stored code is dotted, so what starts with "32.04" is "32.04" or
-    below it); a deeper code is an equality or a prefix (:class:`Prefix`) on region_code."""
+    below it); a deeper code is an equality or a prefix (:class:`Prefix`) on region_code.
+    ``levels=False`` for another model with a region_code of its own (sentra, cooperatives), which
+    has neither level columns nor the lookup: the equality and ``startswith``."""
     q = Q(pk__in=[])
+    if not levels:
+        for code in codes:
+            q |= Q(**{via + "region_code": code}) | Q(**{via + "region_code__startswith": code + "."})
+        return q
     for code in codes:
         column = next((name for pattern, name in LEVEL_COLUMNS if pattern.match(code)), None)
         if column:
