@@ -23,7 +23,9 @@ from lumbung.registry.models import AnnualReport, Enterprise, EnterpriseOwner
 
 def row_version(instance) -> str:
     """A digest of the stored row: it changes whenever any stored value changes."""
-    values = [f"{f.attname}={getattr(instance, f.attname)!r}" for f in instance._meta.concrete_fields]
+    # Generated columns (province_code ...) follow region_code, and reading one after a save costs a query.
+    values = [f"{f.attname}={getattr(instance, f.attname)!r}" for f in instance._meta.concrete_fields
+              if not f.generated]
     return hashlib.sha256("|".join(values).encode()).hexdigest()[:20]
 
 

@@ -49,7 +49,7 @@ class RegionGroupAdmin(admin.ModelAdmin):
         groups = super().get_queryset(request)
         if request.user.has_perm(SEE_ALL):
             return groups
-        return groups.filter(region_filter(region_codes_of(request.user)))
+        return groups.filter(region_filter(region_codes_of(request.user), levels=False))  # its own region_code
 
     def save_model(self, request, obj, form, change):
         if not can_see_region(request.user, obj.region_code):

@@ -72,7 +72,7 @@ def snapshot(instance) -> dict:
     """The audited values of ``instance``: plain JSON values, the NIK as its masked form."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name in _SKIPPED:
+        if field.name in _SKIPPED or field.generated:  # generated: derived by the database (province_code ...)
             continue
         values[field.attname] = getattr(instance, field.attname)
     if isinstance(instance, Enterprise):

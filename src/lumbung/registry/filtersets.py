@@ -6,10 +6,10 @@ always start from ``visible_to(user)`` (the views')."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.registry import quality
+from lumbung.registry import quality, search
 from lumbung.registry.access import region_filter
 from lumbung.registry.models import AnnualReport, Enterprise
 from lumbung.registry.sizeclass_sql import class_q
@@ -39,8 +39,8 @@ def _search(queryset, _name, value):
     via = "enterprise__" if queryset.model is AnnualReport else ""
     digits = value.replace(".", "").replace(" ", "")
     if digits.isdigit():
-        return queryset.filter(Q(**{via + "nib__startswith": digits}) | Q(**{via + "name__icontains": value}))
-    return queryset.filter(**{via + "name__icontains": value})
+        return queryset.filter(search.nib_or_name_q(value, digits, via))
+    return queryset.filter(search.name_q(value, via))
 
 
 class WorkspaceFilterSet(django_filters.FilterSet):
@@ -65,7 +65,7 @@ class WorkspaceFilterSet(django_filters.FilterSet):
     def filter_kbli(self, queryset, _name, value):
         value = value.strip()
         via = "enterprise__" if queryset.model is AnnualReport else ""
-        return queryset.filter(**{via + "kbli__startswith": value}) if value else queryset
+        return queryset.filter(**{via + "kbli__prefix": value}) if value else queryset
 
 
 class EnterpriseFilterSet(WorkspaceFilterSet):

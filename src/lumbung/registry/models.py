@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length, Substr
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from lumbung import rules
@@ -20,6 +22,27 @@ from lumbung.registry.validators import raise_violations, validate_kbli, validat
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
+
+
+#: Length of a dotted Kemendagri code at each level stored in its own column (docs/workspace.md,
+#: "Lists at a million enterprises"): province "33", regency "33.01".
+LEVEL_LENGTHS = {"province_code": 2, "regency_code": 5}
+
+
+def _level_code(length: int):
+    """The code of the region ``length`` characters long above (or at) ``region_code``; NULL when
+    the stored code does not reach that level (a province-only code has no regency)."""
+    reaches = GreaterThanOrEqual(Length("region_code"), length)
+    return models.Case(models.When(reaches, then=Substr("region_code", 1, length)), default=None,
+                       output_field=models.CharField(max_length=length))
+
+
+def _level_field(name: str, verbose_name):
+    # Computed by the database on every write (save, bulk_create, update, the importer's COPY and
+    # multi-row INSERT, raw SQL), so no write path can leave it stale.
+    length = LEVEL_LENGTHS[name]
+    return models.GeneratedField(expression=_level_code(length), output_field=models.CharField(max_length=length),
+                                 db_persist=True, verbose_name=verbose_name)
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -96,6 +119,8 @@ class Enterprise(RuleChecked):
     region_code = models.CharField(_("region code"), max_length=13,  # indexed in Meta
                                    validators=[validate_region_code],
                                    help_text=_("Kemendagri code, dotted, any level down to village"))
+    province_code = _level_field("province_code", _("province code"))  # derived from region_code; indexed with the name in Meta
+    regency_code = _level_field("regency_code", _("regency code"))
     kbli = models.CharField(_("KBLI"), max_length=5, validators=[validate_kbli],  # indexed in Meta
                             help_text=_("KBLI 2020 subclass, 5 digits"))
     kbli_version = models.SmallIntegerField(_("KBLI version"), default=2020)
@@ -138,6 +163,12 @@ class Enterprise(RuleChecked):
             models.Index(fields=["region_code"], name="enterprise_region_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["kbli"], name="enterprise_kbli_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["owner_nik_digest"], name="enterprise_nik_digest_idx"),
+            # A province's or a regency's list, in name order, read page by page from the index
+            # (no sort of the region's rows); registry.access.region_filter uses the level columns.
+            # The KBLI rides along: SQLite checks a KBLI filter (and a name search) on the index
+            # entry and reads the table row only for the rows kept (its deferred seek).
+            models.Index(fields=["province_code", "name", "kbli"], name="enterprise_province_name_idx"),
+            models.Index(fields=["regency_code", "name", "kbli"], name="enterprise_regency_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +225,10 @@ class Enterprise(RuleChecked):
         data.update(id=self.pk, source=self.source, kbli_version=self.kbli_version, address=self.address if self.is_owned_by(user) else None,
                     main_products=self.main_products, owner_nik=self.owner_nik_for(user))
         return data
+
+
+for _name in ("region_code", "kbli", "nib"):  # prefixes read from their indexes (registry.access.Prefix)
+    Enterprise._meta.get_field(_name).register_lookup(access.Prefix)
 
 
 class EnterpriseOwner(models.Model):

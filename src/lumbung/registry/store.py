@@ -110,7 +110,35 @@ def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: 
             done += batch.height
             if progress:
                 progress(done, rows.height)
+    if not dry_run and outcome.counts["enterprises_created"]:
+        refresh_statistics(writer.connection)
     return outcome
+
+
+#: Re-read SQLite's statistics when the enterprises are this many times more (or fewer) than when
+#: they were last read.
+STATISTICS_DRIFT = 2
+
+
+def refresh_statistics(connection) -> None:
+    """SQLite: ``ANALYZE registry_enterprise`` (about 3 s at a million rows) when it never ran or
+    the table has grown or shrunk ``STATISTICS_DRIFT`` times since. Without statistics SQLite takes
+    every indexed equality for ten rows, and then reads a province's list to find one regency's
+    page or a NIB (the plans: BENCHMARKS.md). PostgreSQL's autovacuum keeps its own."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    table = Enterprise._meta.db_table
+    with _Cursor(connection) as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        known = 0
+        if cursor.fetchall()[0][0]:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", (table,))
+            found = cursor.fetchall()
+            known = int(found[0][0].split()[0]) if found else 0
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+        rows = cursor.fetchall()[0][0]
+        if known == 0 or not known / STATISTICS_DRIFT <= rows <= known * STATISTICS_DRIFT:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _refuse_long_sources(rows: pl.DataFrame, outcome: Outcome) -> pl.DataFrame:
