@@ -19,6 +19,11 @@ At each size N (enterprises a year, five years by default), every step in a fres
 
 The cost per million firms is each step's seconds divided by N / 1,000,000; flat or falling is the
 target. Peak memory is the ``ru_maxrss`` of the step's own process (its children for ``synth``).
+Beside each step's wall time, its CPU time (user + system of the step's processes, from
+``RUSAGE_CHILDREN``), which other work on a shared machine disturbs far less. With
+``--paused-file``, a file holding the seconds this run has been stopped so far (a watcher that
+stops the benchmark with SIGSTOP while another one, such as a Locust run, needs the machine),
+the time stopped during a step is printed and taken off its wall time.
 """
 
 from __future__ import annotations
@@ -75,14 +80,14 @@ def _cube(home: Path, repeat: int) -> dict:
             "peak_mib": max(r["peak_mib"] for r in runs), "rows": runs[0]["rows"]}
 
 
-def _pandas(home: Path, rows: int, best_engine: float) -> list[dict]:
+def _pandas(home: Path, rows: int, best_engine: float, step: "Step") -> list[dict]:
     need = rows * PANDAS_BYTES_PER_ROW
     free = _available_bytes()
     if need > 0.85 * free:
         return [{"task": "pandas", "skipped": f"needs ~{need / 2**30:.0f} GiB, {free / 2**30:.0f} GiB free"}]
     out = []
     for task in ("pandas", "pandas-linked"):
-        result = bench_indicators._child(task, home)
+        result = step.run(bench_indicators._child, task, home)
         result.update(task=task, ratio=result["seconds"] / best_engine,
                       compared=bench_indicators.compare(home, task))
         out.append(result)
@@ -101,23 +106,48 @@ def _spark(home: Path, best_engine: float) -> dict:
     return result
 
 
+class Step:
+    """CPU seconds of the children and seconds stopped by the watcher, around one step."""
+
+    def __init__(self, paused_file: Path | None):
+        self.paused_file = paused_file
+
+    def _paused(self) -> float:
+        try:
+            return float(self.paused_file.read_text() or 0) if self.paused_file else 0.0
+        except (OSError, ValueError):
+            return 0.0
+
+    def run(self, fn, *args) -> dict:
+        usage, paused = resource.getrusage(resource.RUSAGE_CHILDREN), self._paused()
+        result = fn(*args)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+        stopped = self._paused() - paused
+        result.update(cpu_seconds=cpu, paused_seconds=stopped)
+        if "seconds" in result:
+            result["seconds"] -= stopped
+        return result
+
+
 def one_size(firms: int, args) -> dict:
     work = args.work / f"n{firms}"
     synth_dir, home = work / "synth", work / "query"  # bench_indicators' layout: <work>/query is the home
     record: dict = {"firms": firms, "years": args.years, "load_before": os.getloadavg()[0]}
+    step = Step(args.paused_file)
     if not (synth_dir.is_dir() and args.reuse):
-        record["synth"] = _synth(firms, args.years, args.seed, synth_dir)
+        record["synth"] = step.run(_synth, firms, args.years, args.seed, synth_dir)
     record["synth_bytes"] = _disk(synth_dir)
     if not ((home / "analytics").is_dir() and args.reuse):
         home.mkdir(parents=True, exist_ok=True)
-        record["build"] = bench_portal_build._measure("build", str(synth_dir), str(home))
+        record["build"] = step.run(bench_portal_build._measure, "build", str(synth_dir), str(home))
     record["analytics_bytes"] = _disk(home / "analytics")
-    record["cube"] = _cube(home, args.repeat)
+    record["cube"] = step.run(_cube, home, args.repeat)
     rows = record.get("build", {}).get("rows") or _rows(home)
     record["rows"] = rows
-    record["pandas"] = [] if args.skip_pandas else _pandas(home, rows, record["cube"]["seconds"])
+    record["pandas"] = [] if args.skip_pandas else _pandas(home, rows, record["cube"]["seconds"], step)
     if firms in args.spark_sizes:
-        record["spark"] = _spark(home, record["cube"]["seconds"])
+        record["spark"] = step.run(_spark, home, record["cube"]["seconds"])
     record["load_after"] = os.getloadavg()[0]
     if args.clean:
         import shutil
@@ -138,15 +168,17 @@ def _line(r: dict) -> str:
     for step in ("synth", "build", "cube"):
         if step in r:
             s = r[step]
+            stopped = f", {s['paused_seconds']:.0f} s stopped and not counted" if s.get("paused_seconds") else ""
             parts.append(f"  {step}: {s['seconds']:.1f} s ({s['seconds'] / per_m:.1f} s per million firms), "
-                         f"peak {s['peak_mib']:,.0f} MiB")
+                         f"CPU {s['cpu_seconds']:.1f} s ({s['cpu_seconds'] / per_m:.1f} s per million), "
+                         f"peak {s['peak_mib']:,.0f} MiB{stopped}")
     parts.append(f"  disk: synthetic Parquet {r['synth_bytes'] / 2**30:.2f} GiB, "
                  f"analytics layout {r['analytics_bytes'] / 2**30:.2f} GiB")
     for p in r["pandas"]:
         if "skipped" in p:
             parts.append(f"  pandas: not run ({p['skipped']})")
         else:
-            parts.append(f"  {p['task']}: {p['seconds']:.1f} s, peak {p['peak_mib']:,.0f} MiB; engine {p['ratio']:.1f}x "
+            parts.append(f"  {p['task']}: {p['seconds']:.1f} s (CPU {p['cpu_seconds']:.1f} s), peak {p['peak_mib']:,.0f} MiB; engine {p['ratio']:.1f}x "
                          f"faster (target >= 10); equal numbers in {p['compared']:,} values")
     if "spark" in r:
         s = r["spark"]
@@ -167,6 +199,7 @@ def main() -> int:
     parser.add_argument("--clean", action="store_true", help="delete each size's synthetic files after it")
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--spark-sizes", default="", help="sizes also run on local Spark, comma-separated")
+    parser.add_argument("--paused-file", type=Path, help="seconds stopped so far, kept by a watcher")
     parser.add_argument("--child-synth", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_synth:
