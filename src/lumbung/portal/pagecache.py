@@ -1,9 +1,10 @@
 """The public pages' response cache: a rendered page body, or a download, kept per page,
 parameters, language and analytics build version in Django's cache alias ``portal``.
 
-Backend: ``settings.CACHES["portal"]`` is a ``LocMemCache``, so each server process (waitress runs
-one, with threads) holds its own entries and computes each page once per build; a deployment with
-several processes may point that alias at a shared backend (Redis, memcached) without code changes.
+Backend: ``settings.CACHES["portal"]`` is a ``LocMemCache``, so each server process (one, with
+threads, or ``lumbung serve --processes N``) holds its own entries and computes each page once per
+build (or warms it: lumbung.portal.warm); a deployment may point that alias at a shared backend
+(Redis, memcached) without code changes.
 
 Invalidation is by key: every key holds the build version
 (:func:`lumbung.indicators.analytics.build_version`, the digest behind the API's ETags: the build
