@@ -6,7 +6,8 @@
         --host http://127.0.0.1:8000 --csv /tmp/portal-load
 
 The anonymous API throttle must be raised for the run (every client comes from one address).
-Each client requests, with no pause, the overview, the map, a province page, an explorer view
+Each client requests, with no pause (``PORTAL_WAIT=0.5,1.5`` sets a think time between 0.5 and
+1.5 s instead: another load, labelled as such in BENCHMARKS.md), the overview, the map, a province page, an explorer view
 and API indicator queries; Locust's CSV files give p50, p95, p99 and errors per request name.
 Paths are those of the portal (issue 10); a page that answers 404 counts as an error. Where the
 portal pages are not there yet, ``--exclude-tags issue10-pages`` leaves out map, province and
@@ -15,17 +16,27 @@ explorer.
 
 from __future__ import annotations
 
+import os
 import random
 
-from locust import HttpUser, constant, tag, task
+from locust import between, constant, tag, task
+from locust.contrib.fasthttp import FastHttpUser
 
 PROVINCES = ("11", "12", "31", "32", "33", "34", "35", "51", "63", "73")
 YEARS = ("2021", "2022", "2023")
 API_BY = ("province", "province,size_class", "kbli_section", "size_class")
 
 
-class PublicVisitor(HttpUser):
-    wait_time = constant(0)
+def _wait():
+    low, _, high = os.environ.get("PORTAL_WAIT", "0").partition(",")
+    return between(float(low), float(high)) if high else constant(float(low))
+
+
+class PublicVisitor(FastHttpUser):
+    """FastHttpUser (geventhttpclient) rather than HttpUser (requests): the client spends several
+    times less CPU per request, which on a two-core machine is CPU the server gets."""
+
+    wait_time = _wait()
 
     @task(3)
     def overview(self):

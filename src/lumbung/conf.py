@@ -11,6 +11,7 @@ import ipaddress
 import os
 import secrets
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from lumbung.i18n import _
@@ -62,9 +63,16 @@ def get(name: str) -> str | None:
 
 
 def home() -> Path:
-    path = Path(get("LUMBUNG_HOME") or ".lumbung").expanduser().resolve()
+    path = _resolved(get("LUMBUNG_HOME") or ".lumbung", os.getcwd())
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@lru_cache(maxsize=64)
+def _resolved(text: str, cwd: str) -> Path:
+    """``text`` as an absolute path without links, once per setting and working folder: resolving
+    stats every part of the path, and the portal asks for the folder on every request."""
+    return Path(text).expanduser().resolve()
 
 
 def database_url() -> str:

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lumbung.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous visitor's cached public page, answered before sessions, auth and URL resolving.
+    "lumbung.portal.pagecache.AnonymousPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,7 +138,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBased
                       "LOCATION": str(conf.home() / "cache")},
           # Public page bodies and API answers keyed by the analytics build version (lumbung.portal.pagecache).
           "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lumbung-portal",
-                     "OPTIONS": {"MAX_ENTRIES": 1000}}}
+                     "OPTIONS": {"MAX_ENTRIES": 1000}},
+          # The API's anonymous request counts (lumbung.api.throttling): in memory, per process.
+          "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lumbung-throttle",
+                       "OPTIONS": {"MAX_ENTRIES": 10000}}}
 
 # Outgoing mail (password reset) from LUMBUNG_EMAIL_URL; without it the reset pages are hidden.
 globals().update(email_settings(conf.get("LUMBUNG_EMAIL_URL")))

@@ -8,12 +8,15 @@ from api_samples import ADDRESS, NIK, PASSWORD, PHONE
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttle counters and cached answers live in the cache: each test starts without them."""
-    from django.core.cache import cache
+    """Throttle counters and cached answers live in the caches (default and ``throttle``): each test
+    starts without them."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["throttle"].clear()
     yield
     cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ registry that no analytics build has taken in, every page says the figures are o
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from lumbung.indicators import analytics
 from lumbung.portal import freshness
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(client) -> str:
-    cache.delete(freshness.CACHE_KEY)
+    freshness.forget()
     return client.get("/en/reference/size-classes/").content.decode()
 
 

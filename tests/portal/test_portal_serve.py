@@ -74,6 +74,33 @@ def test_serve_development(tmp_path):
     assert css_status == 200 and "--accent" in css
 
 
+def _port_closed(port: int, deadline: float) -> bool:
+    """Whether nothing accepts on ``port`` any more (waiting until ``deadline`` for it to go)."""
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_with_several_processes_answers_and_stops_them_all(tmp_path):
+    env = _env(tmp_path)
+    assert subprocess.run(_lumbung("init"), env=env, capture_output=True, timeout=120).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(_lumbung("serve", "--port", str(port), "--processes", "2", "--threads", "2"), env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        answers = [_get(f"http://127.0.0.1:{port}/en/", deadline) for _ in range(4)]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert [status for status, _ in answers] == [200] * 4 and "Lumbung" in answers[0][1]
+    assert _port_closed(port, time.monotonic() + 20), "a worker outlived the server"
+
+
 def test_serve_production_collects_static(tmp_path):
     (status, page), (css_status, _) = _serve_and_fetch(
         tmp_path, ["/en/", "/static/portal/lumbung.css"], LUMBUNG_DEBUG="0",

@@ -9,8 +9,10 @@ indicators.compute`) and answers its long format; callers who may not see record
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -82,17 +84,39 @@ def sees_records(user, where_items=()) -> bool:
 class PublicView(ApiConventions, APIView):
     """Paginated lists with ETags keyed by the analytics version (or the pinned reference data)."""
 
-    def answer(self, request, rows: list[dict], version: str = "reference") -> Response:
+    def answer(self, request, rows: list[dict] | Callable[[], list[dict]], version: str = "reference") -> Response:
+        """The page of ``rows`` (or of what ``rows()`` returns: called only when no kept answer serves)."""
         public = not request.user.is_authenticated
         etag = versioning.etag_for(version, public, request.get_full_path(), request.accepted_renderer.format)
         if versioning.matches(request, etag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        elif public:
+            response = self.rendered(request, rows, etag)
         else:
-            paginator = Pagination()
-            page = paginator.paginate_queryset(rows, request, view=self)
-            response = paginator.get_paginated_response(page)
+            response = self.page_of(request, rows() if callable(rows) else rows)
         versioning.add_headers(response, etag, public)
         return response
+
+    def page_of(self, request, rows: list[dict]) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(page)
+
+    def rendered(self, request, rows, etag: str) -> HttpResponse:
+        """An anonymous caller's page as rendered bytes, kept per ETag (build version, address,
+        format), host and media type (the next and previous links are absolute): a warm answer
+        paginates and renders nothing (BENCHMARKS.md, issue 10.12)."""
+        key = "api:rendered:" + versioning.etag_for(etag, request.build_absolute_uri("/"), request.accepted_media_type)
+
+        def render() -> tuple[bytes, str]:
+            response = self.page_of(request, rows() if callable(rows) else rows)
+            response.accepted_renderer = request.accepted_renderer
+            response.accepted_media_type = request.accepted_media_type
+            response.renderer_context = self.get_renderer_context()
+            return response.rendered_content, response["Content-Type"]
+
+        content, content_type = versioning.cached(key, render)
+        return HttpResponse(content, content_type=content_type)
 
 
 # ---------------------------------------------------------------- indicators
@@ -155,13 +179,17 @@ class IndicatorsView(PublicView):
     @extend_schema(parameters=[IndicatorQuery, FORMAT_PARAMETER],
                    responses={200: paged(IndicatorRowSerializer), 400: ERROR, 404: ERROR})
     def get(self, request):
+        version = versioning.analytics_version()
+        if not request.user.is_authenticated:  # public for certain: the query is read on a miss only
+            return self.answer(request, lambda: self.rows(request, version), version)
+        return self.answer(request, self.rows(request, version), version)
+
+    def rows(self, request, version: str) -> list[dict]:
         query = IndicatorQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         public = not sees_records(request.user, query.validated_data["where"])
-        version = versioning.analytics_version()
         key = "api:indicators:" + versioning.etag_for(version, public, sorted(query.validated_data.items()))
-        rows = versioning.cached(key, lambda: indicator_rows(query.validated_data, public))
-        return self.answer(request, rows, version)
+        return versioning.cached(key, lambda: indicator_rows(query.validated_data, public))
 
 
 # ---------------------------------------------------------------- catalogue
@@ -173,7 +201,7 @@ def _catalogue_entry(ind) -> dict:
 class CatalogueListView(PublicView):
     @extend_schema(parameters=[FORMAT_PARAMETER], responses={200: paged(CatalogueSerializer)}, operation_id="catalogue_list")
     def get(self, request):
-        return self.answer(request, [_catalogue_entry(i) for i in catalogue().values()])
+        return self.answer(request, lambda: [_catalogue_entry(i) for i in catalogue().values()])
 
 
 class CatalogueDetailView(PublicView):

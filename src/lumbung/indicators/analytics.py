@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lumbung import geography, sectors
+from lumbung import conf, geography, sectors
 from lumbung import vocabulary as F
 from lumbung.i18n import _
 from lumbung.indicators import peers
@@ -110,12 +110,33 @@ def _stamp(path: Path) -> str:
     return f"{path.name}:{info.st_size}:{info.st_mtime_ns}"
 
 
+#: Seconds a computed build version is reused while the state file and the published folder look
+#: unchanged (one ``stat`` each): every build writes the state file last, and an import of a
+#: published table replaces a file in that folder, so either is seen at once; anything else
+#: that changes a partition is seen within this time. Why: the full digest stats every
+#: partition, and the portal asks for it on every request.
+VERSION_RECHECK_SECONDS = 1.0
+_versions: dict[Path, tuple[float, str, str]] = {}
+
+
 def build_version(home: Path | None = None) -> str:
     """The analytics build's version: a digest of the data folder, the build state file (written
     last by every build) and each year partition's and published table's name, size and time. It
     changes whenever `lumbung analytics build` or `lumbung import-table` writes, so answers keyed
     by it (the API's ETags and result cache, the portal's page cache) are invalidated by a new
-    build; it costs a few ``stat`` calls, cheap enough for every request."""
+    build. Two ``stat`` calls when nothing changed (see :data:`VERSION_RECHECK_SECONDS`)."""
+    home = home or conf.home()
+    quick = _stamp(state_path(home)) + "|" + _stamp(published_dir(home))
+    now = time.monotonic()
+    known = _versions.get(home)
+    if known is not None and known[1] == quick and now - known[0] < VERSION_RECHECK_SECONDS:
+        return known[2]
+    version = _full_version(home)
+    _versions[home] = (now, quick, version)
+    return version
+
+
+def _full_version(home: Path) -> str:
     state = state_path(home)
     # The folder is part of the version: two data folders never share cached answers.
     parts = [str(state), _stamp(state)]
