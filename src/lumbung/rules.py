@@ -9,7 +9,8 @@ translation) and the source it follows. The same table gives two forms that cann
   the table that the value breaks);
 - the vectorised form, :func:`column_checks` and :func:`cross_checks`, Polars expressions that
   :mod:`lumbung.imports.validate` evaluates over a whole file. Rules that need a lookup (region
-  codes, KBLI) run their scalar test once per distinct value (:func:`lookup`).
+  codes, KBLI) run their scalar test once per distinct value (:func:`lookup`); region codes that
+  exist are first recognised all at once (:func:`existing_regions`).
 
 A value that is missing (``None`` or an empty string) breaks no rule except ``required``; a field
 absent from the mapping is not checked at all (a partial update checks what it changes).

@@ -6,7 +6,8 @@ line, column, value and a reason in plain words.
 
 What may be stored is decided by :mod:`lumbung.rules` (the same table the models' ``clean()``
 uses): this module only reads cells (yes/no words, spellings of choices) and evaluates the rules'
-vectorised form. Lookups that need Python (region codes, KBLI) run once per distinct value.
+vectorised form. Lookups run once per distinct value (region codes that exist are recognised
+all at once, :func:`lumbung.rules.existing_regions`; the rest, and KBLI, one by one).
 Values that look like a NIK are masked in every error, whatever the column (UU 27/2022).
 """
 
