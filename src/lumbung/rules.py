@@ -9,7 +9,8 @@ translation) and the source it follows. The same table gives two forms that cann
   the table that the value breaks);
 - the vectorised form, :func:`column_checks` and :func:`cross_checks`, Polars expressions that
   :mod:`lumbung.imports.validate` evaluates over a whole file. Rules that need a lookup (region
-  codes, KBLI) run their scalar test once per distinct value (:func:`lookup`).
+  codes, KBLI) run their scalar test once per distinct value (:func:`lookup`); region codes that
+  exist are first recognised all at once (:func:`existing_regions`).
 
 A value that is missing (``None`` or an empty string) breaks no rule except ``required``; a field
 absent from the mapping is not checked at all (a partial update checks what it changes).
@@ -618,15 +619,67 @@ def cross_checks(columns: Iterable[str], table: Iterable[Rule] | None = None) ->
 
 
 def lookup(name: str, values: Iterable[str]) -> tuple[dict[str, str], dict[str, Violation]]:
-    """For a lookup field: stored code per good distinct value, and the violation of each bad one."""
-    codes, bad = {}, {}
+    """For a lookup field: stored code per good distinct value, and the violation of each bad one.
+
+    Region codes are checked for the whole list at once (:func:`existing_regions`); only the values
+    that check cannot pass (malformed, unknown, or written with spaces around) take the scalar path,
+    which gives their violation, so every message and rule id is the scalar form's own."""
+    values = list(values)
+    codes = existing_regions(values) if name == "region_code" else {}
+    bad: dict[str, Violation] = {}
+    current = language()
     for value in values:
-        code, found = _looked_up(name, value, language())
+        if value in codes:
+            continue
+        code, found = _looked_up(name, value, current)
         if found is None:
             codes[value] = code
         else:
             bad[value] = found
     return codes, bad
+
+
+#: Kemendagri codes as written without dots, per level (see lumbung.geography.codes).
+_PLAIN_REGION = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10})$"
+_DOTTED_REGION = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"
+#: Length of a dotted code's prefix at each level: "32", "32.04", "32.04.01", "32.04.01.2001".
+_PREFIX_LENGTHS = (2, 5, 8, 13)
+
+
+@lru_cache(maxsize=1)
+def _region_codes() -> pl.Series:
+    """Every code of the pinned region table, built once per process."""
+    return pl.Series("code", geography.all_codes(), dtype=pl.String)
+
+
+def existing_regions(values: Iterable[str]) -> dict[str, str]:
+    """The dotted code of each value that is a well-formed region code as written (no spaces around)
+    whose every level exists (rule ``region.exists``), for many values at once: one membership test
+    per level against the pinned table instead of a scalar look-up per value. Values left out are
+    not necessarily wrong; :func:`lookup` gives them the scalar check."""
+    text = pl.Series("value", list(values), dtype=pl.String)
+    if text.is_empty():
+        return {}
+    dotted = _dotted(text)
+    frame = pl.DataFrame({"value": text, "code": dotted}).filter(pl.col("code").is_not_null())
+    known = _region_codes()
+    exists = pl.lit(True)
+    for length in _PREFIX_LENGTHS:
+        prefix = pl.col("code").str.slice(0, length)
+        exists = exists & ((pl.col("code").str.len_bytes() < length) | prefix.is_in(known.implode()))
+    found = frame.filter(exists)
+    return dict(zip(found["value"].to_list(), found["code"].to_list(), strict=True))
+
+
+def _dotted(text: pl.Series) -> pl.Series:
+    """Dotted form of well-formed codes ("3204" -> "32.04"), null for anything else."""
+    plain = pl.col("value")
+    parts = [plain.str.slice(0, 2)] + [pl.when(plain.str.len_bytes() > start).then(pl.lit(".") + plain.str.slice(start, width))
+                                        for start, width in ((2, 2), (4, 2), (6, 4))]
+    return pl.DataFrame({"value": text}).select(
+        pl.when(plain.str.contains(_DOTTED_REGION)).then(plain)
+        .when(plain.str.contains(_PLAIN_REGION)).then(pl.concat_str(parts, ignore_nulls=True))
+        .otherwise(None).alias("code")).to_series()
 
 
 @lru_cache(maxsize=200_000)

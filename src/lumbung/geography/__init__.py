@@ -16,8 +16,8 @@ Names are matched regardless of case, punctuation and the common written forms (
 from __future__ import annotations
 
 from lumbung.geography.codes import level, normalize_code, parent_codes
-from lumbung.geography.names import candidates, match_name, normalize_name
-from lumbung.geography.source import SOURCE, children, exists, name, provinces
+from lumbung.geography.names import candidates, match_name, match_names, normalize_name
+from lumbung.geography.source import SOURCE, all_codes, children, exists, name, provinces
 
 
 def province_of(code: object) -> str:
@@ -38,6 +38,6 @@ def district_of(code: object) -> str | None:
 
 
 __all__ = [
-    "SOURCE", "candidates", "children", "district_of", "exists", "level", "match_name", "name",
+    "SOURCE", "all_codes", "candidates", "children", "district_of", "exists", "level", "match_name", "match_names", "name",
     "normalize_code", "normalize_name", "province_of", "provinces", "regency_of",
 ]

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import polars as pl
+
 from lumbung.geography.codes import level as code_level
 from lumbung.geography.codes import normalize_code
 from lumbung.geography.source import upper_levels, villages
@@ -203,3 +205,122 @@ def match_name(name: str, level: int | None = None, within: object | None = None
     if len(found) > 1 and _rank(found[1], query) == best:
         return None
     return found[0].code
+
+
+# -- many names at once ----------------------------------------------------------------------------
+#
+# The same rules as match_name, as joins over a table of every region's name keys: an import of
+# SIDT rows names tens of thousands of villages, which one call per name would parse and look up
+# one by one. Equivalence with match_name is tested (tests/geography).
+
+_PARSED = {"name": pl.String, "text": pl.String, "base": pl.String, "qlevel": pl.Int8, "kind": pl.String}
+
+
+def parsed_names(names: pl.Series) -> pl.DataFrame:
+    """Each distinct name as :func:`_parse` reads it (columns name, text, base, qlevel, kind). ASCII
+    names go through Polars expressions; any other name (rare) through :func:`_parse` itself."""
+    distinct = pl.DataFrame({"name": names.drop_nulls().unique()}, schema={"name": pl.String})
+    ascii_ = pl.col("name").str.len_bytes() == pl.col("name").str.len_chars()
+    scalar = [(n, *_fields(_parse(n))) for n in distinct.filter(~ascii_)["name"].to_list()]
+    return pl.concat([_parsed_ascii(distinct.filter(ascii_)), pl.DataFrame(scalar, schema=_PARSED, orient="row")])
+
+
+def _fields(query: _Query) -> tuple:
+    return query.text, query.base, query.level, query.kind
+
+
+def _parsed_ascii(frame: pl.DataFrame) -> pl.DataFrame:
+    """normalize_name and _parse on ASCII text: lower case, noise to spaces, initials joined, then
+    abbreviations expanded, "ibu kota" written as one word, then the leading type word."""
+    cleaned = frame.select("name", pl.col("name").str.to_lowercase().str.replace_all("['`]", "")
+                           .str.replace_all(_NOISE.pattern, " ").str.replace_all(" +", " ").str.strip_chars(" ")
+                           .alias("text"))
+    initials = pl.col("text").str.contains("(^| )[a-z] [a-z]( |$)")
+    text = pl.concat([_expanded(cleaned.filter(~initials)), _joined(cleaned.filter(initials))])
+    text = text.with_columns(pl.col("text").str.replace_all("ibu kota", "ibukota", literal=True))
+    base, qlevel, kind = pl.col("text"), pl.lit(None, dtype=pl.Int8), pl.lit(None, dtype=pl.String)
+    for words, level, kind_ in reversed(_TYPE_WORDS):  # the first type word of the list wins
+        starts = pl.col("text").str.starts_with(words + " ")
+        base = pl.when(starts).then(pl.col("text").str.slice(len(words) + 1)).otherwise(base)
+        qlevel = pl.when(starts).then(pl.lit(level, dtype=pl.Int8)).otherwise(qlevel)
+        kind = pl.when(starts).then(pl.lit(kind_, dtype=pl.String)).otherwise(kind)
+    return text.select("name", "text", base.alias("base"), qlevel.alias("qlevel"), kind.alias("kind")).cast(_PARSED)
+
+
+def _expanded(cleaned: pl.DataFrame) -> pl.DataFrame:
+    """Abbreviations expanded as whole words (no expansion is itself an abbreviation, so the order of
+    the replacements does not matter), on text without two single letters in a row."""
+    text = pl.col("text")
+    for short, long in _ABBREVIATIONS.items():
+        text = text.str.replace_all(rf"\b{short}\b", long)
+    return cleaned.with_columns(text)
+
+
+def _joined(cleaned: pl.DataFrame) -> pl.DataFrame:
+    """As :func:`_join_initials`, word by word ("d i yogyakarta" -> "di yogyakarta"), then the
+    abbreviations (the joined initials may spell one: "k a b" -> "kab" -> "kabupaten")."""
+    words = cleaned.with_row_index("_row").select("_row", pl.col("text").str.split(" ").alias("word")).explode("word")
+    initial = pl.col("word").str.contains("^[a-z]$")
+    start = ~(initial & initial.shift(1).over("_row").fill_null(False))
+    joined = (words.with_columns(start.cum_sum().alias("_group"))
+              .group_by("_row", "_group", maintain_order=True).agg(pl.col("word").str.join(""))
+              .with_columns(pl.col("word").replace(_ABBREVIATIONS))
+              .group_by("_row", maintain_order=True).agg(pl.col("word").str.join(" ").alias("text")))
+    return cleaned.select("name").with_row_index("_row").join(joined, on="_row", how="left").select("name", "text")
+
+
+@lru_cache(maxsize=1)
+def name_table() -> pl.DataFrame:
+    """Every region under each key it is found by (as :func:`_entry_keys`): key, kind, level, code.
+    Built once per process."""
+    table = {**upper_levels(), **villages()}
+    official = pl.DataFrame({"code": list(table), "official": list(table.values())}, schema={"code": pl.String,
+                                                                                            "official": pl.String})
+    official = official.join(parsed_names(official["official"]), left_on="official", right_on="name", how="left")
+    level = (pl.col("code").str.count_matches(r"\.", literal=False) + 1).cast(pl.Int8)
+    own = official.select(pl.when(level == 2).then(pl.col("base")).otherwise(pl.col("text")).alias("key"),
+                          pl.when(level == 2).then(pl.col("kind")).alias("kind"), level.alias("level"), "code")
+    aliases = pl.DataFrame([(alias, None, 1, code) for alias, code in _PROVINCE_ALIASES.items()],
+                           schema=own.schema, orient="row")
+    return pl.concat([own, aliases])
+
+
+def match_names(queries: pl.DataFrame, level: int) -> pl.DataFrame:
+    """:func:`match_name` (``level``, ``within``) for every row of ``queries`` (columns name and
+    within, a dotted code or null) at once: the distinct (name, within) pairs with their code,
+    null where nothing or several equally good regions match."""
+    pairs = queries.select(pl.col("name").cast(pl.String), pl.col("within").cast(pl.String)).unique()
+    asked = pairs.join(parsed_names(pairs["name"]), on="name", how="left").filter(pl.col("text") != "")
+    found = _candidate_rows(asked, level)
+    rank0 = pl.col("kind").is_not_null() | pl.col("entry_kind").is_null() | (pl.col("entry_kind") == "kabupaten")
+    best = (found.with_columns(rank0.alias("_rank0"))
+            .group_by("name", "within")
+            .agg(pl.col("_rank0").sum().alias("_n0"), (~pl.col("_rank0")).sum().alias("_n1"),
+                 pl.col("code").filter(pl.col("_rank0")).first().alias("_code0"),
+                 pl.col("code").filter(~pl.col("_rank0")).first().alias("_code1")))
+    chosen = pl.when(pl.col("_n0") == 1).then(pl.col("_code0")).when((pl.col("_n0") == 0) & (pl.col("_n1") == 1)).then(
+        pl.col("_code1"))
+    return pairs.join(best.select("name", "within", chosen.alias("code")), on=["name", "within"], how="left",
+                      nulls_equal=True)
+
+
+def _candidate_rows(asked: pl.DataFrame, level: int) -> pl.DataFrame:
+    """Every (name, within, code) a query can mean at ``level``, one row per distinct code: the
+    whole text as a key, and, with a type word of this level, the name without it (of that kind)."""
+    entries = name_table().filter(pl.col("level") == level).rename({"kind": "entry_kind"})
+    typed = asked.filter(pl.col("qlevel") == level)
+    parts = []
+    for keyed, on in ((asked, "text"), (typed, "base")):
+        for width in sorted(set(keyed["within"].drop_nulls().str.len_bytes().to_list())) + [None]:
+            part = keyed.filter(pl.col("within").is_null() if width is None
+                                else pl.col("within").str.len_bytes() == width)
+            if width is None:
+                hits = part.join(entries, left_on=on, right_on="key")
+            else:
+                # The code's prefix as long as ``within`` equals it: the region lies inside (or is) it.
+                hits = part.join(entries.with_columns(pl.col("code").str.slice(0, width).alias("_inside")),
+                                 left_on=[on, "within"], right_on=["key", "_inside"])
+            if on == "base":
+                hits = hits.filter(pl.col("kind").is_null() | (pl.col("entry_kind") == pl.col("kind")))
+            parts.append(hits.select("name", "within", "kind", "entry_kind", "code"))
+    return pl.concat(parts).unique(["name", "within", "code"])

@@ -23,6 +23,12 @@ def villages() -> dict[str, str]:
     return dict(_wilayah._desa())
 
 
+@lru_cache(maxsize=1)
+def all_codes() -> tuple[str, ...]:
+    """Every region code of every level, dotted: for checking many codes at once."""
+    return (*upper_levels(), *villages())
+
+
 def table_for(code: str) -> dict[str, str]:
     return villages() if code.count(".") == 3 else upper_levels()
 

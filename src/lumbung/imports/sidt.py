@@ -5,8 +5,9 @@ Decisions (docs/import.md explains each):
 
 - ``id_data_badan_usaha`` is the enterprise's ID in the source "sidt".
 - Regions come as names (``prov_usaha`` .. ``kel_usaha``) and are matched level by level, each
-  within the one above, through :func:`lumbung.geography.match_name`; the code is the deepest level
-  given. A name that matches nothing (or several regions) rejects the row, naming the column.
+  within the one above, as :func:`lumbung.geography.match_name` decides, for all distinct
+  combinations of the file at once (:func:`lumbung.geography.match_names`); the code is the deepest
+  level given. A name that matches nothing (or several regions) rejects the row, naming the column.
 - The report year is the year of ``updated_at`` (when the record was last updated), else of
   ``pulled_at`` (when it was taken from the database); a row with neither is rejected.
 - Workforce: ``workers`` is the sum of the four paid/unpaid x men/women columns; ``workers_paid``
@@ -188,27 +189,61 @@ def match_region(names: tuple[str | None, ...]) -> tuple[str | None, str | None,
 
 def _regions(frame: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
     columns = [c for c, _l, _w in _LEVELS]
-    combos = frame.select(columns).unique()
-    codes, bad_rows = {}, []
-    for names in combos.iter_rows():
-        code, column, reason = match_region(names)
-        codes[names] = code
-        if code is None:
-            bad_rows.append((*names, column, reason))
-    keyed = frame.select(pl.col(LINE), *columns)
     # Typed schemas: a column that is empty everywhere (no district given) must stay String, not
-    # Polars' Null type, or the join below fails on mismatched key types.
+    # Polars' Null type, or the joins below fail on mismatched key types.
     text = dict.fromkeys(columns, pl.String)
-    table = pl.DataFrame([(*k, v) for k, v in codes.items()], schema={**text, "region": pl.String}, orient="row")
-    joined = keyed.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left")
-    if not bad_rows:
+    combos = _matched_levels(frame.select(columns).cast(text).unique())
+    keyed = frame.select(pl.col(LINE), *[pl.col(c).cast(pl.String) for c in columns])
+    joined = keyed.join(combos.select(*columns, pl.col("_code_ok").alias("region")), on=columns, how="left",
+                        nulls_equal=True, maintain_order="left")
+    failed = combos.filter(pl.col("_failed").is_not_null())
+    if not failed.height:
         return joined["region"], pl.DataFrame(schema=ERROR_SCHEMA)
-    bad = pl.DataFrame(bad_rows, schema={**text, "column": pl.String, "reason": pl.String}, orient="row")
+    bad = pl.DataFrame([(*names, *_failure(names, level, within)) for *names, level, within
+                        in failed.select(*columns, "_failed", "_code").iter_rows()],
+                       schema={**text, "column": pl.String, "reason": pl.String}, orient="row")
     hits = keyed.join(bad, on=columns, how="inner", nulls_equal=True)
     errors = hits.select(pl.col(LINE).alias("line"), pl.col("column"),
                          pl.coalesce([pl.when(pl.col("column") == c).then(pl.col(c)) for c in columns]).alias("value"),
                          pl.col("reason"))
     return joined["region"], errors
+
+
+def _matched_levels(combos: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct combination of names matched level by level, each within the code of the level
+    above, for all combinations at once (:func:`lumbung.geography.match_names`; the same decisions
+    as :func:`match_region`): ``_code`` the deepest code, or where a level fails, ``_failed`` its
+    index in ``_LEVELS`` and ``_code`` the code it was looked for in."""
+    state = combos.with_columns(pl.lit(None, dtype=pl.String).alias("_code"), pl.lit(None, dtype=pl.Int8)
+                                .alias("_failed"))
+    for index, (column, level, _word) in enumerate(_LEVELS):
+        open_ = pl.col("_failed").is_null()
+        if level == 1:
+            state = state.with_columns(pl.when(open_ & pl.col(column).is_null()).then(pl.lit(index, dtype=pl.Int8))
+                                       .otherwise(pl.col("_failed")).alias("_failed"))
+            open_ = pl.col("_failed").is_null()
+        asked = state.filter(open_ & pl.col(column).is_not_null()).select(pl.col(column).alias("name"),
+                                                                          pl.col("_code").alias("within"))
+        found = geography.match_names(asked, level).rename({"name": column, "within": "_code", "code": "_found"})
+        state = state.join(found, on=[column, "_code"], how="left", nulls_equal=True, maintain_order="left")
+        tried = open_ & pl.col(column).is_not_null()
+        state = state.with_columns(
+            pl.when(tried & pl.col("_found").is_null()).then(pl.lit(index, dtype=pl.Int8)).otherwise(pl.col("_failed"))
+            .alias("_failed"),
+            pl.when(tried & pl.col("_found").is_not_null()).then(pl.col("_found")).otherwise(pl.col("_code"))
+            .alias("_code")).drop("_found")
+    return state.with_columns(pl.when(pl.col("_failed").is_null()).then(pl.col("_code")).alias("_code_ok"))
+
+
+def _failure(names: list, index: int, within: str | None) -> tuple[str, str]:
+    """The column and reason of the level that failed (as :func:`match_region` words them)."""
+    column, level, word = _LEVELS[index]
+    name = names[index]
+    if name is None and level == 1:
+        return column, _("the province is required")
+    where = _(" in {code}").format(code=within) if within else ""
+    return column, _("{word} {name!r} not found{where} (or the name fits several)").format(
+        word=word, name=name, where=where)
 
 
 # -- report year and workforce ----------------------------------------------------------------------

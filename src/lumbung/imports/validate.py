@@ -6,7 +6,8 @@ line, column, value and a reason in plain words.
 
 What may be stored is decided by :mod:`lumbung.rules` (the same table the models' ``clean()``
 uses): this module only reads cells (yes/no words, spellings of choices) and evaluates the rules'
-vectorised form. Lookups that need Python (region codes, KBLI) run once per distinct value.
+vectorised form. Lookups run once per distinct value (region codes that exist are recognised
+all at once, :func:`lumbung.rules.existing_regions`; the rest, and KBLI, one by one).
 Values that look like a NIK are masked in every error, whatever the column (UU 27/2022).
 """
 
@@ -46,20 +47,21 @@ def split_valid(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 # -- reading one column: (typed expression, checks as (rule id, broken, message)) ----------------------
 
-def _reading(field: F.Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
+def _reading(frame: pl.DataFrame, field: F.Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[str, pl.Expr, pl.Expr]]]:
     """How a cell reads: bool words and choice spellings here; everything else as the rules read it."""
     name = field.name
     present = raw.is_not_null()
     if field.kind == "bool":
         lower = raw.str.to_lowercase()
         typed = pl.when(lower.is_in(V.TRUE_WORDS)).then(True).when(lower.is_in(V.FALSE_WORDS)).then(False)
-        typed = typed.otherwise(None)
+        typed = _per_distinct(frame, name, typed.otherwise(None), pl.Boolean)
         return typed, [("read.bool", present & typed.is_null(), message(
             _("{name} {value} is not yes or no (1/0, true/false, ya/tidak)").format(name=name, value="{value}"),
             value=raw))]
     if field.kind == "choice":
         key = raw.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "_").str.strip_chars("_")
-        typed = key.replace_strict(V.CHOICE_WORDS[name], default=None, return_dtype=pl.String)
+        typed = _per_distinct(frame, name, key.replace_strict(V.CHOICE_WORDS[name], default=None,
+                                                              return_dtype=pl.String), pl.String)
         return typed, [("read.choice", present & typed.is_null(), message(
             _("{name} {value} is not one of: {choices}").format(
                 name=name, value="{value}", choices=", ".join(field.choices)), value=raw))]
@@ -68,6 +70,13 @@ def _reading(field: F.Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[str, pl.
     if name == "owner_nik":
         return pl.when(raw.str.contains(r"\*")).then(None).otherwise(typed), checks
     return typed, checks
+
+
+def _per_distinct(frame: pl.DataFrame, name: str, typed: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """``typed`` (an expression of column ``name``) worked out once per distinct value and looked up
+    for every row: yes/no and choice columns hold a handful of spellings in many rows."""
+    distinct = frame.select(pl.col(name).drop_nulls().unique()).with_columns(typed.alias("_typed"))
+    return pl.col(name).replace_strict(distinct[name], distinct["_typed"], default=None, return_dtype=dtype)
 
 
 def _lookup_reading(frame: pl.DataFrame, name: str, raw: pl.Expr):
@@ -90,7 +99,7 @@ def validate(frame: pl.DataFrame) -> Validated:
     for field in present:
         raw = pl.col(field.name)
         typed, checks = (_lookup_reading(frame, field.name, raw) if field.name in rules.LOOKUP_FIELDS
-                         else _reading(field, raw))
+                         else _reading(frame, field, raw))
         if field.required:
             checks = [(rules.REQUIRED.id, raw.is_null(),
                        pl.lit(_(rules.REQUIRED.message).format(name=field.name)))] + checks
