@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 
 from lumbung.jobs.models import Job, TaskRecord
 from lumbung.jobs.worker import run_pending
@@ -107,3 +108,17 @@ def test_a_program_gone_before_the_worker_runs_fails_the_job_with_the_reason(ana
     assert job.status == "failed" and "kck" in job.message
     page = analyst.get(reverse("analysts:lab_job", kwargs={"pk": job.pk})).content.decode()
     assert 'data-status="failed"' in page and "Traceback" not in page
+
+
+def test_the_scenario_choices_are_titled_in_the_page_language(client, make_user, lumbung_home):
+    from lumbung.lab import scenarios
+
+    client.force_login(make_user("analis", "analyst", regions=["32"]))
+    analyst = client
+    credit = scenarios.load("credit")
+    with override("id"):  # reverse() follows the active language, which an earlier /en/ request left set
+        url = reverse("analysts:lab")
+    indonesian = analyst.get(url).content.decode()
+    assert credit.title_id in indonesian and credit.title not in indonesian
+    english = analyst.get("/en" + reverse("analysts:lab")).content.decode()
+    assert credit.title in english

@@ -33,7 +33,7 @@ MONEY = ("value_added", "output")
 
 
 def _scenario_choices() -> list[tuple[str, str]]:
-    return [(name, f"{name}: {' '.join(str(scenarios.load(name).title).split())}") for name in scenarios.names()]
+    return [(name, f"{name}: {scenarios.load(name).title_in(labels.lang())}") for name in scenarios.names()]
 
 
 def _program_choices() -> list[tuple[str, str]]:

@@ -2,7 +2,8 @@
 
 A scenario file (``lab/scenarios/<name>.toml``) has:
 
-- ``name``, ``title``, ``description``, optional ``inherits = "baseline"``;
+- ``name``, ``title``, ``description``, optional ``title_id`` (the title in Bahasa Indonesia, shown
+  on the Indonesian pages), optional ``inherits = "baseline"``;
 - ``[parameters.<name>]`` tables declaring a parameter (``value``, ``unit``, ``meaning``,
   ``source``, optional ``range = [lo, hi]`` for ensembles); only ``baseline`` declares, others
   override with ``[parameters] name = value`` or ``name = {value = .., range = [..]}``;
@@ -108,6 +109,12 @@ class Scenario:
     interventions: tuple[Intervention, ...] = ()
     sectors: dict[str, float] = field(default_factory=dict)  # division -> import exposure
     source: str = ""
+    title_id: str = ""  # the title in Bahasa Indonesia; the pages fall back to ``title``
+
+    def title_in(self, lang: str) -> str:
+        """The title for a page in ``lang`` ("id" or "en"), one line."""
+        text = self.title_id if lang == "id" and self.title_id else self.title
+        return " ".join(text.split())
 
     @property
     def params(self) -> dict[str, float]:
@@ -127,7 +134,7 @@ class Scenario:
             _check_known(name, params, self.name)
             params[name] = _replace(params[name], value=float(value))
         return Scenario(self.name, self.title, self.description, params, self.shocks,
-                        self.interventions, self.sectors, self.source)
+                        self.interventions, self.sectors, self.source, self.title_id)
 
     def describe(self) -> str:
         lines = [f"{self.name}: {self.title}", f"  {self.description.strip()}"]
@@ -200,7 +207,8 @@ def from_dict(data: dict[str, Any], source: str = "<dict>", default_name: str = 
     ``required``: the parameters a scenario must end up with (default: every parameter of the
     shipped baseline, which is what the model reads).
     """
-    allowed = {"name", "title", "description", "inherits", "parameters", "sectors", "shocks", "interventions"}
+    allowed = {"name", "title", "title_id", "description", "inherits", "parameters", "sectors", "shocks",
+               "interventions"}
     _no_unknown_keys(data, allowed, source, "top level")
     name = str(data.get("name", default_name))
     parent: Scenario | None = None
@@ -221,7 +229,8 @@ def from_dict(data: dict[str, Any], source: str = "<dict>", default_name: str = 
             raise ScenarioError(_("{src}: two interventions are named {n!r}").format(src=source, n=iv.name))
         seen.add(iv.name)
     return Scenario(name=name, title=str(data.get("title", name)), description=str(data.get("description", "")),
-                    parameters=params, shocks=shocks, interventions=interventions, sectors=sectors, source=source)
+                    parameters=params, shocks=shocks, interventions=interventions, sectors=sectors, source=source,
+                    title_id=str(data.get("title_id", "")))
 
 
 def _check_complete(params: dict[str, Parameter], required, source: str) -> None:
