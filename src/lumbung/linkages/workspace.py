@@ -35,7 +35,7 @@ def scoped(model, user):
     """The groups of ``user``'s regions (every group for who sees every enterprise)."""
     if user.has_perm(SEE_ALL):
         return model.objects.all()
-    return model.objects.filter(region_filter(region_codes_of(user)))
+    return model.objects.filter(region_filter(region_codes_of(user), levels=False))  # its own region_code
 
 
 def _needs(user, model, action: str) -> None:
