@@ -31,17 +31,6 @@ def lumbung_home(tmp_path_factory, monkeypatch) -> Path:
     return home
 
 
-@pytest.fixture(autouse=True)
-def default_language():
-    """Each test starts in the site's default language. A request to an /en/ address leaves
-    English active in the test's thread, and ``reverse()`` follows the active language, so a
-    later test's ``reverse("...")`` would otherwise point at the English page."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-
-
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
