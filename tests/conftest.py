@@ -31,6 +31,22 @@ def lumbung_home(tmp_path_factory, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (Indonesian) and leaves no language behind.
+
+    Django's LocaleMiddleware activates the language of each request in the thread that serves it,
+    and the test client serves in the test's own thread, so a request to an ``/en/`` address would
+    leave English active: a later test's ``reverse()`` would point at the English page and its
+    ``gettext`` would answer in English. A test that means English asks for it (an ``/en/`` address,
+    ``Accept-Language`` or ``translation.override("en")``)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE, deactivate=True):
+        yield
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

@@ -31,4 +31,10 @@ def gettext(message: str) -> str:
     return _catalog(language()).gettext(message)
 
 
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation where it is defined (a module-level constant), untranslated:
+    it is translated with :func:`gettext` where it is used, in the language of that moment."""
+    return message
+
+
 _ = gettext

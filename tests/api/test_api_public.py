@@ -179,3 +179,33 @@ def test_schema_and_docs_use_only_local_static_files(client_api):
         if reference.startswith("/static/"):
             assert client_api.get(reference).status_code == 200, reference
     assert "unpkg" not in html and "jsdelivr" not in html and "cdn" not in html.lower()
+
+
+def _parameter(schema: dict, path: str, name: str, method: str = "get") -> dict:
+    return next(p for p in schema["paths"][path][method]["parameters"] if p["name"] == name)
+
+
+@pytest.mark.django_db
+def test_schema_descriptions_follow_the_callers_language(client_api):
+    """The schema's descriptions are translated when the schema is served, in the caller's
+    language, not once when the module is imported (in whatever language was active then)."""
+    english = client_api.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()
+    indonesian = client_api.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="id").json()
+    expected = {  # (path, parameter, method): (English, Indonesian)
+        ("/api/regions/", "format", "get"): ("Answer as JSON or CSV.", "Jawaban sebagai JSON atau CSV."),
+        ("/api/regions/", "parent", "get"): ("Region code whose regions to list (default: the provinces).",
+                                             "Kode wilayah yang wilayah di dalamnya ditampilkan (bawaan: provinsi)."),
+        ("/api/kbli/", "parent", "get"): ("Code whose direct children to list.",
+                                          "Kode yang turunan langsungnya ditampilkan."),
+        ("/api/kbli/", "level", "get"): ("Only this level.", "Hanya tingkat ini."),
+        ("/api/enterprises/{id}/", "If-Match", "patch"): (
+            "The record's version (its ETag), read before changing it.",
+            "Versi data (ETag-nya), yang dibaca sebelum mengubahnya."),
+    }
+    for (path, name, method), (en, id_) in expected.items():
+        assert _parameter(english, path, name, method)["description"] == en, (path, name)
+        assert _parameter(indonesian, path, name, method)["description"] == id_, (path, name)
+    by_en = _parameter(english, "/api/indicators/", "by")["description"]
+    by_id = _parameter(indonesian, "/api/indicators/", "by")["description"]
+    assert by_en.startswith("Dimensions, comma-separated: ") and by_id.startswith("Dimensi, dipisahkan koma: ")
+    assert by_en.removeprefix("Dimensions, comma-separated: ") == by_id.removeprefix("Dimensi, dipisahkan koma: ")

@@ -172,3 +172,21 @@ def test_rows_without_district_and_village_are_stored_at_the_deepest_level_given
     result = import_file(_write(tmp_path / "r.csv", rows), format="sidt")
     assert (result.imported, result.rejected) == (2, 0)
     assert set(Enterprise.objects.values_list("region_code", flat=True)) == {"32.04" if len(empty) == 2 else "32"}
+
+
+@pytest.mark.parametrize(("language", "reason"), [
+    ("en", "regency or city 'KAB. ANTAH' not found in 32 (or the name fits several)"),
+    ("id", "kabupaten/kota 'KAB. ANTAH' tidak ditemukan di 32 (atau nama itu cocok dengan lebih dari satu wilayah)"),
+])
+def test_an_unknown_region_is_named_in_the_language_of_the_import(tmp_path, monkeypatch, language, reason):
+    """The word naming the level (province, regency or city, ...) is translated when the row is
+    rejected, in the import's language, like the rest of the sentence: not once when the module was
+    imported (this module imported it, in English, before the language was set)."""
+    from lumbung.imports import sidt
+
+    monkeypatch.setenv("LUMBUNG_LANGUAGE", language)
+    rows = {2: sidt_row(kab_usaha="KAB. ANTAH", kec_usaha="", kel_usaha="")}
+    result = import_file(_write(tmp_path / "r.csv", rows), format="sidt")
+    assert [(e.line, e.column, e.reason) for e in result.errors] == [(2, "kab_usaha", reason)]
+    # the one-row path words it the same
+    assert sidt.match_region(("JAWA BARAT", "KAB. ANTAH", None, None)) == (None, "kab_usaha", reason)

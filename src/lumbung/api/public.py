@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 from django.http import HttpResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -45,7 +46,7 @@ from lumbung.registry.access import SEE_ALL
 
 #: The CLI's long-format columns (lumbung.indicators.commands.OUTPUT_COLUMNS).
 OUTPUT_COLUMNS = ("indicator", "value", "numerator", "denominator")
-FORMAT_PARAMETER = OpenApiParameter("format", str, enum=["json", "csv"], description=str(_("Answer as JSON or CSV.")))
+FORMAT_PARAMETER = OpenApiParameter("format", str, enum=["json", "csv"], description=_("Answer as JSON or CSV."))
 ERROR = OpenApiResponse(inline_serializer("Error", {"detail": serializers.CharField()}), description="one sentence")
 
 
@@ -125,7 +126,8 @@ class IndicatorQuery(serializers.Serializer):
     indicator = serializers.ListField(child=serializers.CharField(), min_length=1,
                                       help_text=_("Indicator id(s), comma-separated or repeated (see /api/catalogue/)."))
     by = serializers.CharField(required=False, allow_blank=True, default="",
-                               help_text=_("Dimensions, comma-separated: ") + ", ".join(DIMENSIONS))
+                               help_text=format_lazy("{}{}", _("Dimensions, comma-separated: "),
+                                                     ", ".join(DIMENSIONS)))
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2100, help_text=_("One year."))
     years = serializers.CharField(required=False, help_text=_("A range Y1-Y2 or a comma-separated list."))
     regime = serializers.ChoiceField(choices=REGIME_IDS, default="bps-workers",
@@ -231,8 +233,8 @@ def _region_code(text: str) -> str:
 
 
 class RegionListView(PublicView):
-    @extend_schema(parameters=[OpenApiParameter("parent", str, description=str(_(
-        "Region code whose regions to list (default: the provinces)."))), FORMAT_PARAMETER],
+    @extend_schema(parameters=[OpenApiParameter("parent", str, description=_(
+        "Region code whose regions to list (default: the provinces).")), FORMAT_PARAMETER],
         responses={200: paged(RegionSerializer), 400: ERROR, 404: ERROR}, operation_id="regions_list")
     def get(self, request):
         parent = request.query_params.get("parent")
@@ -256,8 +258,8 @@ def _sector(entry) -> dict:
 
 class KbliListView(PublicView):
     @extend_schema(parameters=[
-        OpenApiParameter("parent", str, description=str(_("Code whose direct children to list."))),
-        OpenApiParameter("level", str, enum=list(sectors.LEVELS), description=str(_("Only this level."))),
+        OpenApiParameter("parent", str, description=_("Code whose direct children to list.")),
+        OpenApiParameter("level", str, enum=list(sectors.LEVELS), description=_("Only this level.")),
         FORMAT_PARAMETER], responses={200: paged(KbliSerializer), 404: ERROR}, operation_id="kbli_list")
     def get(self, request):
         parent, level = request.query_params.get("parent"), request.query_params.get("level")

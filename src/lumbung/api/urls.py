@@ -1,5 +1,5 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from lumbung.api import errors, imports, public, views
@@ -13,7 +13,7 @@ router.register("tokens", views.TokenViewSet, basename="token")
 router.register("imports", imports.ImportViewSet, basename="import")
 
 urlpatterns = [
-    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("openapi.json", views.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("token/", views.TokenObtainView.as_view(), name="token"),
     path("indicators/", public.IndicatorsView.as_view(), name="indicators"),

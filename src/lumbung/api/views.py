@@ -19,6 +19,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.utils import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -46,7 +47,7 @@ BUSY_ATTEMPTS = 3
 BUSY_PAUSE = 0.5
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER,
-                            description=str(_("The record's version (its ETag), read before changing it.")))
+                            description=_("The record's version (its ETag), read before changing it."))
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 412: ERROR, 428: ERROR, 503: ERROR}
 
 
@@ -184,6 +185,14 @@ class ReportViewSet(RegistryViewSet):
 
     def get_queryset(self):
         return AnnualReport.objects.visible_to(self.request.user).order_by("pk")
+
+
+# ---------------------------------------------------------------- schema
+
+class SchemaView(errors.ApiConventions, SpectacularJSONAPIView):
+    """``GET /api/openapi.json``: the OpenAPI schema, its descriptions in the caller's language
+    (cookie or Accept-Language, as every endpoint answers; ``?lang=en`` too, as drf-spectacular
+    reads it)."""
 
 
 # ---------------------------------------------------------------- tokens

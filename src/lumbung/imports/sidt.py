@@ -29,7 +29,7 @@ from functools import lru_cache
 import polars as pl
 
 from lumbung import geography
-from lumbung.i18n import _
+from lumbung.i18n import _, gettext_noop
 from lumbung.imports.readers import LINE, ascii_digits
 from lumbung.imports.validate import ERROR_SCHEMA, message
 
@@ -166,8 +166,10 @@ def _legal(frame: pl.DataFrame) -> tuple[list[pl.Expr], pl.DataFrame]:
 
 # -- regions -----------------------------------------------------------------------------------------
 
-_LEVELS = (("prov_usaha", 1, _("province")), ("kab_usaha", 2, _("regency or city")),
-           ("kec_usaha", 3, _("district")), ("kel_usaha", 4, _("village")))
+#: (column, level, word naming the level): the word is translated where a reason is written, in the
+#: language of that moment (LUMBUNG_LANGUAGE), not once when this module is imported.
+_LEVELS = (("prov_usaha", 1, gettext_noop("province")), ("kab_usaha", 2, gettext_noop("regency or city")),
+           ("kec_usaha", 3, gettext_noop("district")), ("kel_usaha", 4, gettext_noop("village")))
 
 
 def match_region(names: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
@@ -182,7 +184,7 @@ def match_region(names: tuple[str | None, ...]) -> tuple[str | None, str | None,
         if found is None:
             where = _(" in {code}").format(code=code) if code else ""
             return None, column, _("{word} {name!r} not found{where} (or the name fits several)").format(
-                word=word, name=name, where=where)
+                word=_(word), name=name, where=where)
         code = found
     return code, None, None
 
@@ -243,7 +245,7 @@ def _failure(names: list, index: int, within: str | None) -> tuple[str, str]:
         return column, _("the province is required")
     where = _(" in {code}").format(code=within) if within else ""
     return column, _("{word} {name!r} not found{where} (or the name fits several)").format(
-        word=word, name=name, where=where)
+        word=_(word), name=name, where=where)
 
 
 # -- report year and workforce ----------------------------------------------------------------------
