@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,16 +176,14 @@ _LEVELS = (("prov_usaha", 1, gettext_noop("province")), ("kab_usaha", 2, gettext
 def match_region(names: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
     """(code, None, None), or (None, column, reason) for the first name that matches nothing."""
     code = None
-    for (column, level, word), name in zip(_LEVELS, names, strict=True):
+    for index, ((_column, level, _word), name) in enumerate(zip(_LEVELS, names, strict=True)):
         if name is None:
             if level == 1:
-                return None, column, _("the province is required")
+                return None, *_failure(names, index, None)
             continue
         found = geography.match_name(name, level=level, within=code)
         if found is None:
-            where = _(" in {code}").format(code=code) if code else ""
-            return None, column, _("{word} {name!r} not found{where} (or the name fits several)").format(
-                word=_(word), name=name, where=where)
+            return None, *_failure(names, index, code)
         code = found
     return code, None, None
 
@@ -237,8 +236,9 @@ def _matched_levels(combos: pl.DataFrame) -> pl.DataFrame:
     return state.with_columns(pl.when(pl.col("_failed").is_null()).then(pl.col("_code")).alias("_code_ok"))
 
 
-def _failure(names: list, index: int, within: str | None) -> tuple[str, str]:
-    """The column and reason of the level that failed (as :func:`match_region` words them)."""
+def _failure(names: Sequence[str | None], index: int, within: str | None) -> tuple[str, str]:
+    """The column and reason of the level ``index`` that failed, looked for within ``within``: one
+    wording for the one-row path (:func:`match_region`) and the set-wise one (:func:`_regions`)."""
     column, level, word = _LEVELS[index]
     name = names[index]
     if name is None and level == 1:
