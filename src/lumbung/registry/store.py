@@ -39,6 +39,7 @@ from lumbung.imports.keys import KEY, SOURCE, with_source
 from lumbung.imports.readers import LINE
 from lumbung.imports.validate import NIK_MASKED
 from lumbung.registry import audit as audit_trail
+from lumbung.registry import first_load
 from lumbung.registry import nik as protection
 from lumbung.registry.models import AnnualReport, AuditEntry, Enterprise
 
@@ -104,12 +105,21 @@ def write(rows: pl.DataFrame, present: list[str], *, source: str, audit_source: 
     outcome, done = Outcome(), 0
     rows = _refuse_long_sources(rows, outcome)
     rows = assign_batches(rows, batch_size)
-    with _bulk_settings(writer.connection):
-        for batch in rows.partition_by(BATCH, maintain_order=True):
-            outcome.add(_write_batch(writer, batch, dry_run))
-            done += batch.height
-            if progress:
-                progress(done, rows.height)
+    if not dry_run:
+        first_load.restore(writer.connection)  # what a killed first load left set aside
+    # Inside a caller's transaction (a test, a web request) everything commits at once: no set-aside.
+    writer.first_load = (not dry_run and rows.height >= first_load.FIRST_LOAD_ROWS
+                         and not writer.connection.in_atomic_block)
+    with _bulk_settings(writer.connection):  # (its larger cache serves the indexes' build too)
+        try:
+            for batch in rows.partition_by(BATCH, maintain_order=True):
+                outcome.add(_write_batch(writer, batch, dry_run))
+                done += batch.height
+                if progress:
+                    progress(done, rows.height)
+        finally:
+            if writer.first_load:
+                first_load.restore(writer.connection)
     if not dry_run and outcome.counts["enterprises_created"]:
         refresh_statistics(writer.connection)
     return outcome
@@ -226,6 +236,7 @@ class _BatchWriter:
         # None: not known yet; read under the lock by the first batch (see only_ours).
         self.registry_was_empty: bool | None = None
         self.created = 0  # enterprises this import created in committed batches
+        self.first_load = False  # a large file: an empty registry's secondary indexes are built after it
 
     def lock(self) -> None:
         """Take the import lock for the open transaction (released by its commit or rollback).
@@ -307,11 +318,14 @@ class _BatchWriter:
         ents = batch.sort([KEY, "year"], descending=[False, True]).unique(KEY, keep="first", maintain_order=True)
         # An import into an empty registry cannot meet a known enterprise: keys and NIBs are unique
         # across the file's batches (settled before writing), so the look-ups are skipped.
-        by_id, by_nib = ({}, {}) if self.only_ours() else self._existing_enterprises(ents)
+        ours = self.only_ours()
+        if ours and self.first_load and self.created == 0:  # the first batch into an empty registry
+            first_load.set_aside(self.connection)
+        by_id, by_nib = ({}, {}) if ours else self._existing_enterprises(ents)
         self.schema = ents.schema
         if not by_id and not by_nib:  # all new (a first import): no planning one by one
             audit: list = []
-            ids = self._insert_frame(self._new_enterprises(ents), audit, outcome)
+            ids = self._insert_frame(self._new_enterprises(ents), outcome)
             self._write_reports(batch, ids, set(ids), audit, outcome)
             self._write_audit(audit)
             outcome.counts["audit_entries"] += len(audit)
@@ -331,7 +345,7 @@ class _BatchWriter:
             batch = batch.filter(~pl.col(KEY).is_in(list(conflicts)))
         self._protect(plans)
         audit = []
-        ids = self._insert_enterprises([p for p in plans if p["id"] is None], audit, outcome)
+        ids = self._insert_enterprises([p for p in plans if p["id"] is None], outcome)
         self._update_enterprises([p for p in plans if p["id"] is not None and p["changes"]], audit, outcome)
         outcome.counts["enterprises_unchanged"] += sum(1 for p in plans if p["id"] is not None and not p["changes"])
         for plan in plans:
@@ -348,13 +362,33 @@ class _BatchWriter:
         masked, changes {field: [old, new]}), written with one executemany: a million-row import
         would spend most of its time in ``bulk_create``'s per-field preparation otherwise."""
 
-        actor = audit_trail.current_actor()
-        who = (actor.pk, actor.get_username()[:150]) if getattr(actor, "is_authenticated", False) else (None, "")
-        table = self.connection.ops.quote_name(AuditEntry._meta.db_table)
+        who = self._who()
         rows = [(self.now, *who, self.audit_source[:255], e["action"], e["model"], e["object_id"],
                  str(e["object_repr"])[:255], json.dumps(e["changes"]) if e["changes"] else "{}") for e in entries]
         with _Cursor(self.connection) as cursor:
-            cursor.insert_rows(table, AUDIT_COLUMNS, rows)
+            cursor.insert_rows(self._audit_table(), AUDIT_COLUMNS, rows)
+
+    def _write_created(self, ids: list[int], names: pl.Series) -> None:
+        """The "create" entries of new enterprises, the same rows as ``_write_audit`` writes,
+        made as one frame (PostgreSQL: one COPY of Polars' CSV) instead of a tuple per record."""
+        actor_id, actor_name = self._who()
+        stamp = pl.lit(self.now, dtype=pl.String) if isinstance(self.now, str) else pl.lit(self.now)
+        frame = pl.DataFrame({"object_id": pl.Series(ids, dtype=pl.Int64), "object_repr": names}).select(
+            stamp.alias("timestamp"), pl.lit(actor_id, dtype=pl.Int64).alias("actor_id"),
+            pl.lit(actor_name, dtype=pl.String).alias("actor_name"),
+            pl.lit(self.audit_source[:255], dtype=pl.String).alias("source"), pl.lit("create").alias("action"),
+            pl.lit("enterprise").alias("model"), "object_id",
+            pl.col("object_repr").cast(pl.String).fill_null("").str.slice(0, 255),
+            pl.lit("{}").alias("changes"))
+        with _Cursor(self.connection) as cursor:
+            cursor.insert_frame(self._audit_table(), frame)
+
+    def _who(self) -> tuple[int | None, str]:
+        actor = audit_trail.current_actor()
+        return (actor.pk, actor.get_username()[:150]) if getattr(actor, "is_authenticated", False) else (None, "")
+
+    def _audit_table(self) -> str:
+        return self.connection.ops.quote_name(AuditEntry._meta.db_table)
 
     def _plan(self, record: dict, by_id: dict, by_nib: dict, outcome: Outcome) -> dict | str | tuple:
         """What to do with one enterprise: insert (id None) or update (changes); a reason to reject
@@ -430,7 +464,7 @@ class _BatchWriter:
             nik[1], nik[2] = token, digest
 
     # -- enterprises ------------------------------------------------------------------------------
-    def _insert_enterprises(self, plans: list[dict], audit: list, outcome: Outcome) -> dict:
+    def _insert_enterprises(self, plans: list[dict], outcome: Outcome) -> dict:
         """New enterprises planned one by one (the batch also holds known ones)."""
         if not plans:
             return {}
@@ -440,7 +474,7 @@ class _BatchWriter:
                               "_digest": [(p["nik"] or (None, None, None))[2] for p in plans]},
                              schema={KEY: pl.String, SOURCE: pl.String, **{c: self.schema[c] for c in self.ent_cols},
                                      "_token": pl.String, "_digest": pl.String})
-        return self._insert_frame(frame, audit, outcome)
+        return self._insert_frame(frame, outcome)
 
     def _new_enterprises(self, ents: pl.DataFrame) -> pl.DataFrame:
         """Every enterprise of the batch is new (nothing matched, no NIB held): columns as they are,
@@ -456,7 +490,7 @@ class _BatchWriter:
         return frame.with_columns(pl.Series("_token", tokens, dtype=pl.String),
                                   pl.Series("_digest", digests, dtype=pl.String))
 
-    def _insert_frame(self, frame: pl.DataFrame, audit: list, outcome: Outcome) -> dict:
+    def _insert_frame(self, frame: pl.DataFrame, outcome: Outcome) -> dict:
         """Insert new enterprises (``frame``: _key, the present columns, _token, _digest) with ids
         reserved beforehand; returns key -> id."""
         new_ids = self._reserve_ids(frame.height)
@@ -473,10 +507,10 @@ class _BatchWriter:
             cursor.insert_frame(self.ent_table, rows)
         # Created records are in the file and in the registry: the entry says who, when and from
         # which file; a later change lists old and new values.
-        names = frame["name"].to_list() if "name" in frame.columns else [""] * frame.height
-        audit += [{"action": "create", "model": "enterprise", "object_id": ent_id, "object_repr": name or "",
-                   "changes": {}} for ent_id, name in zip(new_ids, names, strict=True)]
+        names = frame["name"] if "name" in frame.columns else pl.Series([""] * frame.height, dtype=pl.String)
+        self._write_created(new_ids, names)
         outcome.counts["enterprises_created"] += frame.height
+        outcome.counts["audit_entries"] += frame.height
         return dict(zip(frame[KEY].to_list(), new_ids, strict=True))
 
     def _reserve_ids(self, count: int) -> list[int]:

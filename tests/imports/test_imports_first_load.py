@@ -1,0 +1,115 @@
+"""A first load into an empty registry builds its secondary indexes after the rows
+(registry.first_load): the schema afterwards is the one before, a stopped import leaves them named
+and the next import builds them, and a small file or a registry that holds records keeps them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import checks
+from django.db import connection
+from imports_samples import row, write_csv
+
+from lumbung.registry import first_load
+from lumbung.registry.importer import import_file
+from lumbung.registry.models import AuditEntry, Enterprise, SetAsideIndex
+from lumbung.registry.search import name_q
+
+pytestmark = pytest.mark.django_db(transaction=True)  # a first load runs outside any caller's transaction
+
+TABLES = ("registry_enterprise", "registry_annualreport", "registry_auditentry")
+
+
+def _schema() -> dict:
+    """Every index of the three tables, and SQLite's triggers, with their definitions, as the
+    database's own catalogue lists them (Django's SQLite introspection cannot read the generated
+    columns of registry 0006)."""
+    marks = ", ".join(["%s"] * len(TABLES))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ({marks})", TABLES)
+        else:
+            cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                           f"AND tbl_name IN ({marks})", TABLES)
+        return dict(cursor.fetchall())
+
+
+def _file(tmp_path, name: str, firms: int, start: int = 0):
+    return write_csv(tmp_path / name, [
+        row(source_id=f"F{i:04d}", nib=f"{9200000000000 + i}", name=f"Kerupuk Udang {i:04d}", year=str(year),
+            owner_nik="") for i in range(start, start + firms) for year in (2022, 2023)])
+
+
+@pytest.fixture
+def set_aside_calls(monkeypatch):
+    calls = []
+    original = first_load.set_aside
+
+    def spy(conn):
+        calls.append(original(conn))
+        return calls[-1]
+
+    monkeypatch.setattr(first_load, "set_aside", spy)
+    return calls
+
+
+def _warnings() -> list[str]:
+    return [m.id for m in checks.run_checks(databases=["default"], tags=[checks.Tags.database])]
+
+
+def test_a_first_load_builds_its_indexes_after_the_rows(tmp_path, monkeypatch, set_aside_calls):
+    monkeypatch.setattr(first_load, "FIRST_LOAD_ROWS", 10)
+    before = _schema()
+    result = import_file(_file(tmp_path, "first.csv", 30), batch_size=20)
+    assert (result.imported, result.rejected) == (60, 0)
+    assert len(set_aside_calls) == 1 and "enterprise_region_idx" in set_aside_calls[0]
+    assert "enterprise_source_id_unique" not in set_aside_calls[0]  # unique indexes stay
+    assert _schema() == before and not SetAsideIndex.objects.exists()
+    assert AuditEntry.objects.filter(model="enterprise", action="create").count() == Enterprise.objects.count() == 30
+    assert list(Enterprise.objects.filter(name_q("Udang 0017")).values_list("source_id", flat=True)) == ["F0017"]
+    assert "lumbung.W006" not in _warnings()
+
+
+def test_a_stopped_first_load_leaves_its_indexes_named_and_the_next_import_builds_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(first_load, "FIRST_LOAD_ROWS", 10)
+    before = _schema()
+    restore = first_load.restore
+    monkeypatch.setattr(first_load, "restore", lambda conn: [])  # the process dies before it builds them
+    import_file(_file(tmp_path, "first.csv", 30), batch_size=20)
+    assert "enterprise_region_idx" not in _schema() and "enterprise_kbli_idx" not in _schema()
+    assert SetAsideIndex.objects.filter(name="enterprise_region_idx").exists()
+    assert "lumbung.W006" in _warnings()
+    monkeypatch.setattr(first_load, "restore", restore)
+    result = import_file(_file(tmp_path, "next.csv", 1, start=500))
+    assert result.imported == 2
+    assert _schema() == before and not SetAsideIndex.objects.exists()
+    assert "lumbung.W006" not in _warnings()
+    # Names stored while the name-search triggers were set aside are found too.
+    assert list(Enterprise.objects.filter(name_q("Udang 0029")).values_list("source_id", flat=True)) == ["F0029"]
+    assert list(Enterprise.objects.filter(name_q("Udang 0500")).values_list("source_id", flat=True)) == ["F0500"]
+
+
+def test_an_interrupted_first_load_builds_its_indexes_before_it_stops(tmp_path, monkeypatch):
+    monkeypatch.setattr(first_load, "FIRST_LOAD_ROWS", 10)
+    before = _schema()
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_file(_file(tmp_path, "first.csv", 30), batch_size=20, progress=interrupt)
+    assert Enterprise.objects.count() == 10  # the committed first batch stays
+    assert _schema() == before and not SetAsideIndex.objects.exists()
+
+
+def test_a_small_file_or_a_registry_with_records_keeps_its_indexes(tmp_path, monkeypatch, set_aside_calls):
+    import_file(_file(tmp_path, "small.csv", 30), batch_size=20)  # 60 rows: below FIRST_LOAD_ROWS
+    monkeypatch.setattr(first_load, "FIRST_LOAD_ROWS", 10)
+    result = import_file(_file(tmp_path, "more.csv", 30, start=100), batch_size=20)
+    assert result.imported == 60 and Enterprise.objects.count() == 60
+    assert set_aside_calls == []
+
+
+def test_a_dry_run_sets_nothing_aside(tmp_path, monkeypatch, set_aside_calls):
+    monkeypatch.setattr(first_load, "FIRST_LOAD_ROWS", 10)
+    import_file(_file(tmp_path, "first.csv", 30), batch_size=20, dry_run=True)
+    assert set_aside_calls == [] and Enterprise.objects.count() == 0
