@@ -13,7 +13,10 @@ sets aside:
   they catch a clash with a writer that does not take the import lock (the web app, the admin)
   and serve the import's own look-ups, so what may be stored does not change;
 - on SQLite, the triggers that keep the name-search table; it is rebuilt from the names at the
-  end (``'rebuild'``, FTS5's own command for an external-content table).
+  end (``'rebuild'``, FTS5's own command for an external-content table);
+- on PostgreSQL, the foreign keys of those tables (a report's enterprise, an audit entry's user):
+  each row would queue one check at commit; adding the constraint again checks every row with
+  one join. (SQLite cannot drop a foreign key without rebuilding its table, so it keeps them.)
 
 The DDL of each is read from the database itself (``sqlite_master``, ``pg_indexes``) and kept in
 ``registry_setasideindex`` by the same transaction that drops it, so whatever happens next, the
@@ -47,12 +50,19 @@ def _tables() -> tuple[str, ...]:
 
 
 def _secondary(cursor, vendor: str) -> list[tuple[str, str, str, str]]:
-    """(kind, name, table, DDL) of every non-unique index (and SQLite trigger) of the tables."""
+    """(kind, name, table, DDL) of every non-unique index of the tables, and their SQLite triggers
+    or PostgreSQL foreign keys."""
     tables = _tables()
     marks = ", ".join(["%s"] * len(tables))
     if vendor == "postgresql":
         cursor.execute(f"SELECT 'index', indexname, tablename, indexdef FROM pg_indexes "
-                       f"WHERE schemaname = current_schema() AND tablename IN ({marks}) ORDER BY indexname", tables)
+                       f"WHERE schemaname = current_schema() AND tablename IN ({marks}) "
+                       f"UNION ALL SELECT 'fkey', c.conname, t.relname, 'ALTER TABLE ' || quote_ident(t.relname) || "
+                       f"' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid) "
+                       f"FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                       f"JOIN pg_namespace n ON n.oid = t.relnamespace "
+                       f"WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname IN ({marks}) "
+                       f"ORDER BY 2", tables * 2)
     else:
         # Indexes SQLite makes for a UNIQUE or PRIMARY KEY constraint have no SQL of their own.
         cursor.execute(f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
@@ -67,7 +77,11 @@ def set_aside(connection) -> list[str]:
         found = _secondary(cursor, connection.vendor)
         for kind, name, table, sql in found:
             SetAsideIndex.objects.create(name=name, kind=kind, table=table, sql=sql)
-            cursor.execute(f"DROP {'TRIGGER' if kind == 'trigger' else 'INDEX'} {connection.ops.quote_name(name)}")
+            quoted = connection.ops.quote_name(name)
+            if kind == "fkey":
+                cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} DROP CONSTRAINT {quoted}")
+            else:
+                cursor.execute(f"DROP {'TRIGGER' if kind == 'trigger' else 'INDEX'} {quoted}")
     return [name for _kind, name, _table, _sql in found]
 
 
@@ -85,7 +99,8 @@ def restore(connection) -> list[str]:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        entries = sorted(SetAsideIndex.objects.select_for_update(), key=lambda e: (e.kind == "trigger", e.name))
+        order = {"index": 0, "fkey": 1, "trigger": 2}  # a foreign key is checked through the primary key's index
+        entries = sorted(SetAsideIndex.objects.select_for_update(), key=lambda e: (order[e.kind], e.name))
         for entry in entries:
             cursor.execute(entry.sql)
         if any(entry.kind == "trigger" for entry in entries) and _has_fts(cursor):

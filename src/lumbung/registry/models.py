@@ -392,11 +392,12 @@ class Claim(models.Model):
 
 
 class SetAsideIndex(models.Model):
-    """An index (or SQLite trigger) of the registry's tables that a first load dropped, to build it
-    after its rows (registry.first_load): its DDL as the database gave it, until it is built again."""
+    """An index (or SQLite trigger, PostgreSQL foreign key) of the registry's tables that a first
+    load dropped, to build it after its rows (registry.first_load): its DDL as the database gave it,
+    until it is built again."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
-    kind = models.CharField(_("kind"), max_length=8)  # index or trigger
+    kind = models.CharField(_("kind"), max_length=8)  # index, trigger (SQLite) or fkey (PostgreSQL)
     table = models.CharField(_("table"), max_length=64)
     sql = models.TextField(_("definition"))
     created_at = models.DateTimeField(_("set aside at"), auto_now_add=True)
