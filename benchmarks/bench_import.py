@@ -73,7 +73,12 @@ def _duckdb_seconds(path: Path) -> tuple[float, int]:
 
 def _instrument() -> dict[str, float]:
     """Time spent in bulk SQL and in NIK encryption, to show where the write stage goes."""
-    from lumbung.registry import first_load, nik, store
+    from lumbung.registry import nik, store
+
+    try:
+        from lumbung.registry import first_load
+    except ImportError:  # code from before registry.first_load (a "before" run)
+        first_load = None
 
     spent = {"bulk SQL (executemany)": 0.0, "NIK encryption (registry.nik.protect_many)": 0.0,
              "indexes built after a first load (registry.first_load.restore)": 0.0}
@@ -90,7 +95,7 @@ def _instrument() -> dict[str, float]:
     store._Cursor.executemany = timed(store._Cursor.executemany, "bulk SQL (executemany)")
     store._Cursor.insert_many = timed(store._Cursor.insert_many, "bulk SQL (executemany)")
     nik.protect_many = timed(nik.protect_many, "NIK encryption (registry.nik.protect_many)")
-    if hasattr(first_load, "restore"):
+    if first_load is not None:
         first_load.restore = timed(first_load.restore, "indexes built after a first load (registry.first_load.restore)")
     return spent
 
