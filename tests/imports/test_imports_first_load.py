@@ -4,9 +4,13 @@ and the next import builds them, and a small file or a registry that holds recor
 
 from __future__ import annotations
 
+import signal
+import time
+
 import pytest
 from django.core import checks
 from django.db import connection
+from imports_processes import finish, query, reports, run
 from imports_samples import row, write_csv
 
 from lumbung.registry import first_load
@@ -117,3 +121,32 @@ def test_a_dry_run_sets_nothing_aside(tmp_path, monkeypatch, set_aside_calls):
     monkeypatch.setattr(first_load, "FIRST_LOAD_ROWS", 10)
     import_file(_file(tmp_path, "first.csv", 30), batch_size=20, dry_run=True)
     assert set_aside_calls == [] and Enterprise.objects.count() == 0
+
+
+@pytest.mark.slow
+def test_a_first_load_killed_between_batches_is_named_and_completed_by_the_next_import(tmp_path, fresh_database):
+    """A real ``kill -9`` of ``lumbung import`` after its first batches: whole batches stored,
+    the set-aside indexes named (``lumbung doctor``), and the rerun completes the load and builds them."""
+    firms = first_load.FIRST_LOAD_ROWS // 2  # two reports each: just enough rows for a first load
+    path = _file(tmp_path, "national.csv", firms)
+    url, home = fresh_database("firstload"), tmp_path / "home"
+    assert finish(run(["init"], url, home))[0] == 0
+    process = run(["import", str(path), "--batch-size", "5000"], url, home)
+    deadline = time.monotonic() + 240
+    while reports(url) <= 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the import ended before it could be killed"
+    stored = query(url, "SELECT COUNT(*) FROM registry_enterprise")[0][0]
+    assert 0 < stored < firms and reports(url) == 2 * stored  # whole enterprises only
+    assert query(url, "SELECT COUNT(*) FROM registry_setasideindex WHERE name = 'enterprise_region_idx'") == [(1,)]
+    doctor = finish(run(["doctor"], url, home))[1]
+    assert "lumbung.W006" in doctor and "enterprise_region_idx" in doctor, doctor
+    code, out = finish(run(["import", str(path), "--batch-size", "5000"], url, home))
+    assert code == 0 and out.strip().splitlines()[-1] == f"{2 * firms} imported, 0 rejected", out[-2000:]
+    assert query(url, "SELECT COUNT(*) FROM registry_enterprise")[0][0] == firms and reports(url) == 2 * firms
+    assert query(url, "SELECT COUNT(*) FROM registry_setasideindex") == [(0,)]
+    catalogue = ("SELECT indexname FROM pg_indexes" if url.startswith("postgres")
+                 else "SELECT name FROM sqlite_master WHERE type = 'index'")
+    assert "enterprise_region_idx" in {name for (name,) in query(url, catalogue)}
