@@ -221,6 +221,20 @@ def test_every_marked_string_is_in_the_catalogue(entries):
     assert not missing, f"marked strings not in django.po: {list(missing.items())[:3]}: {REFRESH}"
 
 
+def test_every_rule_message_is_in_the_catalogue(entries):
+    """lumbung.rules' messages are marked where they are defined and translated where shown; a
+    marker that makemessages does not know would drop them from the catalogue at the next refresh
+    (they were marked with a local ``N_`` once, and a refresh lost 32 of them)."""
+    from lumbung import rules
+
+    known = {e.msgid for e in entries}
+    messages = {rule.id: rule.message for rule in rules.BY_ID.values()}
+    assert len(messages) > 40
+    missing = {rule_id: text for rule_id, text in messages.items() if text not in known}
+    assert not missing, f"rule messages not in django.po: {list(missing.items())[:3]}: {REFRESH}"
+    assert rules.BY_ID["nib.format"].message in marked_in_python(), "rules are marked with a known marker"
+
+
 def test_pure_packages_translate_through_lumbung_i18n(monkeypatch, messages):
     translated = {e.msgid: e.msgstr["msgstr"] for e in messages if e.msgid_plural is None}
     monkeypatch.setenv("LUMBUNG_LANGUAGE", "id")

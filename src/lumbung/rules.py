@@ -34,13 +34,7 @@ import polars as pl
 
 from lumbung import geography, sectors
 from lumbung import vocabulary as F
-from lumbung.i18n import gettext, language
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where it is shown."""
-    return message
-
+from lumbung.i18n import gettext, gettext_noop, language
 
 # -- bounds, each with its reason -------------------------------------------------------------------
 
@@ -256,41 +250,46 @@ COUNTS = ("workers", "workers_paid", "workers_female")
 MONEY = F.MONEY_COLUMNS
 
 RULES: tuple[Rule, ...] = (
-    Rule("text.length", tuple(TEXT_LIMITS), N_("{name} is longer than {limit} characters"), SOURCES["text"],
+    Rule("text.length", tuple(TEXT_LIMITS), gettext_noop("{name} is longer than {limit} characters"), SOURCES["text"],
          _max_length(TEXT_LIMITS)),
-    Rule("nib.format", ("nib",), N_("nib {value} is not 13 digits"), SOURCES["nib"],
+    Rule("nib.format", ("nib",), gettext_noop("nib {value} is not 13 digits"), SOURCES["nib"],
          _pattern(r"[0-9]{%d}" % NIB_LENGTH)),
     Rule("nik.format", ("owner_nik",),
-         N_("owner_nik must be 16 digits (the value is not repeated: it is personal data)"), SOURCES["nik"],
+         gettext_noop("owner_nik must be 16 digits (the value is not repeated: it is personal data)"), SOURCES["nik"],
          _pattern(r"[0-9]{%d}" % NIK_LENGTH), personal=True),
     Rule("nik.structure", ("owner_nik",),
-         N_("owner_nik is not a NIK: its first digits are not a province code followed by a date of birth "
-            "(the value is not repeated: it is personal data)"), SOURCES["nik"], _NIK_STRUCTURE, personal=True),
-    Rule("region.format", ("region_code",), N_("region {value} is not a region code such as 32.04 or 3204"),
+         gettext_noop("owner_nik is not a NIK: its first digits are not a province code followed by a date of birth "
+                      "(the value is not repeated: it is personal data)"),
+         SOURCES["nik"], _NIK_STRUCTURE, personal=True),
+    Rule("region.format", ("region_code",), gettext_noop("region {value} is not a region code such as 32.04 or 3204"),
          SOURCES["region"], _REGION_FORMAT),
-    Rule("region.exists", ("region_code",), N_("region {value} does not exist"), SOURCES["region"], _REGION_EXISTS),
-    Rule("kbli.subclass", ("kbli",), N_("kbli {value} is not a KBLI 2020 subclass"), SOURCES["kbli"],
+    Rule("region.exists", ("region_code",),
+         gettext_noop("region {value} does not exist"), SOURCES["region"], _REGION_EXISTS),
+    Rule("kbli.subclass", ("kbli",), gettext_noop("kbli {value} is not a KBLI 2020 subclass"), SOURCES["kbli"],
          _KBLI_SUBCLASS),
-    Rule("year.founded", ("founded_year",), N_("{name} {value} is not a year between {first} and {last}"),
+    Rule("year.founded", ("founded_year",), gettext_noop("{name} {value} is not a year between {first} and {last}"),
          SOURCES["founded"], _year_between(FIRST_FOUNDED_YEAR)),
-    Rule("year.report", ("year",), N_("{name} {value} is not a year between {first} and {last}"),
+    Rule("year.report", ("year",), gettext_noop("{name} {value} is not a year between {first} and {last}"),
          SOURCES["year"], _year_between(FIRST_REPORT_YEAR)),
-    Rule("count.workers_min", ("workers",), N_("{name} must be a whole number of at least {least}"),
+    Rule("count.workers_min", ("workers",), gettext_noop("{name} must be a whole number of at least {least}"),
          SOURCES["workers"], _whole_at_least(1)),
-    Rule("count.whole", ("workers_paid", "workers_female"), N_("{name} must be a whole number of at least {least}"),
+    Rule("count.whole", ("workers_paid", "workers_female"),
+         gettext_noop("{name} must be a whole number of at least {least}"),
          SOURCES["counts"], _whole_at_least(0)),
-    Rule("count.max", COUNTS, N_("{name} {value} is more than {limit}"), SOURCES["count_max"],
+    Rule("count.max", COUNTS, gettext_noop("{name} {value} is more than {limit}"), SOURCES["count_max"],
          _at_most(MAX_WORKERS)),
-    Rule("money.not_negative", MONEY, N_("{name} must not be negative"), SOURCES["money"], _NOT_NEGATIVE),
+    Rule("money.not_negative", MONEY, gettext_noop("{name} must not be negative"), SOURCES["money"], _NOT_NEGATIVE),
     Rule("money.whole", MONEY,
-         N_("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
+         gettext_noop("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
          SOURCES["money"], _WHOLE_RUPIAH),
-    Rule("money.max", MONEY, N_("{name} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
-    Rule("count.paid_within_workers", ("workers_paid",), N_("{part} {value} is more than workers {workers}"),
+    Rule("money.max", MONEY, gettext_noop("{name} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
+    Rule("count.paid_within_workers", ("workers_paid",), gettext_noop("{part} {value} is more than workers {workers}"),
          SOURCES["counts"], _not_more_than("workers"), compares="workers"),
-    Rule("count.female_within_workers", ("workers_female",), N_("{part} {value} is more than workers {workers}"),
+    Rule("count.female_within_workers", ("workers_female",),
+         gettext_noop("{part} {value} is more than workers {workers}"),
          SOURCES["counts"], _not_more_than("workers"), compares="workers"),
-    Rule("year.founded_before_report", ("founded_year",), N_("founded_year {value} is after the report year {year}"),
+    Rule("year.founded_before_report", ("founded_year",),
+         gettext_noop("founded_year {value} is after the report year {year}"),
          SOURCES["founded"], _not_more_than("year"), compares="year"),
 )
 
@@ -360,43 +359,49 @@ _PERIOD = Check(lambda v, _r: not re.fullmatch(BANK_PERIOD, str(v).strip()), lam
 
 PROGRAM_RULES: tuple[Rule, ...] = (
     Rule("program.year", ("program_start_year", "program_end_year", "enrolment_year"),
-         N_("{name} {value} is not a year between {first} and {last}"), SOURCES["program_year"],
+         gettext_noop("{name} {value} is not a year between {first} and {last}"), SOURCES["program_year"],
          _year_between(FIRST_PROGRAM_YEAR)),
-    Rule("bank.year", ("bank_year",), N_("{name} {value} is not a year between {first} and {last}"),
+    Rule("bank.year", ("bank_year",), gettext_noop("{name} {value} is not a year between {first} and {last}"),
          SOURCES["bank_year"], _year_between(FIRST_BANK_YEAR)),
-    Rule("program.money_not_negative", PROGRAM_MONEY, N_("{name} must not be negative"), SOURCES["program_money"],
+    Rule("program.money_not_negative", PROGRAM_MONEY,
+         gettext_noop("{name} must not be negative"), SOURCES["program_money"],
          _NOT_NEGATIVE),
     Rule("program.money_whole", PROGRAM_MONEY,
-         N_("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
+         gettext_noop("{name} {value} is not whole rupiah (digits only: no decimals, separators or Rp)"),
          SOURCES["program_money"], _WHOLE_RUPIAH),
-    Rule("program.money_max", PROGRAM_MONEY, N_("{name} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
-    Rule("enrolment.status", ("enrolment_status",), N_("{name} {value} is not one of {values}"),
+    Rule("program.money_max", PROGRAM_MONEY,
+         gettext_noop("{name} {value} is too large"), SOURCES["money_max"], _MONEY_DIGITS),
+    Rule("enrolment.status", ("enrolment_status",), gettext_noop("{name} {value} is not one of {values}"),
          SOURCES["enrolment_status"], _one_of(ENROLMENT_STATUSES)),
-    Rule("enrolment.date", ("enrolment_date",), N_("{name} {value} is not a date (YYYY-MM-DD) between {first} and {last}"),
+    Rule("enrolment.date", ("enrolment_date",),
+         gettext_noop("{name} {value} is not a date (YYYY-MM-DD) between {first} and {last}"),
          SOURCES["enrolment_date"], _ISO_DATE),
-    Rule("bank.period", ("bank_period",), N_("{name} {value} is not Y, Q1-Q4 or M01-M12"), SOURCES["bank_period"],
+    Rule("bank.period", ("bank_period",),
+         gettext_noop("{name} {value} is not Y, Q1-Q4 or M01-M12"), SOURCES["bank_period"],
          _PERIOD),
-    Rule("program.end_after_start", ("program_end_year",), N_("{part} {value} is before the first year {program_start_year}"),
+    Rule("program.end_after_start", ("program_end_year",),
+         gettext_noop("{part} {value} is before the first year {program_start_year}"),
          SOURCES["program_span"], _not_less_than("program_start_year"), compares="program_start_year"),
     Rule("enrolment.not_before_program", ("enrolment_year",),
-         N_("{part} {value} is before the program's first year {program_start_year}"),
+         gettext_noop("{part} {value} is before the program's first year {program_start_year}"),
          SOURCES["enrolment_span"], _not_less_than("program_start_year"), compares="program_start_year"),
     Rule("enrolment.not_after_program", ("enrolment_year",),
-         N_("{part} {value} is after the program's last year {program_end_year}"),
+         gettext_noop("{part} {value} is after the program's last year {program_end_year}"),
          SOURCES["enrolment_span"], _not_more_than("program_end_year"), compares="program_end_year"),
     Rule("enrolment.within_ceiling", ("enrolment_amount",),
-         N_("{part} {value} is more than the program's largest amount per enterprise {program_max_amount}"),
+         gettext_noop("{part} {value} is more than the program's largest amount per enterprise {program_max_amount}"),
          SOURCES["enrolment_ceiling"], _not_more_than("program_max_amount"), compares="program_max_amount"),
-    Rule("enrolment.date_in_year", ("enrolment_date",), N_("{part} {value} is not in the year enrolled {enrolment_year}"),
+    Rule("enrolment.date_in_year", ("enrolment_date",),
+         gettext_noop("{part} {value} is not in the year enrolled {enrolment_year}"),
          SOURCES["enrolment_date"], _DATE_IN_YEAR, compares="enrolment_year"),
     Rule("bank.part_within_whole", ("bank_small_business",),
-         N_("{part} {value} is more than the outstanding credit {bank_outstanding}"),
+         gettext_noop("{part} {value} is more than the outstanding credit {bank_outstanding}"),
          SOURCES["bank_part"], _not_more_than("bank_outstanding"), compares="bank_outstanding"),
 )
 RULES = RULES + PROGRAM_RULES
 BY_ID = {rule.id: rule for rule in RULES}
 #: Required fields (vocabulary): an empty value breaks ``required`` and no other rule.
-REQUIRED = Rule("required", tuple(f.name for f in F.TEMPLATE_FIELDS if f.required), N_("{name} is required"),
+REQUIRED = Rule("required", tuple(f.name for f in F.TEMPLATE_FIELDS if f.required), gettext_noop("{name} is required"),
                 SOURCES["required"], Check(lambda v, _r: False, None))
 BY_ID[REQUIRED.id] = REQUIRED
 #: Fields whose rules need a lookup per distinct value rather than an expression.
@@ -771,30 +776,32 @@ _NAMES_ONLY = Check(lambda v, _r: mask_personal(str(v)) != str(v), None)
 _NOT_SELF = Check(lambda v, values: str(v) == str(values["partner"]), lambda raw, _t: raw == pl.col("partner"))
 
 NETWORK_RULES: tuple[Rule, ...] = (
-    Rule("network.text_length", tuple(NETWORK_TEXT_LIMITS), N_("{name} is longer than {limit} characters"),
+    Rule("network.text_length", tuple(NETWORK_TEXT_LIMITS), gettext_noop("{name} is longer than {limit} characters"),
          NETWORK_SOURCES["text"], _max_length(NETWORK_TEXT_LIMITS)),
-    Rule("linkage.kind", ("kind",), N_("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
+    Rule("linkage.kind", ("kind",), gettext_noop("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
          _one_of(LINKAGE_KINDS, "choices")),
-    Rule("sentra.kind", ("sentra_kind",), N_("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
+    Rule("sentra.kind", ("sentra_kind",),
+         gettext_noop("{name} {value} is not one of {choices}"), NETWORK_SOURCES["kind"],
          _one_of(SENTRA_KINDS, "choices")),
-    Rule("cooperative.kind", ("cooperative_kind",), N_("{name} {value} is not one of {choices}"),
+    Rule("cooperative.kind", ("cooperative_kind",), gettext_noop("{name} {value} is not one of {choices}"),
          NETWORK_SOURCES["kind"], _one_of(COOPERATIVE_KINDS, "choices")),
-    Rule("region.format", ("region_code",), N_("region {value} is not a region code such as 32.04 or 3204"),
+    Rule("region.format", ("region_code",), gettext_noop("region {value} is not a region code such as 32.04 or 3204"),
          NETWORK_SOURCES["region"], _REGION_FORMAT),
-    Rule("region.exists", ("region_code",), N_("region {value} does not exist"), NETWORK_SOURCES["region"],
+    Rule("region.exists", ("region_code",), gettext_noop("region {value} does not exist"), NETWORK_SOURCES["region"],
          _REGION_EXISTS),
-    Rule("date.format", ("start_date", "end_date"), N_("{name} {value} is not a date (YYYY-MM-DD)"),
+    Rule("date.format", ("start_date", "end_date"), gettext_noop("{name} {value} is not a date (YYYY-MM-DD)"),
          NETWORK_SOURCES["date"], _DATE_FORMAT),
-    Rule("date.plausible", ("start_date", "end_date"), N_("{name} {value} is not a date between {first} and {last}"),
+    Rule("date.plausible", ("start_date", "end_date"),
+         gettext_noop("{name} {value} is not a date between {first} and {last}"),
          NETWORK_SOURCES["date"], _DATE_RANGE),
-    Rule("share.percent", ("output_share",), N_("{name} {value} is not a whole percentage from 0 to 100"),
+    Rule("share.percent", ("output_share",), gettext_noop("{name} {value} is not a whole percentage from 0 to 100"),
          NETWORK_SOURCES["share"], _PERCENT),
-    Rule("date.end_after_start", ("end_date",), N_("end_date {value} is before the start date {start_date}"),
+    Rule("date.end_after_start", ("end_date",), gettext_noop("end_date {value} is before the start date {start_date}"),
          NETWORK_SOURCES["date"], _END_AFTER_START, compares="start_date"),
-    Rule("linkage.self", ("ikm",), N_("an enterprise cannot be its own partner"), NETWORK_SOURCES["self"],
+    Rule("linkage.self", ("ikm",), gettext_noop("an enterprise cannot be its own partner"), NETWORK_SOURCES["self"],
          _NOT_SELF, compares="partner"),
     Rule("sentra.names_only", ("tpi_officers",),
-         N_("{name} holds what looks like a NIK or a phone number: write the officers' names only"),
+         gettext_noop("{name} holds what looks like a NIK or a phone number: write the officers' names only"),
          NETWORK_SOURCES["names"], _NAMES_ONLY),
 )
 #: What each kind of record must give (an empty value breaks ``network.required`` only).
@@ -805,7 +812,8 @@ NETWORK_REQUIRED = {
     "cooperative": ("code", "name", "cooperative_kind", "region_code"),
 }
 NETWORK_REQUIRED_RULE = Rule("network.required", tuple(sorted({n for v in NETWORK_REQUIRED.values() for n in v})),
-                             N_("{name} is required"), NETWORK_SOURCES["named"], Check(lambda v, _r: False, None))
+                             gettext_noop("{name} is required"), NETWORK_SOURCES["named"],
+                             Check(lambda v, _r: False, None))
 for _rule in (*NETWORK_RULES, NETWORK_REQUIRED_RULE):
     BY_ID.setdefault(_rule.id, _rule)
 NETWORK_BY_ID = {rule.id: rule for rule in (*NETWORK_RULES, NETWORK_REQUIRED_RULE)}

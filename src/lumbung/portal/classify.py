@@ -107,11 +107,12 @@ def condition_text(node, lang: str) -> str:
     if isinstance(node, Condition):
         name = FIELDS[node.field].label(lang)
         if node.op == "is":
-            return f"{name}: {_('yes') if node.value else _('no')}"
+            answer = _("yes") if node.value else _("no")  # outside the f-string, where xgettext sees it
+            return f"{name}: {answer}"
         return f"{name} {node.op} {_value(node.field, node.value, lang)}"
     assert isinstance(node, Group)
-    joiner = f" {_('and')} " if node.mode == "all" else f" {_('or')} "
-    return "(" + joiner.join(condition_text(p, lang) for p in node.parts) + ")"
+    joiner = _("and") if node.mode == "all" else _("or")
+    return "(" + f" {joiner} ".join(condition_text(p, lang) for p in node.parts) + ")"
 
 
 def regime_pages(lang: str) -> list[dict]:
