@@ -40,7 +40,7 @@ def test_mo_matches_po():
 
 def test_web_strings_are_translated():
     entries = _po_entries(PO.read_text(encoding="utf-8"))
-    for msgid in ("Enterprises by province and size class", "My enterprises", "Owner NIK", "enterprise",
+    for msgid in ("Figures for this province", "My enterprises", "Owner NIK", "enterprise",
                   "audit trail", "persons engaged"):
         assert entries.get(msgid), f"{msgid!r} has no Indonesian translation"
 
