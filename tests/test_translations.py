@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 import lumbung
-from lumbung import i18n
+from lumbung import i18n, rules
 
 PACKAGE = Path(lumbung.__file__).resolve().parent
 LOCALE = PACKAGE / "locale"
@@ -225,8 +225,6 @@ def test_every_rule_message_is_in_the_catalogue(entries):
     """lumbung.rules' messages are marked where they are defined and translated where shown; a
     marker that makemessages does not know would drop them from the catalogue at the next refresh
     (they were marked with a local ``N_`` once, and a refresh lost 32 of them)."""
-    from lumbung import rules
-
     known = {e.msgid for e in entries}
     messages = {rule.id: rule.message for rule in rules.BY_ID.values()}
     assert len(messages) > 40
